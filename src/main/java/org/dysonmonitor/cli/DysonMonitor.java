@@ -1,0 +1,6 @@
+package org.dysonmonitor.cli;
+
+public final class DysonMonitor {
+    public static void main(String[] args) {
+    }
+}
