@@ -1,0 +1,333 @@
+"""Client for the dyson-monitor HTTP API: send weight snapshots of a training run to the monitor.
+
+Standard library and numpy only (Python 3.9+)::
+
+    from dyson_client import DysonClient
+
+    client = DysonClient("http://127.0.0.1:8080", token=None)
+    client.put_run("mnist-sgd", learning_rate=0.01, batch_size=64, policy="latest")
+    client.post_snapshot("mnist-sgd", "fc1", step=100, weights=model.fc1.weight.detach().cpu().numpy())
+    client.finish("mnist-sgd")
+
+A snapshot travels as the bytes of ``numpy.save`` of one 2-D float32 or float64 array. By default the
+client checks names and arrays before sending, so that a mistake is a ``ValueError`` at the call site
+rather than a round trip; the server checks everything again and answers a bad request with a
+``DysonError`` carrying its HTTP status and its explanation.
+"""
+
+import email.utils
+import io
+import json
+import math
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, Mapping, Optional
+
+import numpy as np
+
+__all__ = ["DysonClient", "DysonError", "NAME_PATTERN", "POLICIES", "encode_npy", "validate_name"]
+
+#: Run and layer names the monitor accepts; they become URL path segments and Prometheus label values.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+#: Overload policies of a run: ``latest`` may drop queued snapshots, ``all`` never drops.
+POLICIES = ("latest", "all")
+
+_ACCEPTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class DysonError(Exception):
+    """The monitor answered with an HTTP error (4xx or 5xx).
+
+    Attributes:
+        status: the HTTP status code, e.g. 400, 413, 422 or 503.
+        message: the server's explanation (its JSON ``"error"`` text), or the raw body if it sent none.
+    """
+
+    def __init__(self, status: int, message: str):
+        super().__init__(status, message)
+        self.status = status
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"HTTP {self.status}: {self.message}"
+
+
+def validate_name(kind: str, name: Any) -> str:
+    """Return ``name`` if it is a valid run or layer name, else raise ``ValueError`` saying why.
+
+    ``kind`` ("run" or "layer") only words the message.
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"{kind} name must be a string, got {type(name).__name__} {name!r}")
+    if NAME_PATTERN.fullmatch(name) is None:
+        raise ValueError(
+            f"{kind} name {name!r} is invalid: use 1 to 64 characters from A-Z, a-z, 0-9 and _ . : -"
+        )
+    return name
+
+
+def encode_npy(weights: Any, validate: bool = True) -> bytes:
+    """Return the ``.npy`` bytes (``numpy.save``, never pickled) of a weight matrix.
+
+    ``weights`` is anything ``numpy.asarray`` accepts, such as a NumPy array or a CPU tensor without
+    gradient. With ``validate`` (the default) the array must be 2-D with no empty dimension, float16 is
+    widened to float32 (exactly), any other dtype than float32/float64 is refused, and NaN or infinity
+    is refused with its position; all as ``ValueError``. Without ``validate`` the array is sent as it is,
+    so that the server's own checks can be exercised.
+    """
+    a = np.asarray(weights)
+    if validate:
+        if a.ndim != 2:
+            hint = "; flatten it first, e.g. w.reshape(w.shape[0], -1)" if a.ndim > 2 else ""
+            raise ValueError(f"weights must be a 2-D matrix, got shape {a.shape}{hint}")
+        if 0 in a.shape:
+            raise ValueError(f"weights must have at least 1 row and 1 column, got shape {a.shape}")
+        if a.dtype == np.float16:
+            a = a.astype(np.float32)
+        elif a.dtype.newbyteorder("=") not in _ACCEPTED_DTYPES:
+            raise ValueError(f"weights must be float32 or float64, got dtype {a.dtype}")
+        finite = np.isfinite(a)
+        if not finite.all():
+            row, col = (int(i) for i in np.argwhere(~finite)[0])
+            value = a[row, col]
+            what = "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+            raise ValueError(f"value at row {row}, col {col} is {what} (has training diverged?)")
+    buffer = io.BytesIO()
+    np.save(buffer, a, allow_pickle=False)
+    return buffer.getvalue()
+
+
+class DysonClient:
+    """A synchronous client for one dyson-monitor server, built on ``urllib.request``.
+
+    Args:
+        base_url: where the monitor listens, ``http://`` or ``https://``.
+        token: bearer token, sent as ``Authorization: Bearer <token>`` when given.
+        timeout: seconds to wait for a connection or a response, per attempt.
+        max_retries: how many times a request answered with 503 (the monitor's queue is full under the
+            ``all`` policy) is repeated before ``DysonError(503, ...)`` is raised.
+        max_retry_wait: longest wait in seconds before a retry, whatever ``Retry-After`` asks for.
+        validate: check names, numbers and arrays before sending (``ValueError``); turn off only to test
+            the server's own validation.
+
+    Methods return the server's parsed JSON (or None for an empty body) and raise ``DysonError`` for an
+    HTTP error status; network failures propagate as ``urllib.error.URLError`` / ``OSError``. The status
+    of the last response is kept in ``last_status``. A client may be shared between threads, but then
+    ``last_status`` belongs to whichever request finished last.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "http://127.0.0.1:8080",
+        token: Optional[str] = None,
+        timeout: float = 10,
+        max_retries: int = 3,
+        max_retry_wait: float = 30.0,
+        validate: bool = True,
+    ):
+        parsed = urllib.parse.urlsplit(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"base_url must look like http://host:port, got {base_url!r}")
+        if max_retries < 0 or max_retry_wait < 0 or timeout <= 0:
+            raise ValueError("timeout must be positive, max_retries and max_retry_wait not negative")
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.max_retries = int(max_retries)
+        self.max_retry_wait = float(max_retry_wait)
+        self.validate = validate
+        self.last_status: Optional[int] = None
+        self._opener = urllib.request.build_opener()
+        self._sleep = time.sleep  # replaced by tests to observe retry waits without waiting
+
+    # --- the API -----------------------------------------------------------------------------------
+
+    def put_run(
+        self,
+        run: str,
+        learning_rate: Optional[float] = None,
+        batch_size: Optional[int] = None,
+        policy: Optional[str] = None,
+        targets: Optional[Mapping[str, Iterable[float]]] = None,
+    ) -> Any:
+        """Create or update a run: ``PUT /api/v1/runs/{run}``.
+
+        Only the fields given are sent. ``policy`` is ``"latest"`` (the server's default: under load,
+        newer snapshots replace queued ones) or ``"all"`` (nothing dropped; the server may answer 503).
+        ``targets`` maps a layer name to its target spectrum (eigenvalues of WᵀW).
+        """
+        body: Dict[str, Any] = {}
+        if learning_rate is not None:
+            body["learning_rate"] = self._positive_float("learning_rate", learning_rate)
+        if batch_size is not None:
+            body["batch_size"] = self._positive_int("batch_size", batch_size)
+        if policy is not None:
+            if self.validate and policy not in POLICIES:
+                raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
+            body["policy"] = policy
+        if targets is not None:
+            body["targets"] = {self._name("layer", layer): self._spectrum(layer, values)
+                               for layer, values in targets.items()}
+        payload = json.dumps(body, allow_nan=False).encode("utf-8")
+        return self._request("PUT", self._path(run), payload, "application/json")
+
+    def post_snapshot(
+        self,
+        run: str,
+        layer: str,
+        step: int,
+        weights: Any,
+        lr: Optional[float] = None,
+        batch: Optional[int] = None,
+    ) -> Any:
+        """Send one weight matrix: ``POST /api/v1/runs/{run}/layers/{layer}/snapshots?step=N``.
+
+        ``weights`` is a 2-D float32/float64 array (see ``encode_npy``); ``lr`` and ``batch`` are the
+        learning rate and batch size in force at this step, if they change during the run. Returns the
+        server's JSON; ``last_status`` is 202 once the snapshot is accepted.
+        """
+        query: Dict[str, Any] = {"step": self._step(step)}
+        if lr is not None:
+            query["lr"] = repr(self._positive_float("lr", lr))
+        if batch is not None:
+            query["batch"] = self._positive_int("batch", batch)
+        body = encode_npy(weights, validate=self.validate)
+        path = self._path(run, "layers", self._name("layer", layer), "snapshots")
+        return self._request("POST", path + "?" + urllib.parse.urlencode(query), body,
+                             "application/octet-stream")
+
+    def finish(self, run: str) -> Any:
+        """Mark a run finished: ``POST /api/v1/runs/{run}/finish``."""
+        return self._request("POST", self._path(run, "finish"))
+
+    def runs(self) -> Any:
+        """List runs with their layers, counts and status: ``GET /api/v1/runs``."""
+        return self._request("GET", "/api/v1/runs")
+
+    def layer_report(self, run: str, layer: str) -> Any:
+        """The latest report of a layer (eigenvalues and statistics): ``GET /api/v1/runs/{run}/layers/{layer}``."""
+        return self._request("GET", self._path(run, "layers", self._name("layer", layer)))
+
+    # --- helpers -----------------------------------------------------------------------------------
+
+    def _name(self, kind: str, name: Any) -> str:
+        return validate_name(kind, name) if self.validate else str(name)
+
+    def _path(self, run: str, *rest: str) -> str:
+        # Quote every segment, so that even an unvalidated name stays one segment of the path.
+        segments = ["api", "v1", "runs", self._name("run", run), *rest]
+        return "/" + "/".join(urllib.parse.quote(s, safe="") for s in segments)
+
+    def _positive_float(self, what: str, value: Any) -> float:
+        number = float(value)
+        if self.validate and not (math.isfinite(number) and number > 0):
+            raise ValueError(f"{what} must be a finite number above 0, got {value!r}")
+        return number
+
+    def _positive_int(self, what: str, value: Any) -> int:
+        if self.validate and (isinstance(value, bool) or int(value) != value or value < 1):
+            raise ValueError(f"{what} must be a positive integer, got {value!r}")
+        return int(value)
+
+    def _step(self, step: Any) -> int:
+        if self.validate and (isinstance(step, bool) or int(step) != step or step < 0):
+            raise ValueError(f"step must be an integer >= 0, got {step!r}")
+        return int(step)
+
+    def _spectrum(self, layer: str, values: Iterable[float]) -> list:
+        spectrum = np.asarray(values, dtype=np.float64).ravel()
+        if self.validate and (spectrum.size == 0 or not np.isfinite(spectrum).all()):
+            raise ValueError(f"target spectrum of layer {layer!r} must be a non-empty list of finite numbers")
+        return spectrum.tolist()
+
+    def _request(self, method: str, path: str, body: Optional[bytes] = None,
+                 content_type: Optional[str] = None) -> Any:
+        headers = {"Accept": "application/json", "User-Agent": "dyson-client-python/0.1"}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = self.base_url + path
+        retries = 0
+        while True:
+            request = urllib.request.Request(url, data=body, headers=headers, method=method)
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    self.last_status = response.status
+                    return _parse_body(response.status, response.read())
+            except urllib.error.HTTPError as error:
+                payload = _drain(error)
+                self.last_status = error.code
+                if error.code == 503 and retries < self.max_retries:
+                    retries += 1
+                    self._sleep(self._retry_delay(error.headers.get("Retry-After"), retries))
+                    continue
+                raise DysonError(error.code, _error_message(payload, error.reason)) from None
+
+    def _retry_delay(self, retry_after: Optional[str], attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt``: as the server asks, capped by max_retry_wait.
+
+        ``Retry-After`` is either delta-seconds or an HTTP date; without it (or if it is unreadable), back
+        off exponentially from half a second.
+        """
+        delay = None
+        if retry_after is not None:
+            text = retry_after.strip()
+            try:
+                delay = float(text)
+            except ValueError:
+                try:
+                    when = email.utils.parsedate_to_datetime(text)
+                except (TypeError, ValueError):
+                    when = None
+                if when is not None:
+                    if when.tzinfo is None:
+                        when = when.replace(tzinfo=timezone.utc)
+                    delay = (when - datetime.now(timezone.utc)).total_seconds()
+        if delay is None or not math.isfinite(delay):
+            delay = 0.5 * 2 ** (attempt - 1)
+        return min(max(delay, 0.0), self.max_retry_wait)
+
+
+def _drain(error: urllib.error.HTTPError) -> bytes:
+    """Read and close an error response; an HTTPError may have no body at all (fp None)."""
+    try:
+        return error.read() or b""
+    except (OSError, ValueError, AttributeError):
+        return b""
+    finally:
+        try:
+            error.close()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+def _parse_body(status: int, payload: bytes) -> Any:
+    if not payload.strip():
+        return None
+    try:
+        return json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DysonError(status, "the server answered with a body that is not JSON: "
+                         + _shorten(payload.decode("utf-8", "replace"))) from None
+
+
+def _error_message(payload: bytes, reason: Any) -> str:
+    """The ``"error"`` text of a JSON error body, else the body itself, else the HTTP reason phrase."""
+    text = payload.decode("utf-8", "replace").strip()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        document = None
+    if isinstance(document, dict) and isinstance(document.get("error"), str):
+        return document["error"]
+    return _shorten(text) if text else str(reason or "no explanation given")
+
+
+def _shorten(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."

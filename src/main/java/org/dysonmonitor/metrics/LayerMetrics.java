@@ -1,0 +1,379 @@
+package org.dysonmonitor.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+import org.dysonmonitor.rmt.LayerReport;
+import org.dysonmonitor.rmt.PairReport;
+
+/**
+ * The meters of one (run, layer): publishes each {@link LayerReport} to Micrometer under the names
+ * of design.md ("Metrics"), tagged {@code run} and {@code layer} (and {@code mode}, {@code q} or
+ * {@code pair} where named).
+ *
+ * <p>Gauges read the latest report through an {@link AtomicReference} that the registry holds
+ * strongly, so a scrape on another thread always sees one whole report, and the meters keep their
+ * values even if the owner drops this object without {@link #close()} (a weakly held gauge would
+ * silently turn into NaN after the next GC).
+ *
+ * <p>All meters are registered at the first report: before it nothing is known, and absent series
+ * say that better than NaN. Per-mode series ({@code dyson_eigenvalue}, {@code _mean},
+ * {@code _variance}) exist for at most {@code maxModeSeries} modes, the largest ones; their
+ * {@code mode} label is the index in the ascending spectrum, so with 1000 modes and a cap of 64 the
+ * labels are 936 … 999. When a report has another number of modes, or other pairs, the series are
+ * re-registered to match. {@code dyson_target_distance} exists only while the report has a target
+ * spectrum: Prometheus would accept NaN, but dashboards and alert rules handle absence better.
+ *
+ * <p>{@code dyson_level_spacing} is a Prometheus client histogram, not a Micrometer meter; see
+ * {@link LevelSpacingHistogram} for why. The compute-time Timer also exposes Micrometer's
+ * {@code dyson_spectrum_compute_seconds_max} (the maximum over a short sliding window).
+ *
+ * <p>There must be one {@code LayerMetrics} per (run, layer) and registry at a time: Micrometer
+ * would hand a second one the first one's gauges, which read the first one's reports. The first
+ * {@link #update} of a duplicate therefore fails. {@link #update} and {@link #close()} may be called
+ * from different threads; scrapes never block on them.
+ */
+public final class LayerMetrics implements AutoCloseable {
+
+    static final String EIGENVALUE = "dyson.eigenvalue";
+    static final String EIGENVALUE_MEAN = "dyson.eigenvalue.mean";
+    static final String EIGENVALUE_VARIANCE = "dyson.eigenvalue.variance";
+    static final String EIGENVALUE_QUANTILE = "dyson.eigenvalue.quantile";
+    static final String PAIR_SIGMA_SQUARED = "dyson.pair.sigma.squared";
+    static final String PAIR_SPACING_S2 = "dyson.pair.spacing.s2";
+    static final String PAIR_BINDER_CUMULANT = "dyson.pair.binder.cumulant";
+    static final String SIGMA_SQUARED_PER_LR_BATCH = "dyson.sigma.squared.per.lr.batch";
+    static final String SPACING_RATIO_MEAN = "dyson.spacing.ratio.mean";
+    static final String SPACING_KS_WIGNER = "dyson.spacing.ks.wigner";
+    static final String SPACING_KS_POISSON = "dyson.spacing.ks.poisson";
+    static final String MP_KS_DISTANCE = "dyson.mp.ks.distance";
+    static final String MP_SPIKES = "dyson.mp.spikes";
+    static final String SPECTRAL_NORM = "dyson.spectral.norm";
+    static final String STABLE_RANK = "dyson.stable.rank";
+    static final String TARGET_DISTANCE = "dyson.target.distance";
+    static final String CONVERGED = "dyson.converged";
+    /** A Timer: the Prometheus naming convention appends the base unit, giving {@code _seconds}. */
+    static final String SPECTRUM_COMPUTE = "dyson.spectrum.compute";
+    /** With base unit seconds, giving {@code dyson_last_update_timestamp_seconds}. */
+    static final String LAST_UPDATE_TIMESTAMP = "dyson.last.update.timestamp";
+
+    /** The label values of {@link LayerReport#QUANTILES}: "0", "0.25", "0.5", "0.75", "1". */
+    private static final String[] QUANTILE_LABELS = quantileLabels();
+
+    private final MeterRegistry registry;
+    private final String run;
+    private final String layer;
+    private final int maxModeSeries;
+    private final Clock clock;
+    private final Tags tags;
+
+    /** What the gauges read; null until the first report. */
+    private final AtomicReference<LayerReport> latest = new AtomicReference<>();
+    private final AtomicLong lastUpdateMillis = new AtomicLong();
+
+    // Guarded by this; written only by update and close.
+    private final List<Meter> layerMeters = new ArrayList<>();
+    private final Map<Integer, List<Meter>> modeMeters = new HashMap<>();
+    private final Map<String, List<Meter>> pairMeters = new HashMap<>();
+    private List<Meter> targetMeters = List.of();
+    private Timer computeTime;
+    private LevelSpacingHistogram spacings;
+    private boolean bound;
+    private boolean closed;
+
+    /**
+     * Meters of one layer stamped with the system clock (UTC).
+     *
+     * @param maxModeSeries at most this many modes get per-mode series (the largest); 0 for none
+     * @throws IllegalArgumentException if run or layer is not a valid name ({@link LabelValues}) or
+     *                                  maxModeSeries is negative
+     */
+    public LayerMetrics(MeterRegistry registry, String run, String layer, int maxModeSeries) {
+        this(registry, run, layer, maxModeSeries, Clock.systemUTC());
+    }
+
+    /**
+     * Meters of one layer whose {@code dyson_last_update_timestamp_seconds} comes from {@code clock}.
+     *
+     * @param maxModeSeries at most this many modes get per-mode series (the largest); 0 for none
+     * @throws IllegalArgumentException if run or layer is not a valid name ({@link LabelValues}) or
+     *                                  maxModeSeries is negative
+     */
+    public LayerMetrics(MeterRegistry registry, String run, String layer, int maxModeSeries, Clock clock) {
+        // Unlike RunMetrics, no mapping to "_invalid" here: a report exists only for a snapshot that
+        // passed validation, and merging two layers into one set of gauges would publish wrong values.
+        if (!LabelValues.isValidName(run) || !LabelValues.isValidName(layer)) {
+            throw new IllegalArgumentException("run and layer must match [A-Za-z0-9_.:-]{1,64}, got run "
+                    + run + ", layer " + layer);
+        }
+        if (maxModeSeries < 0) {
+            throw new IllegalArgumentException("maxModeSeries must be ≥ 0, got " + maxModeSeries);
+        }
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.run = run;
+        this.layer = layer;
+        this.maxModeSeries = maxModeSeries;
+        this.tags = Tags.of("run", run, "layer", layer);
+    }
+
+    /**
+     * Publishes {@code report}: the gauges read it from now on, its unfolded spacings go into
+     * {@code dyson_level_spacing}, {@code computeNanos} into {@code dyson_spectrum_compute_seconds},
+     * and the clock's now into {@code dyson_last_update_timestamp_seconds}. Registers, or removes,
+     * the per-mode, pair and target series the report calls for. Does nothing after {@link #close()}:
+     * a report that arrives after its run finished must not bring the series back.
+     *
+     * @param computeNanos time it took to compute the report's spectrum and statistics, ≥ 0
+     * @throws IllegalArgumentException if the report belongs to another run or layer, its per-mode
+     *                                  or quantile arrays have the wrong length, or computeNanos < 0
+     * @throws IllegalStateException    at the first report, if another LayerMetrics already publishes
+     *                                  this (run, layer) in the registry
+     */
+    public synchronized void update(LayerReport report, long computeNanos) {
+        if (closed) {
+            return;
+        }
+        check(report, computeNanos);
+        if (!bound) {
+            bind();
+        }
+        int modes = report.modes();
+        int firstMode = Math.max(0, modes - maxModeSeries);
+        // Stale series go before the new report is visible and new ones come after it, so a
+        // concurrent scrape never reads a mode or pair the report it sees does not have.
+        removeModesOutside(firstMode, modes);
+        Set<String> pairs = pairLabels(report);
+        removePairsOtherThan(pairs);
+        if (!report.hasTarget()) {
+            removeTarget();
+        }
+        latest.set(report);
+        lastUpdateMillis.set(clock.millis());
+        addModes(firstMode, modes);
+        addPairs(pairs);
+        if (report.hasTarget()) {
+            addTarget();
+        }
+        computeTime.record(computeNanos, TimeUnit.NANOSECONDS);
+        spacings.observe(report.unfoldedSpacings());
+    }
+
+    /**
+     * Removes every series of this layer from the registry (a finished run's series disappear).
+     * Idempotent; later {@link #update}s do nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        removeModesOutside(0, 0);
+        removePairsOtherThan(Set.of());
+        removeTarget();
+        removeAll(layerMeters);
+        if (spacings != null) {
+            spacings.close();
+        }
+    }
+
+    private void check(LayerReport report, long computeNanos) {
+        if (!run.equals(report.run()) || !layer.equals(report.layer())) {
+            throw new IllegalArgumentException("report of " + report.run() + "/" + report.layer()
+                    + " given to the metrics of " + run + "/" + layer);
+        }
+        int modes = report.modes();
+        if (report.eigenvalueMean().length != modes || report.eigenvalueVariance().length != modes) {
+            throw new IllegalArgumentException("eigenvalue mean and variance must have one entry per mode ("
+                    + modes + "), got " + report.eigenvalueMean().length + " and "
+                    + report.eigenvalueVariance().length);
+        }
+        if (report.eigenvalueQuantiles().length != LayerReport.QUANTILES.length) {
+            throw new IllegalArgumentException("expected " + LayerReport.QUANTILES.length
+                    + " eigenvalue quantiles, got " + report.eigenvalueQuantiles().length);
+        }
+        if (computeNanos < 0) {
+            throw new IllegalArgumentException("computeNanos must be ≥ 0, got " + computeNanos);
+        }
+    }
+
+    /** Registers the meters every report has; once, at the first report. */
+    private void bind() {
+        if (registry.find(CONVERGED).tags(tags).meter() != null) {
+            throw new IllegalStateException("the meters of " + run + "/" + layer
+                    + " are already registered; close the previous LayerMetrics first");
+        }
+        for (int i = 0; i < QUANTILE_LABELS.length; i++) {
+            int q = i;
+            layerMeters.add(gauge(EIGENVALUE_QUANTILE, "Eigenvalue quantile q of the latest spectrum of WᵀW",
+                    tags.and("q", QUANTILE_LABELS[i]), r -> r.eigenvalueQuantile(q)));
+        }
+        layerMeters.add(gauge(SPACING_RATIO_MEAN,
+                "Mean spacing ratio ⟨r̃⟩ of the latest spectrum (GOE 0.531, Poisson 0.386)",
+                tags, LayerReport::spacingRatioMean));
+        layerMeters.add(gauge(SPACING_KS_WIGNER,
+                "Kolmogorov-Smirnov distance of the unfolded spacings to the Wigner surmise",
+                tags, LayerReport::spacingKsWigner));
+        layerMeters.add(gauge(SPACING_KS_POISSON,
+                "Kolmogorov-Smirnov distance of the unfolded spacings to Poisson statistics e^(-s)",
+                tags, LayerReport::spacingKsPoisson));
+        layerMeters.add(gauge(MP_KS_DISTANCE,
+                "Kolmogorov-Smirnov distance of the spectrum to the fitted Marchenko-Pastur law",
+                tags, LayerReport::mpKsDistance));
+        layerMeters.add(gauge(MP_SPIKES, "Number of eigenvalues above the fitted Marchenko-Pastur edge x₊",
+                tags, LayerReport::mpSpikes));
+        layerMeters.add(gauge(SPECTRAL_NORM, "Spectral norm of W: its largest singular value √(max x)",
+                tags, LayerReport::spectralNorm));
+        layerMeters.add(gauge(STABLE_RANK, "Stable rank of W: Σx / max x over the eigenvalues x of WᵀW",
+                tags, LayerReport::stableRank));
+        layerMeters.add(gauge(CONVERGED,
+                "1 once the layer's spectrum is stationary (and near its target, if known), else 0",
+                tags, r -> r.converged() ? 1 : 0));
+        layerMeters.add(Gauge.builder(LAST_UPDATE_TIMESTAMP, lastUpdateMillis, millis -> millis.get() / 1000.0)
+                .description("Unix time at which the layer last produced a report")
+                .baseUnit("seconds") // the Prometheus naming convention appends it: _seconds
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
+        computeTime = Timer.builder(SPECTRUM_COMPUTE)
+                .description("Time to compute one spectrum of the layer and its statistics")
+                .tags(tags)
+                .register(registry);
+        layerMeters.add(computeTime);
+        spacings = LevelSpacingHistogram.bind(registry, run, layer);
+        bound = true;
+    }
+
+    private void addModes(int from, int to) {
+        for (int m = from; m < to; m++) {
+            if (modeMeters.containsKey(m)) {
+                continue;
+            }
+            int mode = m;
+            Tags modeTags = tags.and("mode", Integer.toString(mode));
+            // The guard covers the moment between a report with fewer modes becoming visible and
+            // this series being removed.
+            modeMeters.put(mode, List.of(
+                    gauge(EIGENVALUE, "Latest eigenvalue x_mode of WᵀW, mode 0 the smallest", modeTags,
+                            r -> mode < r.modes() ? r.eigenvalue(mode) : Double.NaN),
+                    gauge(EIGENVALUE_MEAN, "Running mean of eigenvalue x_mode over the recent window", modeTags,
+                            r -> mode < r.modes() ? r.eigenvalueMean(mode) : Double.NaN),
+                    gauge(EIGENVALUE_VARIANCE, "Running variance of eigenvalue x_mode over the recent window",
+                            modeTags, r -> mode < r.modes() ? r.eigenvalueVariance(mode) : Double.NaN)));
+        }
+    }
+
+    private void removeModesOutside(int from, int to) {
+        for (Iterator<Map.Entry<Integer, List<Meter>>> it = modeMeters.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, List<Meter>> entry = it.next();
+            if (entry.getKey() < from || entry.getKey() >= to) {
+                removeAll(entry.getValue());
+                it.remove();
+            }
+        }
+    }
+
+    private static Set<String> pairLabels(LayerReport report) {
+        Set<String> labels = new HashSet<>();
+        for (PairReport pair : report.pairs()) {
+            labels.add(Objects.requireNonNull(pair.pair(), "pair label"));
+        }
+        return labels;
+    }
+
+    private void addPairs(Set<String> labels) {
+        for (String label : labels) {
+            if (pairMeters.containsKey(label)) {
+                continue;
+            }
+            Tags pairTags = tags.and("pair", label);
+            pairMeters.put(label, List.of(
+                    gauge(PAIR_SIGMA_SQUARED, "σ̂² = ⟨S²⟩/4 of the degenerate pair's spacing S", pairTags,
+                            r -> pairValue(r, label, PairReport::sigmaSquared)),
+                    gauge(PAIR_SPACING_S2, "⟨s²⟩ of the pair's rescaled spacing s = S/⟨S⟩ (Wigner surmise: 4/π)",
+                            pairTags, r -> pairValue(r, label, PairReport::spacingS2)),
+                    gauge(PAIR_BINDER_CUMULANT,
+                            "Binder cumulant U₄ of the pair's eigenvalues about their centre (two-level density: −4/27)",
+                            pairTags, r -> pairValue(r, label, PairReport::binderCumulant)),
+                    gauge(SIGMA_SQUARED_PER_LR_BATCH,
+                            "σ̂² / (α/|B|) of the pair: constant across runs if linear scaling holds",
+                            pairTags, r -> pairValue(r, label, PairReport::sigmaSquaredPerLrBatch))));
+        }
+    }
+
+    /** A linear search: a layer has a handful of pairs, and a map per report would cost more. */
+    private static double pairValue(LayerReport report, String label, ToDoubleFunction<PairReport> value) {
+        for (PairReport pair : report.pairs()) {
+            if (label.equals(pair.pair())) {
+                return value.applyAsDouble(pair);
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void removePairsOtherThan(Set<String> keep) {
+        for (Iterator<Map.Entry<String, List<Meter>>> it = pairMeters.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, List<Meter>> entry = it.next();
+            if (!keep.contains(entry.getKey())) {
+                removeAll(entry.getValue());
+                it.remove();
+            }
+        }
+    }
+
+    private void addTarget() {
+        if (targetMeters.isEmpty()) {
+            targetMeters = List.of(gauge(TARGET_DISTANCE,
+                    "RMS distance of the eigenvalue window means to the target spectrum", tags,
+                    LayerReport::targetDistance));
+        }
+    }
+
+    private void removeTarget() {
+        removeAll(targetMeters);
+        targetMeters = List.of();
+    }
+
+    private Gauge gauge(String name, String description, Tags gaugeTags, ToDoubleFunction<LayerReport> value) {
+        return Gauge.builder(name, latest, ref -> {
+                    LayerReport report = ref.get();
+                    return report == null ? Double.NaN : value.applyAsDouble(report);
+                })
+                .description(description)
+                .tags(gaugeTags)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void removeAll(List<Meter> meters) {
+        for (Meter meter : meters) {
+            registry.remove(meter);
+        }
+    }
+
+    /** Shortest decimal of each level: "0", "0.25", "0.5", "0.75", "1" (not Double's "0.0", "1.0"). */
+    private static String[] quantileLabels() {
+        String[] labels = new String[LayerReport.QUANTILES.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = BigDecimal.valueOf(LayerReport.QUANTILES[i]).stripTrailingZeros().toPlainString();
+        }
+        return labels;
+    }
+}

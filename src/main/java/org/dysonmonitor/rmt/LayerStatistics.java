@@ -1,0 +1,241 @@
+package org.dysonmonitor.rmt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * All statistics of one layer, fed one spectrum after another: the object a spectrum actor owns.
+ * Each {@link #update} returns an immutable {@link LayerReport}.
+ *
+ * <p>What it computes per snapshot (physics.md §1, §3, §4):
+ * <ul>
+ *   <li>bulk statistics of the spectrum itself: ⟨r̃⟩, unfolded spacings and their KS distances to the
+ *       Wigner surmise and to Poisson, the Marchenko-Pastur fit, its KS distance and spikes;</li>
+ *   <li>running per-mode means and variances over a window, and a stationarity test on them;</li>
+ *   <li>with a target spectrum: the RMS distance to it, convergence, and the statistics of its
+ *       degenerate pairs (σ̂², ⟨S⟩, ⟨s²⟩, U₄), pooled only over stationary snapshots, since
+ *       physics.md §3 defines them for the stationary distribution.</li>
+ * </ul>
+ * Pair statistics restart when α or |B| change: σ² depends on α/|B| (σ² ∝ α/|B|, physics.md §2), so
+ * pooling across a change would mix two distributions.
+ *
+ * <p>Not thread-safe: owned by one actor (or one thread).
+ */
+public final class LayerStatistics {
+
+    /**
+     * Settings of the statistics.
+     *
+     * @param window             snapshots in the running window of per-mode means and variances
+     * @param stationarityBlock  snapshots per block of the stationarity test
+     * @param stationarityBlocks blocks compared by the stationarity test
+     * @param stationarityZ      how many standard errors a mean may move and still count as stationary
+     * @param targetTolerance    converged needs RMS(mean − target)/RMS(target) ≤ this, when a target is known
+     * @param pairTolerance      target eigenvalues equal within this relative tolerance form a degenerate pair
+     * @param pairReservoir      recent rescaled spacings kept per pair for the live histogram
+     */
+    public record Config(int window, int stationarityBlock, int stationarityBlocks, double stationarityZ,
+                         double targetTolerance, double pairTolerance, int pairReservoir) {
+
+        public Config {
+            if (window < 2) {
+                throw new IllegalArgumentException("window must be at least 2 snapshots, got " + window);
+            }
+            if (stationarityBlock < 1 || stationarityBlocks < 2) {
+                throw new IllegalArgumentException("stationarity needs block ≥ 1 and blocks ≥ 2, got "
+                        + stationarityBlock + " and " + stationarityBlocks);
+            }
+            if (!(stationarityZ > 0) || !(targetTolerance > 0) || !(pairTolerance >= 0) || pairReservoir < 1) {
+                throw new IllegalArgumentException("z, target tolerance and reservoir must be positive");
+            }
+        }
+
+        /**
+         * Defaults for a live layer: a 100-snapshot window; 20 blocks of 10 snapshots for
+         * stationarity at z = 4 (z = 6 to leave it again) (see {@link StationarityTest} for the false-alarm reasoning);
+         * converged within 15% RMS of the target, which the RBM at α/|B| ≤ 0.1/16 reaches and the
+         * (0.1, 4) run, whose μ² − x sits 0.2–0.4 above κ (physics.md §7), only just.
+         */
+        public static Config defaults() {
+            return new Config(100, 10, 20, 4.0, 0.15, 1e-9, 4096);
+        }
+    }
+
+    /** Tracy-Widom scales above x₊ that make an eigenvalue a spike rather than edge noise. */
+    public static final double SPIKE_MARGIN = 2.0;
+
+    private final String run;
+    private final String layer;
+    private final int rows;
+    private final int cols;
+    private final int modes;
+    private final Config config;
+    private final double[] target;
+    private final RunningMoments moments;
+    private final StationarityTest stationarity;
+    private final List<PairStatistics> pairs = new ArrayList<>();
+    private final double[] x;
+    private final double[] means;
+    private long snapshots;
+    private double pairsLearningRate = Double.NaN;
+    private int pairsBatchSize;
+
+    /**
+     * @param target the ascending target spectrum of WᵀW (length min(rows, cols)), or null if unknown
+     */
+    public LayerStatistics(String run, String layer, int rows, int cols, double[] target, Config config) {
+        this.run = run;
+        this.layer = layer;
+        this.rows = rows;
+        this.cols = cols;
+        this.modes = Math.min(rows, cols);
+        this.config = config;
+        if (target != null && target.length != modes) {
+            throw new IllegalArgumentException("target spectrum has " + target.length + " values, a "
+                    + rows + "×" + cols + " layer has " + modes + " modes");
+        }
+        this.target = target == null ? new double[0] : target.clone();
+        java.util.Arrays.sort(this.target);
+        this.moments = new RunningMoments(modes, config.window());
+        this.stationarity = new StationarityTest(modes, config.stationarityBlock(), config.stationarityBlocks(),
+                config.stationarityZ());
+        if (target != null) {
+            for (DegeneratePair p : DegeneratePair.fromTarget(this.target, config.pairTolerance())) {
+                double centre = 0.5 * (this.target[p.lower()] + this.target[p.upper()]);
+                pairs.add(new PairStatistics(p, centre, config.pairReservoir()));
+            }
+        }
+        this.x = new double[modes];
+        this.means = new double[modes];
+    }
+
+    /**
+     * Adds one spectrum and reports on it.
+     *
+     * @param learningRate α of the update that produced it, NaN if unknown
+     * @param batchSize    |B|, 0 if unknown
+     * @throws IllegalArgumentException if the spectrum's shape is not this layer's
+     */
+    public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize) {
+        if (spectrum.rows() != rows || spectrum.cols() != cols) {
+            throw new IllegalArgumentException("layer " + layer + " is " + rows + "×" + cols + ", snapshot is "
+                    + spectrum.rows() + "×" + spectrum.cols());
+        }
+        snapshots++;
+        spectrum.copyEigenvalues(x);
+        moments.add(x);
+        boolean stationary = stationarity.add(x);
+        for (int i = 0; i < modes; i++) {
+            means[i] = moments.windowMean(i);
+        }
+
+        double targetDistance = Double.NaN;
+        boolean converged = stationary;
+        if (target.length > 0) {
+            targetDistance = StationarityTest.rmsDistance(means, target);
+            converged = stationary && stationarity.nearTarget(target, config.targetTolerance());
+        }
+
+        if (stationary && !pairs.isEmpty()) {
+            if (!sameHyperparameters(learningRate, batchSize)) {
+                pairs.forEach(PairStatistics::clear);
+                pairsLearningRate = learningRate;
+                pairsBatchSize = batchSize;
+            }
+            for (PairStatistics p : pairs) {
+                p.add(x);
+            }
+        }
+        return report(step, spectrum, targetDistance, stationary, converged, learningRate, batchSize);
+    }
+
+    private boolean sameHyperparameters(double learningRate, int batchSize) {
+        return Double.compare(learningRate, pairsLearningRate) == 0 && batchSize == pairsBatchSize;
+    }
+
+    private LayerReport report(long step, Spectrum spectrum, double targetDistance, boolean stationary,
+                               boolean converged, double learningRate, int batchSize) {
+        double[] quantiles = new double[LayerReport.QUANTILES.length];
+        for (int i = 0; i < quantiles.length; i++) {
+            quantiles[i] = spectrum.quantile(LayerReport.QUANTILES[i]);
+        }
+        double[] variances = new double[modes];
+        for (int i = 0; i < modes; i++) {
+            variances[i] = moments.windowVariance(i);
+        }
+
+        // Bulk statistics: zero modes of a rank-deficient W carry no level statistics.
+        double[] levels = Spacings.nonZero(x, 1e-12);
+        double ratio = SpacingRatio.mean(levels);
+        double[] unfolded = Spacings.unfolded(levels);
+        double ksWigner = unfolded.length > 0 ? WignerSurmise.ksDistance(unfolded) : Double.NaN;
+        double ksPoisson = unfolded.length > 0 ? PoissonSpacing.ksDistance(unfolded) : Double.NaN;
+
+        double mpKs = Double.NaN;
+        int spikes = 0;
+        double edge = Double.NaN;
+        if (spectrum.max() > 0) {
+            MarchenkoPastur mp = MarchenkoPastur.fit(rows, cols, x);
+            mpKs = mp.ksDistance(x);
+            // A pure-noise top eigenvalue passes x₊ itself ~17% of the time (finite-N Tracy-Widom
+            // fluctuations), so a spike must clear the edge by SPIKE_MARGIN Tracy-Widom scales.
+            spikes = mp.countAbove(x, SPIKE_MARGIN);
+            edge = mp.upperEdge();
+        }
+
+        double alphaOverBatch = learningRate / batchSize; // NaN or ∞ when unknown
+        List<PairReport> pairReports = new ArrayList<>(pairs.size());
+        for (PairStatistics p : pairs) {
+            pairReports.add(pairReport(p, alphaOverBatch));
+        }
+        return new LayerReport(run, layer, step, rows, cols, snapshots, x, means, variances, quantiles,
+                ratio, ksWigner, ksPoisson, unfolded, mpKs, spikes, edge, spectrum.spectralNorm(),
+                spectrum.stableRank(), target, targetDistance, stationary, converged, learningRate, batchSize,
+                pairReports, pairSpacingHistogram());
+    }
+
+    private static PairReport pairReport(PairStatistics p, double alphaOverBatch) {
+        DegeneratePair d = p.pair();
+        double perLrBatch = Double.isFinite(alphaOverBatch) && alphaOverBatch > 0
+                ? p.sigmaSquared() / alphaOverBatch : Double.NaN;
+        return new PairReport(d.label(), d.lower(), d.upper(), p.centre(), p.count(),
+                p.sigmaSquared(), p.sigmaSquaredError(), p.meanSpacing(), p.meanSpacingError(),
+                p.rescaledSpacingSquared(), p.rescaledSpacingSquaredError(),
+                p.binderCumulant(), p.binderCumulantError(), perLrBatch);
+    }
+
+    /** Density of the pooled recent rescaled spacings of all pairs, bins of 0.1 on [0, 4). */
+    private double[] pairSpacingHistogram() {
+        if (pairs.isEmpty()) {
+            return new double[0];
+        }
+        int bins = (int) Math.round(4 / LayerReport.PAIR_HISTOGRAM_BIN);
+        double[] density = new double[bins];
+        long total = 0;
+        for (PairStatistics p : pairs) {
+            for (double s : p.recentRescaledSpacings(config.pairReservoir())) {
+                total++;
+                int bin = (int) (s / LayerReport.PAIR_HISTOGRAM_BIN);
+                if (bin < bins) {
+                    density[bin]++;
+                }
+            }
+        }
+        if (total > 0) {
+            for (int i = 0; i < bins; i++) {
+                density[i] /= total * LayerReport.PAIR_HISTOGRAM_BIN;
+            }
+        }
+        return density;
+    }
+
+    /** Snapshots seen so far. */
+    public long snapshots() {
+        return snapshots;
+    }
+
+    /** The live pair accumulators' count (for tests and the CLI). */
+    public int pairCount() {
+        return pairs.size();
+    }
+}

@@ -1,0 +1,455 @@
+package org.dysonmonitor.rmt;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Statistics of one degenerate eigenvalue pair collected across snapshots of one run and, by
+ * {@link #merge}, across independent runs (physics.md §3).
+ *
+ * <p>Per snapshot the pair (x_l, x_u) = (x[lower], x[upper]) of an ascending spectrum gives
+ * <ul>
+ *   <li>the spacing S = x_u − x_l = |x₁ − x₂|;</li>
+ *   <li>two values u = x − κ of the one-eigenvalue distribution ρ(u). <b>Both</b> eigenvalues are
+ *   pooled: the pooled histogram is ρ(u), whereas the lower (or upper) level alone is shifted by
+ *   ∓⟨S⟩/2 — ordering the eigenvalues by hand biases the density (physics.md §3).</li>
+ * </ul>
+ * Estimates over N snapshots:
+ * <pre>
+ *   σ̂²      = ⟨S²⟩/4                       (maximum likelihood for P(S) = S/(2σ²) e^{−S²/(4σ²)})
+ *   ⟨S⟩                                    (= √π σ)
+ *   ⟨s²⟩    = ⟨S²⟩/⟨S⟩²                     (= 4/π for the Wigner surmise)
+ *   U₄      = ⟨u⁴⟩/(3⟨u²⟩²) − 1             (= −4/27), u about κ or about the pooled sample mean
+ *   centre  = ⟨(x_l + x_u)/2⟩
+ * </pre>
+ * The centre κ is either the known target value or, when {@code Double.NaN}, the pooled sample
+ * mean. Power sums Σw^k (k ≤ 4) are kept for w = x − shift, where shift = κ if known, else the
+ * centre of the first snapshot; central moments then follow from
+ * m₂ = ⟨w²⟩ − w̄², m₄ = ⟨w⁴⟩ − 4w̄⟨w³⟩ + 6w̄²⟨w²⟩ − 3w̄⁴ without cancellation because w = O(σ).
+ *
+ * <p><b>Errors.</b> Consecutive snapshots of a run are autocorrelated, so errors come from a
+ * blocked (delete-a-block) jackknife. Storage is a fixed number B of blocks ("rebinning"): the
+ * block length starts at {@code initialBlockLength}; when all B blocks are full, adjacent blocks are
+ * summed pairwise in place (B → B/2 blocks of twice the length) and filling continues. Memory is
+ * O(B) for any number of snapshots, no allocation happens on {@link #add}, and after N ≥ B·L₀
+ * snapshots there are between B/2 and B blocks, each of length ≈ N/B…2N/B — longer than any
+ * autocorrelation time τ_int once N ≫ B·τ_int. The last block may be partial, and merged runs
+ * contribute blocks of other lengths, so the jackknife is the delete-m_j jackknife for unequal
+ * groups (Busing, Meijer, van der Leeden, Stat. Comput. 9 (1999) 3): with g blocks of m_j
+ * snapshots, n = Σm_j, h_j = n/m_j and θ̂_{−j} the estimate without block j,
+ * <pre>
+ *   θ̂_J = g θ̂ − Σ_j (1 − m_j/n) θ̂_{−j},   θ̃_j = h_j θ̂ − (h_j − 1) θ̂_{−j},
+ *   Var = (1/g) Σ_j (θ̃_j − θ̂_J)² / (h_j − 1),
+ * </pre>
+ * which reduces to the usual (g−1)/g Σ(θ̂_{−j} − θ̄)² for equal blocks. With fewer than 2 blocks
+ * the errors are NaN. Below B·L₀ snapshots blocks are L₀ long: choose L₀ ≳ 2τ_int (see
+ * {@link AutocorrelationTime}) if errors are needed that early.
+ *
+ * <p><b>Live histograms.</b> No history is stored; the last {@code reservoirCapacity} spacings are
+ * kept in a ring buffer for {@link #recentRescaledSpacings(int)}.
+ *
+ * <p>Not thread-safe: owned by one actor. Inputs are never modified.
+ */
+public final class PairStatistics {
+
+    /** Default number of jackknife blocks B; between B/2 = 32 and 64 blocks are in use. */
+    public static final int DEFAULT_BLOCKS = 64;
+
+    /** Default capacity of the recent-spacing ring buffer. */
+    public static final int DEFAULT_RESERVOIR_CAPACITY = 4096;
+
+    // Fields of a sum record: snapshot count, ΣS, ΣS², and Σw^k over both eigenvalues.
+    private static final int N = 0;
+    private static final int S1 = 1;
+    private static final int S2 = 2;
+    private static final int W1 = 3;
+    private static final int W2 = 4;
+    private static final int W3 = 5;
+    private static final int W4 = 6;
+    private static final int FIELDS = 7;
+
+    private static final int SIGMA_SQUARED = 0;
+    private static final int MEAN_SPACING = 1;
+    private static final int RESCALED_SPACING_SQUARED = 2;
+    private static final int BINDER = 3;
+    private static final int MEAN_CENTRE = 4;
+
+    private final DegeneratePair pair;
+    private final double centre;
+    private final boolean knownCentre;
+    private final int maxBlocks;
+    private final long initialBlockLength;
+    private final double[] totals = new double[FIELDS];
+    /** Block sums, block-major: blocks[block * FIELDS + field]. */
+    private final double[] blocks;
+    /** Leave-one-block-out sums, reused by every jackknife query. */
+    private final double[] scratch = new double[FIELDS];
+    private final double[] reservoir;
+
+    private double shift;
+    private long count;
+    private int used;
+    private long blockLength;
+    private int reservoirNext;
+    private int reservoirSize;
+
+    /** Defaults: {@value #DEFAULT_BLOCKS} blocks starting at length 1, reservoir {@value #DEFAULT_RESERVOIR_CAPACITY}. */
+    public PairStatistics(DegeneratePair pair, double centre) {
+        this(pair, centre, DEFAULT_BLOCKS, 1, DEFAULT_RESERVOIR_CAPACITY);
+    }
+
+    /** Default blocks, with the given capacity of the recent-spacing ring buffer. */
+    public PairStatistics(DegeneratePair pair, double centre, int reservoirCapacity) {
+        this(pair, centre, DEFAULT_BLOCKS, 1, reservoirCapacity);
+    }
+
+    /**
+     * @param pair               the mode indices
+     * @param centre             known target κ, or {@code Double.NaN} to use the pooled sample mean
+     * @param blocks             maximum number B of jackknife blocks, even and ≥ 4
+     * @param initialBlockLength block length L₀ ≥ 1 before the first rebinning
+     * @param reservoirCapacity  number of recent spacings kept, ≥ 0
+     */
+    public PairStatistics(DegeneratePair pair, double centre, int blocks, int initialBlockLength,
+                          int reservoirCapacity) {
+        this.pair = Objects.requireNonNull(pair, "pair");
+        if (Double.isInfinite(centre)) {
+            throw new IllegalArgumentException("centre must be finite or NaN");
+        }
+        if (blocks < 4 || blocks % 2 != 0) {
+            throw new IllegalArgumentException("blocks must be even and >= 4: " + blocks);
+        }
+        if (initialBlockLength < 1 || reservoirCapacity < 0) {
+            throw new IllegalArgumentException("need initialBlockLength >= 1 and reservoirCapacity >= 0");
+        }
+        this.centre = centre;
+        this.knownCentre = !Double.isNaN(centre);
+        this.maxBlocks = blocks;
+        this.initialBlockLength = initialBlockLength;
+        this.blocks = new double[blocks * FIELDS];
+        this.reservoir = new double[reservoirCapacity];
+        clear();
+    }
+
+    /**
+     * Adds one snapshot: reads x[lower] and x[upper] (the array is not modified or retained).
+     * Allocation-free.
+     *
+     * @throws IllegalArgumentException if the spectrum is too short or the pair is not finite
+     */
+    public void add(double[] ascendingSpectrum) {
+        if (ascendingSpectrum.length <= pair.upper()) {
+            throw new IllegalArgumentException("spectrum of length " + ascendingSpectrum.length
+                    + " has no mode " + pair.upper());
+        }
+        double lo = ascendingSpectrum[pair.lower()];
+        double hi = ascendingSpectrum[pair.upper()];
+        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
+            // One NaN would poison every power sum for the rest of the run.
+            throw new IllegalArgumentException("non-finite eigenvalue in pair " + pair.label());
+        }
+        if (Double.isNaN(shift)) {
+            shift = 0.5 * (lo + hi);
+        }
+        // abs: a spectrum that is not exactly ascending (e.g. after rounding) still gives S ≥ 0.
+        double s = Math.abs(hi - lo);
+        double a = lo - shift;
+        double b = hi - shift;
+        openBlockIfFull();
+        accumulate(totals, 0, s, a, b);
+        accumulate(blocks, (used - 1) * FIELDS, s, a, b);
+        count++;
+        if (reservoir.length > 0) {
+            reservoir[reservoirNext] = s;
+            reservoirNext = reservoirNext + 1 == reservoir.length ? 0 : reservoirNext + 1;
+            reservoirSize = Math.min(reservoirSize + 1, reservoir.length);
+        }
+    }
+
+    /**
+     * Pools an independent run of the same pair and centre into this one, as if its snapshots
+     * followed this run's. Its blocks are appended (rebinning as needed), so block boundaries
+     * separate the runs. {@code other} is not modified.
+     *
+     * @throws IllegalArgumentException for a different pair, a different centre, or {@code this}
+     */
+    public void merge(PairStatistics other) {
+        if (other == this) {
+            throw new IllegalArgumentException("cannot merge with itself");
+        }
+        if (!pair.equals(other.pair) || Double.compare(centre, other.centre) != 0) {
+            throw new IllegalArgumentException("merging " + other.pair.label() + " (centre " + other.centre
+                    + ") into " + pair.label() + " (centre " + centre + ")");
+        }
+        if (other.count == 0) {
+            return;
+        }
+        if (Double.isNaN(shift)) {
+            shift = other.shift;
+        }
+        double d = other.shift - shift; // 0 for a known centre
+        addShifted(other.totals, 0, d, totals, 0);
+        blockLength = Math.max(blockLength, other.blockLength);
+        for (int j = 0; j < other.used; j++) {
+            if (used == maxBlocks) {
+                rebin();
+            }
+            int off = used * FIELDS;
+            Arrays.fill(blocks, off, off + FIELDS, 0.0);
+            addShifted(other.blocks, j * FIELDS, d, blocks, off);
+            used++;
+        }
+        count += other.count;
+        for (int k = 0; k < other.reservoirSize && reservoir.length > 0; k++) {
+            int idx = Math.floorMod(other.reservoirNext - other.reservoirSize + k, other.reservoir.length);
+            reservoir[reservoirNext] = other.reservoir[idx];
+            reservoirNext = reservoirNext + 1 == reservoir.length ? 0 : reservoirNext + 1;
+            reservoirSize = Math.min(reservoirSize + 1, reservoir.length);
+        }
+    }
+
+    /** Forgets all data; keeps the preallocated buffers. */
+    public void clear() {
+        Arrays.fill(totals, 0.0);
+        Arrays.fill(blocks, 0.0);
+        shift = knownCentre ? centre : Double.NaN;
+        count = 0;
+        used = 0;
+        blockLength = initialBlockLength;
+        reservoirNext = 0;
+        reservoirSize = 0;
+    }
+
+    public DegeneratePair pair() {
+        return pair;
+    }
+
+    /** The known centre κ, or NaN if the pooled sample mean is used. */
+    public double centre() {
+        return centre;
+    }
+
+    /** Number of snapshots. */
+    public long count() {
+        return count;
+    }
+
+    /** Same as {@link #count()}, in Commons Math naming. */
+    public long getN() {
+        return count;
+    }
+
+    /** Current jackknife block length (doubles at every rebinning). */
+    public long blockLength() {
+        return blockLength;
+    }
+
+    /** Number of jackknife blocks in use, the last possibly partial. */
+    public int blockCount() {
+        return used;
+    }
+
+    /** σ̂² = ⟨S²⟩/4. */
+    public double sigmaSquared() {
+        return estimate(SIGMA_SQUARED, totals);
+    }
+
+    /** ⟨S⟩. */
+    public double meanSpacing() {
+        return estimate(MEAN_SPACING, totals);
+    }
+
+    /** ⟨s²⟩ = ⟨S²⟩/⟨S⟩²; 4/π for the Wigner surmise. */
+    public double rescaledSpacingSquared() {
+        return estimate(RESCALED_SPACING_SQUARED, totals);
+    }
+
+    /** U₄ = m₄/(3m₂²) − 1 of both eigenvalues pooled, about κ, or about the pooled mean if κ is NaN. */
+    public double binderCumulant() {
+        return estimate(BINDER, totals);
+    }
+
+    /** ⟨(x_l + x_u)/2⟩. */
+    public double meanCentre() {
+        return estimate(MEAN_CENTRE, totals);
+    }
+
+    /** Blocked-jackknife standard error of {@link #sigmaSquared()}. */
+    public double sigmaSquaredError() {
+        return jackknifeError(SIGMA_SQUARED);
+    }
+
+    /** Blocked-jackknife standard error of {@link #meanSpacing()}. */
+    public double meanSpacingError() {
+        return jackknifeError(MEAN_SPACING);
+    }
+
+    /** Blocked-jackknife standard error of {@link #rescaledSpacingSquared()}. */
+    public double rescaledSpacingSquaredError() {
+        return jackknifeError(RESCALED_SPACING_SQUARED);
+    }
+
+    /** Blocked-jackknife standard error of {@link #binderCumulant()}. */
+    public double binderCumulantError() {
+        return jackknifeError(BINDER);
+    }
+
+    /** Blocked-jackknife standard error of {@link #meanCentre()}. */
+    public double meanCentreError() {
+        return jackknifeError(MEAN_CENTRE);
+    }
+
+    /**
+     * The most recent min(max, stored) spacings, oldest first, each divided by the mean of the
+     * returned values, so that ⟨s⟩ = 1 and the histogram is directly comparable with
+     * P(s) = (π/2) s e^{−πs²/4} even while σ still drifts. Allocates the returned array.
+     */
+    public double[] recentRescaledSpacings(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be >= 0: " + max);
+        }
+        int k = Math.min(max, reservoirSize);
+        double[] out = new double[k];
+        double sum = 0.0;
+        for (int i = 0; i < k; i++) {
+            out[i] = reservoir[Math.floorMod(reservoirNext - k + i, reservoir.length)];
+            sum += out[i];
+        }
+        if (sum > 0.0) {
+            double inv = k / sum;
+            for (int i = 0; i < k; i++) {
+                out[i] *= inv;
+            }
+        }
+        return out;
+    }
+
+    private void openBlockIfFull() {
+        if (used > 0 && blocks[(used - 1) * FIELDS + N] < blockLength) {
+            return;
+        }
+        if (used == maxBlocks) {
+            rebin();
+        }
+        Arrays.fill(blocks, used * FIELDS, (used + 1) * FIELDS, 0.0);
+        used++;
+    }
+
+    /** Sums adjacent blocks pairwise in place: (0,1)→0, (2,3)→1, …; an odd last block moves down. */
+    private void rebin() {
+        int half = used / 2;
+        for (int i = 0; i < half; i++) {
+            int dst = i * FIELDS;
+            int a = 2 * i * FIELDS;
+            int b = a + FIELDS;
+            for (int f = 0; f < FIELDS; f++) {
+                blocks[dst + f] = blocks[a + f] + blocks[b + f];
+            }
+        }
+        if (used % 2 == 1) {
+            System.arraycopy(blocks, (used - 1) * FIELDS, blocks, half * FIELDS, FIELDS);
+            half++;
+        }
+        Arrays.fill(blocks, half * FIELDS, used * FIELDS, 0.0);
+        used = half;
+        blockLength *= 2;
+    }
+
+    private static void accumulate(double[] sums, int off, double s, double a, double b) {
+        double a2 = a * a;
+        double b2 = b * b;
+        sums[off + N] += 1.0;
+        sums[off + S1] += s;
+        sums[off + S2] += s * s;
+        sums[off + W1] += a + b;
+        sums[off + W2] += a2 + b2;
+        sums[off + W3] += a2 * a + b2 * b;
+        sums[off + W4] += a2 * a2 + b2 * b2;
+    }
+
+    /**
+     * Adds src (power sums of w) to dst as power sums of w + d, by the binomial theorem with
+     * Σw⁰ = 2N (both eigenvalues): Σ(w+d)^k = Σ_j C(k,j) d^{k−j} Σw^j.
+     */
+    private static void addShifted(double[] src, int so, double d, double[] dst, int dOff) {
+        double w0 = 2.0 * src[so + N];
+        double w1 = src[so + W1];
+        double w2 = src[so + W2];
+        double w3 = src[so + W3];
+        double w4 = src[so + W4];
+        double d2 = d * d;
+        double d3 = d2 * d;
+        double d4 = d2 * d2;
+        dst[dOff + N] += src[so + N];
+        dst[dOff + S1] += src[so + S1];
+        dst[dOff + S2] += src[so + S2];
+        dst[dOff + W1] += w1 + d * w0;
+        dst[dOff + W2] += w2 + 2.0 * d * w1 + d2 * w0;
+        dst[dOff + W3] += w3 + 3.0 * d * w2 + 3.0 * d2 * w1 + d3 * w0;
+        dst[dOff + W4] += w4 + 4.0 * d * w3 + 6.0 * d2 * w2 + 4.0 * d3 * w1 + d4 * w0;
+    }
+
+    private double estimate(int observable, double[] s) {
+        double n = s[N];
+        switch (observable) {
+            case SIGMA_SQUARED:
+                return s[S2] / n / 4.0;
+            case MEAN_SPACING:
+                return s[S1] / n;
+            case RESCALED_SPACING_SQUARED: {
+                double mean = s[S1] / n;
+                return s[S2] / n / (mean * mean);
+            }
+            case MEAN_CENTRE:
+                return shift + s[W1] / (2.0 * n);
+            case BINDER: {
+                double m = 2.0 * n; // both eigenvalues of every snapshot
+                double mu2 = s[W2] / m;
+                double mu4 = s[W4] / m;
+                if (!knownCentre) {
+                    double w = s[W1] / m;
+                    double w2 = w * w;
+                    double mu3 = s[W3] / m;
+                    mu4 = mu4 - 4.0 * w * mu3 + 6.0 * w2 * mu2 - 3.0 * w2 * w2;
+                    mu2 = mu2 - w2;
+                }
+                return mu4 / (3.0 * mu2 * mu2) - 1.0;
+            }
+            default:
+                throw new IllegalStateException("unknown observable " + observable);
+        }
+    }
+
+    private double jackknifeError(int observable) {
+        int g = used;
+        if (g < 2) {
+            return Double.NaN;
+        }
+        double n = totals[N];
+        double theta = estimate(observable, totals);
+        double weighted = 0.0;
+        for (int j = 0; j < g; j++) {
+            double m = leaveOut(j);
+            weighted += (1.0 - m / n) * estimate(observable, scratch);
+        }
+        double thetaJ = g * theta - weighted;
+        double acc = 0.0;
+        for (int j = 0; j < g; j++) {
+            double m = leaveOut(j);
+            double h = n / m;
+            double pseudo = h * theta - (h - 1.0) * estimate(observable, scratch);
+            double dev = pseudo - thetaJ;
+            acc += dev * dev / (h - 1.0);
+        }
+        return Math.sqrt(acc / g);
+    }
+
+    /** Fills {@link #scratch} with the totals minus block j; returns the size m_j of block j. */
+    private double leaveOut(int j) {
+        int off = j * FIELDS;
+        for (int f = 0; f < FIELDS; f++) {
+            scratch[f] = totals[f] - blocks[off + f];
+        }
+        return blocks[off + N];
+    }
+}

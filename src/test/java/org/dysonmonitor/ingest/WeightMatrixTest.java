@@ -1,0 +1,104 @@
+package org.dysonmonitor.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class WeightMatrixTest {
+
+    private static final double[] SIX = {1, 2, 3, 4, 5, 6};
+
+    @Test
+    void storesRowMajor() {
+        WeightMatrix m = WeightMatrix.of(2, 3, SIX, false);
+        assertEquals(2, m.rows());
+        assertEquals(3, m.cols());
+        assertEquals(6, m.size());
+        assertFalse(m.float32());
+        assertEquals(3.0, m.get(0, 2));
+        assertEquals(4.0, m.get(1, 0));
+        assertArrayEquals(SIX, m.toRowMajor());
+    }
+
+    @Test
+    void copiesItsInput() {
+        double[] values = SIX.clone();
+        WeightMatrix m = WeightMatrix.of(2, 3, values, false);
+        values[0] = 99;
+        assertEquals(1.0, m.get(0, 0));
+    }
+
+    @Test
+    void neverExposesItsArray() {
+        WeightMatrix m = WeightMatrix.of(2, 3, SIX, false);
+        m.toRowMajor()[0] = 99;
+        assertEquals(1.0, m.get(0, 0));
+    }
+
+    @Test
+    void copyRowMajorFillsAPrefixOfALargerWorkspace() {
+        WeightMatrix m = WeightMatrix.of(2, 3, SIX, false);
+        double[] into = new double[8];
+        into[6] = -1;
+        into[7] = -2;
+        m.copyRowMajor(into);
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, -1, -2}, into);
+        into[0] = 99;
+        assertEquals(1.0, m.get(0, 0));
+    }
+
+    @Test
+    void copyRowMajorRejectsAShortDestination() {
+        WeightMatrix m = WeightMatrix.of(2, 3, SIX, false);
+        assertThrows(IllegalArgumentException.class, () -> m.copyRowMajor(new double[5]));
+    }
+
+    @Test
+    void getChecksBounds() {
+        WeightMatrix m = WeightMatrix.of(2, 3, SIX, false);
+        assertThrows(IndexOutOfBoundsException.class, () -> m.get(2, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> m.get(0, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> m.get(-1, 0));
+        // (0, 3) would be a valid flat index 3; the column check must catch it anyway.
+        assertThrows(IndexOutOfBoundsException.class, () -> m.get(0, -1));
+    }
+
+    @Test
+    void rejectsBadDimensionsAndLengths() {
+        assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of(0, 3, new double[0], false));
+        assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of(3, -1, new double[0], false));
+        assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of(2, 3, new double[5], false));
+        assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of(2, 3, new double[7], false));
+        assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of(65536, 65536, new double[1], false));
+        assertThrows(NullPointerException.class, () -> WeightMatrix.of(1, 1, null, false));
+    }
+
+    @Test
+    void float32RequiresFloatValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WeightMatrix.of(1, 2, new double[] {0.5, 0.1}, true));
+        assertTrue(e.getMessage().contains("index 1"), e.getMessage());
+        WeightMatrix m = WeightMatrix.of(1, 4, new double[] {0.5, (float) 0.1, Double.NaN, Double.NEGATIVE_INFINITY}, true);
+        assertTrue(m.float32());
+    }
+
+    @Test
+    void equalityCoversShapePrecisionAndValues() {
+        WeightMatrix a = WeightMatrix.of(2, 3, SIX, false);
+        assertEquals(a, WeightMatrix.of(2, 3, SIX, false));
+        assertEquals(a.hashCode(), WeightMatrix.of(2, 3, SIX, false).hashCode());
+        assertNotEquals(a, WeightMatrix.of(3, 2, SIX, false));
+        assertNotEquals(a, WeightMatrix.of(2, 3, SIX, true));
+        assertNotEquals(a, WeightMatrix.of(2, 3, new double[] {1, 2, 3, 4, 5, 7}, false));
+    }
+
+    @Test
+    void toStringShowsShapeNotValues() {
+        assertEquals("WeightMatrix[2x3 float64]", WeightMatrix.of(2, 3, SIX, false).toString());
+    }
+}

@@ -1,0 +1,99 @@
+package org.dysonmonitor.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.dysonmonitor.rmt.LayerReport;
+import org.dysonmonitor.rmt.PairReport;
+
+/**
+ * Hand-made LayerReports with numbers a test can predict: every statistic is a fixed function of
+ * the eigenvalues and a scale factor, so a second report with another scale differs everywhere.
+ */
+final class TestReports {
+
+    /** Unfolded spacings with known cumulative counts at the buckets 0.1 … 4.0 (see the tests). */
+    static final double[] SPACINGS = {0.05, 0.1, 0.15, 0.3, 0.95, 1.0, 1.05, 2.5, 4.0};
+
+    private TestReports() {
+    }
+
+    /** Eigenvalues x_mode = scale · (mode + 1) for modes 0 … n−1. */
+    static double[] eigenvalues(int n, double scale) {
+        double[] x = new double[n];
+        for (int m = 0; m < n; m++) {
+            x[m] = scale * (m + 1);
+        }
+        return x;
+    }
+
+    /** Pairs "0-1", "2-3", … with σ̂² = scale·0.1·k and so on, k = 1 … count. */
+    static List<PairReport> pairs(int count, double scale) {
+        List<PairReport> pairs = new ArrayList<>();
+        for (int k = 1; k <= count; k++) {
+            int lower = 2 * (k - 1);
+            pairs.add(new PairReport(lower + "-" + (lower + 1), lower, lower + 1, lower + 1.5, 100,
+                    sigmaSquared(k, scale), 0.001, 0.5, 0.01, spacingS2(k, scale), 0.01,
+                    binderCumulant(k, scale), 0.001, sigmaSquaredPerLrBatch(k, scale)));
+        }
+        return pairs;
+    }
+
+    static double sigmaSquared(int k, double scale) {
+        return scale * 0.1 * k;
+    }
+
+    static double spacingS2(int k, double scale) {
+        return scale * (1.25 + 0.01 * k);
+    }
+
+    static double binderCumulant(int k, double scale) {
+        return -scale * (0.125 + 0.001 * k);
+    }
+
+    static double sigmaSquaredPerLrBatch(int k, double scale) {
+        return scale * 320 * k;
+    }
+
+    /** Mean of x_mode over the window: x + 0.5·scale. */
+    static double mean(int mode, double scale) {
+        return scale * (mode + 1.5);
+    }
+
+    /** Variance of x_mode over the window: 0.01·scale·(mode + 1). */
+    static double variance(int mode, double scale) {
+        return 0.01 * scale * (mode + 1);
+    }
+
+    /**
+     * A report of {@code modes} eigenvalues scale·1 … scale·modes, {@code pairCount} pairs, the
+     * {@link #SPACINGS}, and a target spectrum if {@code withTarget}.
+     */
+    static LayerReport report(String run, String layer, long step, int modes, double scale, int pairCount,
+                              boolean withTarget) {
+        double[] x = eigenvalues(modes, scale);
+        double[] mean = new double[modes];
+        double[] variance = new double[modes];
+        for (int m = 0; m < modes; m++) {
+            mean[m] = mean(m, scale);
+            variance[m] = variance(m, scale);
+        }
+        double[] quantiles = {scale, scale * 3.25, scale * 5.5, scale * 7.75, scale * 10};
+        double[] target = withTarget ? eigenvalues(modes, 1.0) : new double[0];
+        return new LayerReport(run, layer, step, modes, 2 * modes, step / 10,
+                x, mean, variance, quantiles,
+                0.53 * scale, 0.12 * scale, 0.34 * scale,
+                SPACINGS,
+                0.07 * scale, (int) (2 * scale), 8.5 * scale,
+                Math.sqrt(x[modes - 1]), 5.5 * scale,
+                target, withTarget ? 0.25 * scale : Double.NaN,
+                true, scale == 1.0,
+                0.01, 32,
+                pairs(pairCount, scale),
+                new double[pairCount > 0 ? 40 : 0]);
+    }
+
+    /** The ten-mode report with four pairs and a target that most tests use. */
+    static LayerReport tenModes(String run, String layer, double scale) {
+        return report(run, layer, 1000, 10, scale, 4, true);
+    }
+}

@@ -1,0 +1,168 @@
+package org.dysonmonitor.rmt;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * LayerStatistics brings every piece together; these tests feed it spectra whose statistics are
+ * known from theory and check the reports.
+ */
+class LayerStatisticsTest {
+
+    private static final LayerStatistics.Config CONFIG = LayerStatistics.Config.defaults();
+
+    /**
+     * Independent Wishart spectra (W_ij ~ N(0, 1/M)): GOE-like repulsion, Marchenko-Pastur bulk,
+     * no spikes, and, since nothing drifts, stationary once the test has its 20 blocks.
+     */
+    @Test
+    void wishartStreamShowsRepulsionMarchenkoPasturAndBecomesStationary() {
+        int rows = 400;
+        int cols = 200;
+        org.apache.commons.math3.random.RandomGenerator rng = new org.apache.commons.math3.random.Well19937c(2024);
+        LayerStatistics stats = new LayerStatistics("r", "W", rows, cols, null, CONFIG);
+        LayerReport report = null;
+        double[][] fed = new double[260][];
+        for (int t = 0; t < fed.length; t++) {
+            fed[t] = BulkTestSpectra.wishart(rows, cols, 1.0 / rows, rng);
+            report = stats.update(t, new Spectrum(rows, cols, fed[t]), 0.01, 32);
+        }
+        // ⟨r̃⟩ of one 200-level spectrum: GOE 0.5307 with a standard error of about 0.3/√200 ≈ 0.021
+        // (spread of r̃ ≈ 0.3); 5 standard errors.
+        assertEquals(SpacingRatio.GOE_MEAN, report.spacingRatioMean(), 0.11);
+        assertTrue(report.spacingKsWigner() < report.spacingKsPoisson(),
+                "Wigner " + report.spacingKsWigner() + " vs Poisson " + report.spacingKsPoisson());
+        // KS critical value at α = 1e-3 for n = 200 is 1.95/√200 ≈ 0.14; rigid spectra do better.
+        assertTrue(report.mpKsDistance() < KolmogorovSmirnov.criticalValue(cols, 1e-3), "MP KS " + report.mpKsDistance());
+        assertEquals(0, report.mpSpikes());
+        assertEquals(rows * (1.0 / rows) * Math.pow(1 + Math.sqrt(0.5), 2), report.mpUpperEdge(), 0.05 * 2.914);
+        assertTrue(report.stationary(), "i.i.d. spectra are stationary after 20 blocks of 10");
+        assertTrue(report.converged(), "without a target, converged = stationary");
+        assertEquals(Double.NaN, report.targetDistance());
+        assertTrue(report.pairs().isEmpty());
+        assertEquals(0, report.pairSpacingHistogram().length);
+
+        // Window means are exactly the means of the last 100 spectra fed in.
+        for (int mode : new int[] {0, 99, 199}) {
+            double sum = 0;
+            for (int t = fed.length - 100; t < fed.length; t++) {
+                sum += fed[t][mode];
+            }
+            assertEquals(sum / 100, report.eigenvalueMean(mode), 1e-12);
+        }
+        Spectrum last = new Spectrum(rows, cols, fed[fed.length - 1]);
+        assertEquals(last.quantile(0.5), report.eigenvalueQuantile(2), 0);
+        assertEquals(last.spectralNorm(), report.spectralNorm(), 0);
+        assertEquals(last.stableRank(), report.stableRank(), 0);
+        assertEquals(fed.length, report.snapshots());
+    }
+
+    /**
+     * A 4-mode layer whose middle two modes are a degenerate pair drawn from the two-level density
+     * (a 2×2 GOE block, diagonal N(κ, σ²), off-diagonal N(0, σ²/2)), the others Gaussian about
+     * their targets. The pair's statistics must reproduce physics.md §3.
+     */
+    @Test
+    void degeneratePairOfATargetReproducesTheTwoLevelDensity() {
+        double kappa = 3;
+        double sigma = 0.1;
+        double[] target = {1, kappa, kappa, 6};
+        LayerStatistics stats = new LayerStatistics("r", "W", 4, 4, target, CONFIG);
+        SplittableRandom rng = new SplittableRandom(7);
+        double lr = 0.1;
+        int batch = 16;
+        LayerReport report = null;
+        for (int t = 0; t < 40_000; t++) {
+            report = stats.update(t, new Spectrum(4, 4, pairSpectrum(rng, kappa, sigma)), lr, batch);
+        }
+        assertTrue(report.stationary());
+        assertTrue(report.converged());
+        assertEquals(1, report.pairs().size());
+        PairReport pair = report.pairs().get(0);
+        assertEquals("1-2", pair.pair());
+        assertEquals(kappa, pair.centre());
+        assertTrue(pair.samples() > 39_000, "pairs collect from stationarity on: " + pair.samples());
+        // Every estimate within 5 of its own jackknife standard errors of the theory value.
+        assertEquals(sigma * sigma, pair.sigmaSquared(), 5 * pair.sigmaSquaredError());
+        assertEquals(Math.sqrt(Math.PI) * sigma, pair.meanSpacing(), 5 * pair.meanSpacingError());
+        assertEquals(4 / Math.PI, pair.spacingS2(), 5 * pair.spacingS2Error());
+        assertEquals(-4.0 / 27, pair.binderCumulant(), 5 * pair.binderCumulantError());
+        assertEquals(pair.sigmaSquared() / (lr / batch), pair.sigmaSquaredPerLrBatch(), 1e-12);
+
+        // The pooled rescaled-spacing histogram is a density following the Wigner surmise.
+        double[] h = report.pairSpacingHistogram();
+        assertEquals(40, h.length);
+        assertEquals(1.0, Arrays.stream(h).sum() * LayerReport.PAIR_HISTOGRAM_BIN, 0.01);
+        double bin = LayerReport.PAIR_HISTOGRAM_BIN;
+        for (int i = 0; i < 20; i++) {
+            double expected = (WignerSurmise.cdf((i + 1) * bin) - WignerSurmise.cdf(i * bin)) / bin;
+            // 4096 recent spacings: a bin holds ~4096·p·… counts; 5 Poisson standard deviations.
+            double sd = Math.sqrt(expected * bin * 4096) / (4096 * bin);
+            assertEquals(expected, h[i], 5 * sd + 1e-3, "bin " + i);
+        }
+        // Repulsion: the ordered pair's means sit at κ ∓ ⟨S⟩/2 = κ ∓ √π σ/2, so the RMS distance of
+        // the 4 window means to the target is √(2·(√π σ/2)²/4) = √π σ/(2√2) ≈ 0.0627. The window
+        // mean of 100 snapshots moves each by ~0.07σ/… ≈ 0.007; 0.015 allows twice that.
+        assertEquals(Math.sqrt(Math.PI) * sigma / (2 * Math.sqrt(2)), report.targetDistance(), 0.015);
+    }
+
+    @Test
+    void pairStatisticsRestartWhenLearningRateOrBatchChange() {
+        double[] target = {1, 3, 3, 6};
+        LayerStatistics stats = new LayerStatistics("r", "W", 4, 4, target, CONFIG);
+        SplittableRandom rng = new SplittableRandom(3);
+        LayerReport report = null;
+        for (int t = 0; t < 1000; t++) {
+            report = stats.update(t, new Spectrum(4, 4, pairSpectrum(rng, 3, 0.1)), 0.1, 16);
+        }
+        long before = report.pairs().get(0).samples();
+        assertTrue(before > 500);
+        report = stats.update(1000, new Spectrum(4, 4, pairSpectrum(rng, 3, 0.1)), 0.1, 32);
+        assertEquals(1, report.pairs().get(0).samples(), "σ² depends on α/|B|: a change starts afresh");
+    }
+
+    @Test
+    void aRelaxingSpectrumIsNotStationaryWhileItMoves() {
+        LayerStatistics stats = new LayerStatistics("r", "W", 2, 2, new double[] {1, 2}, CONFIG);
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int t = 0; t < 400; t++) {
+            // x(t) relaxes from 5 to its target with a time constant of 2000 snapshots: still moving.
+            double drift = 4 * Math.exp(-t / 2000.0);
+            double a = 1 + drift + 0.01 * rng.nextGaussian();
+            double b = 2 + drift + 0.01 * rng.nextGaussian();
+            LayerReport r = stats.update(t, new Spectrum(2, 2, new double[] {Math.min(a, b), Math.max(a, b)}), 0.1, 16);
+            assertFalse(r.stationary(), "step " + t);
+            assertFalse(r.converged());
+            assertEquals(0, r.pairs().size());
+        }
+    }
+
+    @Test
+    void rejectsShapesThatAreNotTheLayers() {
+        LayerStatistics stats = new LayerStatistics("r", "W", 4, 3, null, CONFIG);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> stats.update(0, new Spectrum(3, 4, new double[] {1, 2, 3}), 0.1, 16));
+        assertTrue(e.getMessage().contains("layer W is 4×3, snapshot is 3×4"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new LayerStatistics("r", "W", 4, 3, new double[] {1, 2}, CONFIG));
+    }
+
+    /** Ascending spectrum {≈1, pair about κ, ≈6}. */
+    private static double[] pairSpectrum(SplittableRandom rng, double kappa, double sigma) {
+        double a = kappa + sigma * rng.nextGaussian();
+        double d = kappa + sigma * rng.nextGaussian();
+        double b = sigma / Math.sqrt(2) * rng.nextGaussian();
+        double mean = 0.5 * (a + d);
+        double radius = Math.sqrt(0.25 * (a - d) * (a - d) + b * b);
+        double[] x = {1 + 0.05 * rng.nextGaussian(), mean - radius, mean + radius, 6 + 0.05 * rng.nextGaussian()};
+        Arrays.sort(x);
+        return x;
+    }
+}
