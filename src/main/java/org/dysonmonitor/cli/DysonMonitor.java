@@ -1,6 +1,30 @@
 package org.dysonmonitor.cli;
 
-public final class DysonMonitor {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dyson-monitor}: the executable jar's entry point. */
+@Command(name = "dyson-monitor",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Live monitor of neural-network weight spectra: eigenvalues of WᵀW as a Dyson Brownian motion.",
+        subcommands = {DemoCommand.class, ServeCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class DysonMonitor implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). Bad options exit with code 2. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new DysonMonitor()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, serve or train");
     }
 }

@@ -64,6 +64,9 @@ public final class LayerStatistics {
     /** Tracy-Widom scales above x₊ that make an eigenvalue a spike rather than edge noise. */
     public static final double SPIKE_MARGIN = 2.0;
 
+    /** Snapshots between two refreshes of the pair-spacing histogram. */
+    static final int HISTOGRAM_EVERY = 50;
+
     private final String run;
     private final String layer;
     private final int rows;
@@ -77,6 +80,8 @@ public final class LayerStatistics {
     private final double[] x;
     private final double[] means;
     private long snapshots;
+    private double[] histogram = new double[0];
+    private long histogramAt = -HISTOGRAM_EVERY; // due at the first snapshot
     private double pairsLearningRate = Double.NaN;
     private int pairsBatchSize;
 
@@ -139,6 +144,7 @@ public final class LayerStatistics {
         if (stationary && !pairs.isEmpty()) {
             if (!sameHyperparameters(learningRate, batchSize)) {
                 pairs.forEach(PairStatistics::clear);
+                histogramAt = snapshots - HISTOGRAM_EVERY; // due now
                 pairsLearningRate = learningRate;
                 pairsBatchSize = batchSize;
             }
@@ -204,11 +210,20 @@ public final class LayerStatistics {
                 p.binderCumulant(), p.binderCumulantError(), perLrBatch);
     }
 
-    /** Density of the pooled recent rescaled spacings of all pairs, bins of 0.1 on [0, 4). */
+    /**
+     * Density of the pooled recent rescaled spacings of all pairs, bins of 0.1 on [0, 4). It reads
+     * every pair's reservoir (thousands of values), which would dominate the cost of a small layer's
+     * update, so it is refreshed every {@link #HISTOGRAM_EVERY} snapshots: a live histogram of
+     * thousands of spacings does not change visibly in between.
+     */
     private double[] pairSpacingHistogram() {
         if (pairs.isEmpty()) {
-            return new double[0];
+            return histogram;
         }
+        if (snapshots - histogramAt < HISTOGRAM_EVERY) {
+            return histogram;
+        }
+        histogramAt = snapshots;
         int bins = (int) Math.round(4 / LayerReport.PAIR_HISTOGRAM_BIN);
         double[] density = new double[bins];
         long total = 0;
@@ -226,6 +241,7 @@ public final class LayerStatistics {
                 density[i] /= total * LayerReport.PAIR_HISTOGRAM_BIN;
             }
         }
+        histogram = density;
         return density;
     }
 

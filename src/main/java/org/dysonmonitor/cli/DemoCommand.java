@@ -1,0 +1,101 @@
+package org.dysonmonitor.cli;
+
+import org.dysonmonitor.http.HttpServer;
+import org.dysonmonitor.monitor.Monitor;
+import org.dysonmonitor.monitor.OverloadPolicy;
+import org.dysonmonitor.monitor.TrainerActor;
+import org.dysonmonitor.train.RbmConfig;
+import org.dysonmonitor.train.RbmTrainer;
+import org.dysonmonitor.train.TeacherStudentConfig;
+import org.dysonmonitor.train.TeacherStudentTrainer;
+import org.dysonmonitor.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code demo}: the monitor with built-in runs streaming into it: the paper's RBM at four values of
+ * α/|B| and one teacher-student run. Needs nothing but the jar.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start the monitor with built-in training runs (RBM at several α/|B|, teacher-student) and the live page.")
+final class DemoCommand implements Callable<Integer> {
+
+    /** The RBM runs: (α, |B|) pairs chosen so σ² spans a factor 32 in α/|B| (physics.md §5). */
+    static final List<double[]> RBM_RUNS = List.of(
+            new double[] {0.1, 4}, new double[] {0.1, 16}, new double[] {0.1, 64}, new double[] {0.05, 16});
+
+    @CommandLine.Mixin
+    MonitorOptions options;
+
+    @Option(names = "--duration", converter = MonitorOptions.DurationConverter.class,
+            description = "Stop after this long (e.g. 2m); default: until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--steps-per-second", defaultValue = "2000",
+            description = "Pace of each run, so you can watch it converge; 0 = as fast as the CPU allows (default: ${DEFAULT-VALUE}).")
+    double stepsPerSecond;
+
+    @Option(names = "--snapshot-every", defaultValue = "10",
+            description = "Steps between two snapshots of a run (default: ${DEFAULT-VALUE}).")
+    int snapshotEvery;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the first run; run i uses seed + i (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--policy", defaultValue = "latest", converter = PolicyConverter.class,
+            description = "Overload policy of the runs: latest (drop when behind) or all (backpressure the trainers) (default: ${DEFAULT-VALUE}).")
+    OverloadPolicy policy;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandLine cmd = spec.commandLine();
+        MonitorOptions.require(cmd, stepsPerSecond >= 0, "--steps-per-second must be ≥ 0");
+        MonitorOptions.require(cmd, snapshotEvery >= 1, "--snapshot-every must be ≥ 1");
+        Monitor monitor = Monitor.start("dyson-monitor", options.config(cmd));
+        HttpServer server = ServeCommand.startServer(monitor, options, cmd);
+        System.out.println("dyson-monitor demo on " + server.url());
+        long s = seed;
+        for (double[] run : RBM_RUNS) {
+            RbmConfig config = RbmConfig.defaults().withLearningRate(run[0]).withBatchSize((int) run[1]).withSeed(s++);
+            start(monitor, rbmRunName(run[0], (int) run[1]), new RbmTrainer(config));
+        }
+        start(monitor, "teacher-student", new TeacherStudentTrainer(TeacherStudentConfig.defaults().withSeed(s)));
+        Urls.print(server.url());
+        System.out.println("Runs: " + String.join(", ", RBM_RUNS.stream().map(r -> rbmRunName(r[0], (int) r[1])).toList())
+                + ", teacher-student (layer W each). Ctrl-C stops.");
+        return Lifetime.serveUntilStopped(monitor, duration);
+    }
+
+    static String rbmRunName(double lr, int batch) {
+        return String.format(Locale.ROOT, "rbm-a%s-b%d", stripZeros(lr), batch);
+    }
+
+    private static String stripZeros(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    private void start(Monitor monitor, String run, Trainer trainer) {
+        monitor.startTrainer(new TrainerActor.Plan(run, "W", trainer, snapshotEvery, policy, 0, stepsPerSecond))
+                .toCompletableFuture().join();
+    }
+
+    static final class PolicyConverter implements CommandLine.ITypeConverter<OverloadPolicy> {
+        @Override
+        public OverloadPolicy convert(String value) {
+            try {
+                return OverloadPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.dysonmonitor.monitor;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import com.typesafe.config.Config;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.dysonmonitor.linalg.EjmlSpectrumSolver;
+import org.dysonmonitor.linalg.SpectrumSolver;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A running monitor: the actor system, its Prometheus registry and its live report bus. The shell
+ * that commands and tests start; all behaviour lives in the actors.
+ */
+public final class Monitor implements AutoCloseable {
+
+    private final ActorSystem<Guardian.Command> system;
+    private final PrometheusMeterRegistry meters;
+    private final ReportBus bus;
+    private final MonitorSettings settings;
+    private final ActorRef<RunRegistry.Command> registry;
+
+    private Monitor(ActorSystem<Guardian.Command> system, PrometheusMeterRegistry meters, ReportBus bus,
+                    MonitorSettings settings, ActorRef<RunRegistry.Command> registry) {
+        this.system = system;
+        this.meters = meters;
+        this.bus = bus;
+        this.settings = settings;
+        this.registry = registry;
+    }
+
+    /** Starts the actor system with the given configuration (application.conf with overrides). */
+    public static Monitor start(String name, Config config) {
+        return start(name, config, EjmlSpectrumSolver::new);
+    }
+
+    /**
+     * As {@link #start(String, Config)}, with the spectrum solver each spectrum actor creates for
+     * itself (solvers own workspaces and are not shared).
+     */
+    public static Monitor start(String name, Config config, java.util.function.Supplier<SpectrumSolver> solvers) {
+        MonitorSettings settings = MonitorSettings.create(config);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ReportBus[] busHolder = new ReportBus[1];
+        ActorSystem<Guardian.Command> system = ActorSystem.create(
+                akka.actor.typed.javadsl.Behaviors.setup(ctx -> {
+                    busHolder[0] = new ReportBus(ctx.getSystem());
+                    return Guardian.create(new RunRegistry.Dependencies(settings, meters, busHolder[0], solvers));
+                }),
+                name, config);
+        ActorRef<RunRegistry.Command> registry = AskPattern.<Guardian.Command, ActorRef<RunRegistry.Command>>ask(
+                        system, Guardian.GetRegistry::new, Duration.ofSeconds(10), system.scheduler())
+                .toCompletableFuture().join();
+        Monitor monitor = new Monitor(system, meters, busHolder[0], settings, registry);
+        system.getWhenTerminated().thenRun(monitor.bus::close);
+        return monitor;
+    }
+
+    public ActorSystem<Guardian.Command> system() {
+        return system;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    public ReportBus bus() {
+        return bus;
+    }
+
+    public MonitorSettings settings() {
+        return settings;
+    }
+
+    public ActorRef<RunRegistry.Command> registry() {
+        return registry;
+    }
+
+    /** Starts a built-in trainer. */
+    public CompletionStage<ActorRef<TrainerActor.Command>> startTrainer(TrainerActor.Plan plan) {
+        return AskPattern.ask(system, replyTo -> new Guardian.StartTrainer(plan, replyTo),
+                Duration.ofSeconds(10), system.scheduler());
+    }
+
+    /** Stops the actor system (CoordinatedShutdown runs its tasks) and waits for it. */
+    @Override
+    public void close() {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,32 @@
+package org.dysonmonitor.monitor;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run's metadata, as given by {@code PUT /api/v1/runs/{run}} or by a built-in trainer.
+ *
+ * @param learningRate α, NaN when unknown (a snapshot may still name its own)
+ * @param batchSize    |B|, 0 when unknown
+ * @param policy       the overload policy of the run's layers
+ * @param targets      per layer, the target spectrum of WᵀW (ascending), where one is known
+ */
+public record RunSpec(double learningRate, int batchSize, OverloadPolicy policy, Map<String, double[]> targets) {
+
+    public RunSpec {
+        TreeMap<String, double[]> copy = new TreeMap<>();
+        targets.forEach((layer, t) -> copy.put(layer, t.clone()));
+        targets = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** No metadata: what a run gets when its first snapshot arrives before any PUT. */
+    public static RunSpec unknown() {
+        return new RunSpec(Double.NaN, 0, OverloadPolicy.LATEST, Map.of());
+    }
+
+    /** The target of a layer (a copy), or null. */
+    public double[] target(String layer) {
+        double[] t = targets.get(layer);
+        return t == null ? null : t.clone();
+    }
+}
