@@ -30,24 +30,24 @@ public final class LayerChannel {
         FULL
     }
 
-    private static final Duration MAX_BACKOFF = Duration.ofMillis(50);
-
     private final String run;
     private final String layer;
     private final int rows;
     private final int cols;
     private final OverloadPolicy policy;
     private final BoundedSourceQueue<Snapshot> queue;
+    private final QueueRoom room;
     private final RunMetrics metrics;
 
     LayerChannel(String run, String layer, int rows, int cols, OverloadPolicy policy,
-                 BoundedSourceQueue<Snapshot> queue, RunMetrics metrics) {
+                 BoundedSourceQueue<Snapshot> queue, QueueRoom room, RunMetrics metrics) {
         this.run = run;
         this.layer = layer;
         this.rows = rows;
         this.cols = cols;
         this.policy = policy;
         this.queue = queue;
+        this.room = room;
         this.metrics = metrics;
     }
 
@@ -102,33 +102,43 @@ public final class LayerChannel {
     }
 
     /**
-     * Under {@code all}: offers until there is room or {@code timeout} has passed, retrying with a
-     * short back-off on the scheduler (no thread waits). Completes with false on timeout; the
-     * snapshot was then not queued and the caller counts it as rejected. Under {@code latest} the
-     * first offer decides.
+     * Completes when the queue next frees a slot. Take it <em>before</em> an offer that may answer
+     * {@link Offer#FULL}, then wait on it: that is how a producer under {@code all} is held back
+     * without polling.
+     */
+    public CompletionStage<Void> nextRoom() {
+        return room.next();
+    }
+
+    /**
+     * Under {@code all}: offers, and while the queue is full waits for room (no thread blocks) until
+     * {@code timeout} has passed. Completes with {@link Offer#FULL} on timeout; the snapshot was then
+     * not queued and the caller counts it as rejected. Under {@code latest} the first offer decides.
      */
     public CompletionStage<Offer> offerWithin(Snapshot snapshot, Duration timeout, ActorSystem<?> system) {
         CompletableFuture<Offer> done = new CompletableFuture<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        attempt(snapshot, deadline, Duration.ofMillis(1), system, done);
+        attempt(snapshot, System.nanoTime() + timeout.toNanos(), system, done);
         return done;
     }
 
-    private void attempt(Snapshot snapshot, long deadline, Duration backoff, ActorSystem<?> system,
-                         CompletableFuture<Offer> done) {
+    private void attempt(Snapshot snapshot, long deadline, ActorSystem<?> system, CompletableFuture<Offer> done) {
+        CompletableFuture<Void> freed = room.next();
+        Offer offer;
         try {
-            Offer offer = offer(snapshot);
-            if (offer != Offer.FULL || System.nanoTime() >= deadline) {
-                done.complete(offer);
-                return;
-            }
+            offer = offer(snapshot);
         } catch (IllegalStateException closed) {
             done.completeExceptionally(closed);
             return;
         }
-        Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        system.scheduler().scheduleOnce(backoff, () -> attempt(snapshot, deadline, next, system, done),
-                system.executionContext());
+        long left = deadline - System.nanoTime();
+        if (offer != Offer.FULL || left <= 0) {
+            done.complete(offer);
+            return;
+        }
+        CompletableFuture<Void> wake = new CompletableFuture<>();
+        freed.thenRun(() -> wake.complete(null));
+        system.scheduler().scheduleOnce(Duration.ofNanos(left), () -> wake.complete(null), system.executionContext());
+        wake.thenRun(() -> attempt(snapshot, deadline, system, done));
     }
 
     /** Ends the stream: queued snapshots are still processed, new offers fail. */

@@ -299,7 +299,12 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
         OverloadPolicy policy = entry.spec.policy();
         RunMetrics metrics = entry.metrics;
-        Source<Snapshot, BoundedSourceQueue<Snapshot>> source = Source.queue(settings.queueCapacity());
+        QueueRoom room = new QueueRoom();
+        Source<Snapshot, BoundedSourceQueue<Snapshot>> source = Source.<Snapshot>queue(settings.queueCapacity())
+                .map(s -> {
+                    room.freed(); // a snapshot left the queue: wake a producer waiting under `all`
+                    return s;
+                });
         if (policy == OverloadPolicy.LATEST) {
             // While the actor is busy, a newer snapshot replaces the waiting one; count each replaced.
             source = source.conflateWithSeed(s -> s, (older, newer) -> {
@@ -312,7 +317,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
                 .to(Sink.ignore())
                 .run(getContext().getSystem());
 
-        LayerEntry created = new LayerEntry(new LayerChannel(run, layer, rows, cols, policy, queue, metrics),
+        LayerEntry created = new LayerEntry(new LayerChannel(run, layer, rows, cols, policy, queue, room, metrics),
                 actor, layerMetrics);
         entry.layers.put(layer, created);
         getContext().getLog().info("layer {} of run {} added: {}×{}{}", layer, run, rows, cols,

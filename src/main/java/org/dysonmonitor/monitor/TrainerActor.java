@@ -12,6 +12,7 @@ import org.dysonmonitor.train.Trainer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Drives one built-in {@link Trainer} step by step and streams a snapshot of its weights every
@@ -20,8 +21,8 @@ import java.util.Map;
  * share that dispatcher fairly.
  *
  * <p>Under {@code latest} it never waits (a full queue drops, counted). Under {@code all} a full queue
- * holds the trainer: it retries the same snapshot after a short pause and does not step meanwhile,
- * so the trainer is backpressured and nothing is lost.
+ * holds the trainer: it waits for the queue's next free slot, offers the same snapshot again and
+ * does not step meanwhile, so the trainer is backpressured and nothing is lost.
  */
 public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
 
@@ -52,7 +53,6 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
         }
     }
 
-    private static final Duration RETRY = Duration.ofMillis(2);
     private static final Duration PACE_TICK = Duration.ofMillis(20);
     private static final long SLICE_NANOS = 5_000_000;
 
@@ -103,8 +103,7 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
 
     private Behavior<Command> onTick() {
         if (pending != null && !deliver()) {
-            timers.startSingleTimer(Tick.INSTANCE, RETRY); // `all` and the queue is full: wait, do not step
-            return this;
+            return this; // `all` and the queue is full: wait for room, do not step
         }
         Trainer t = plan.trainer();
         long sliceEnd = System.nanoTime() + SLICE_NANOS;
@@ -122,7 +121,6 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
                         WeightMatrix.of(t.rows(), t.cols(), t.weights(), false), t.learningRate(), t.batchSize());
                 channel.received();
                 if (!deliver()) {
-                    timers.startSingleTimer(Tick.INSTANCE, RETRY);
                     return this;
                 }
             }
@@ -140,9 +138,14 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
         return plan.trainer().steps() >= allowed;
     }
 
-    /** Offers the pending snapshot; false if the queue is full under {@code all}. */
+    /**
+     * Offers the pending snapshot. Under {@code all} a full queue answers false and the trainer waits
+     * for the queue's next free slot (a Tick then comes back), stepping no further meanwhile.
+     */
     private boolean deliver() {
+        CompletionStage<Void> room = channel.nextRoom(); // before the offer, so no freed slot is missed
         if (channel.offer(pending) == LayerChannel.Offer.FULL) {
+            getContext().pipeToSelf(room, (ok, failure) -> Tick.INSTANCE);
             return false;
         }
         pending = null;
