@@ -100,6 +100,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(10);
+    private static final int IN_FLIGHT = 2;
 
     private final Dependencies deps;
     private final TimerScheduler<Command> timers;
@@ -313,7 +314,9 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             });
         }
         BoundedSourceQueue<Snapshot> queue = source
-                .mapAsync(1, s -> process(actor, s)) // : Outcome, one snapshot in flight per layer
+                // : Outcome. Two in flight: while the actor computes one, the next already waits in its
+                // mailbox, so no round trip idles it; mapAsync keeps the order.
+                .mapAsync(IN_FLIGHT, s -> process(actor, s))
                 .to(Sink.ignore())
                 .run(getContext().getSystem());
 
