@@ -18,6 +18,7 @@ import org.dysonmonitor.linalg.SpectrumSolver;
 import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.metrics.LayerMetrics;
 import org.dysonmonitor.metrics.RunMetrics;
+import org.dysonmonitor.rmt.LayerReport;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +61,14 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     public record GetLayer(String run, String layer, ActorRef<SpectrumActor.LayerLookup> replyTo)
             implements Command {
+    }
+
+    /**
+     * Send every report of the run's layers to {@code watcher}, unthrottled (the live bus drops and
+     * throttles; a sweep that pools every stationary snapshot cannot). Watch before the run's first
+     * snapshot: layers already streaming are refused (409). Creates the run if it does not exist.
+     */
+    public record Watch(String run, ActorRef<LayerReport> watcher, ActorRef<Reply> replyTo) implements Command {
     }
 
     private record Expire(String run) implements Command {
@@ -127,6 +136,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
                 .onMessage(FinishRun.class, this::onFinishRun)
                 .onMessage(ListRuns.class, this::onListRuns)
                 .onMessage(GetLayer.class, this::onGetLayer)
+                .onMessage(Watch.class, this::onWatch)
                 .onMessage(Expire.class, this::onExpire)
                 .build();
     }
@@ -249,6 +259,26 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         return this;
     }
 
+    private Behavior<Command> onWatch(Watch msg) {
+        RunEntry entry = runs.get(msg.run());
+        if (entry == null) {
+            Refused refused = refuseNewRun(msg.run());
+            if (refused != null) {
+                msg.replyTo().tell(refused);
+                return this;
+            }
+            entry = newRun(msg.run(), RunSpec.unknown());
+        }
+        if (!entry.layers.isEmpty()) {
+            msg.replyTo().tell(new Refused(409, "conflict", "run " + msg.run()
+                    + " already streams; watch a run before its first snapshot"));
+            return this;
+        }
+        entry.watchers.add(msg.watcher());
+        msg.replyTo().tell(new Ok("watching run " + msg.run()));
+        return this;
+    }
+
     private Behavior<Command> onExpire(Expire msg) {
         RunEntry entry = runs.remove(msg.run());
         if (entry != null) {
@@ -290,7 +320,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         LayerMetrics layerMetrics = new LayerMetrics(deps.meters(), run, layer, settings.maxModeSeries());
         SpectrumActor.Setup setup = new SpectrumActor.Setup(run, layer, rows, cols, target,
                 settings.statistics(), deps.solvers(), layerMetrics, entry.metrics, deps.bus(),
-                settings.reportInterval());
+                settings.reportInterval(), List.copyOf(entry.watchers));
         ActorRef<SpectrumActor.Command> actor = getContext().spawn(
                 Behaviors.supervise(SpectrumActor.create(setup))
                         .onFailure(SupervisorStrategy.restartWithBackoff(
@@ -349,6 +379,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         RunSpec spec;
         final RunMetrics metrics;
         final Map<String, LayerEntry> layers = new LinkedHashMap<>();
+        final List<ActorRef<LayerReport>> watchers = new ArrayList<>();
         boolean finished;
 
         RunEntry(RunSpec spec, RunMetrics metrics) {

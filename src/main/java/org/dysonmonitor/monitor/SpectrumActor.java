@@ -62,7 +62,7 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     public record Setup(String run, String layer, int rows, int cols, double[] target,
                         LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers,
                         LayerMetrics layerMetrics, RunMetrics runMetrics, ReportBus bus,
-                        java.time.Duration reportInterval) {
+                        java.time.Duration reportInterval, java.util.List<ActorRef<LayerReport>> watchers) {
     }
 
     private final Setup setup;
@@ -126,6 +126,9 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             setup.runMetrics().setBatchSize(s.batchSize());
             setup.runMetrics().processed(layer);
             publishThrottled(start + nanos);
+            for (ActorRef<LayerReport> watcher : setup.watchers()) {
+                watcher.tell(latest);
+            }
             msg.replyTo().tell(new Processed(s.step()));
             return this;
         } catch (RuntimeException e) {

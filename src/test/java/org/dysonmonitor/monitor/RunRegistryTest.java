@@ -139,6 +139,28 @@ class RunRegistryTest {
     }
 
     @Test
+    void aWatcherReceivesEveryReportOfTheRunUnthrottled() {
+        Fixture f = registry(10, 8, Duration.ofMinutes(5));
+        TestProbe<RunRegistry.Reply> probe = testKit.createTestProbe();
+        TestProbe<org.dysonmonitor.rmt.LayerReport> watcher = testKit.createTestProbe();
+        f.registry().tell(new RunRegistry.Watch("w", watcher.ref(), probe.ref()));
+        probe.expectMessageClass(RunRegistry.Ok.class);
+        f.registry().tell(new RunRegistry.OpenLayer("w", "W", 4, 4, probe.ref()));
+        LayerChannel channel = probe.expectMessageClass(RunRegistry.Opened.class).channel();
+        for (int step = 1; step <= 5; step++) {
+            channel.received();
+            channel.offerWithin(new Snapshot("w", "W", step, MonitorFixture.random(4, 4, step), 0.1, 16),
+                    Duration.ofSeconds(10), testKit.system()).toCompletableFuture().join();
+        }
+        for (int step = 1; step <= 5; step++) {
+            assertEquals(step, watcher.receiveMessage(Duration.ofSeconds(10)).step(), "every report, in order");
+        }
+        f.registry().tell(new RunRegistry.Watch("w", watcher.ref(), probe.ref()));
+        RunRegistry.Refused late = probe.expectMessageClass(RunRegistry.Refused.class);
+        assertTrue(late.message().contains("watch a run before its first snapshot"), late.message());
+    }
+
+    @Test
     void rejectionsOfInvalidNamesAreCountedWithoutCreatingARun() {
         Fixture f = registry(10, 8, Duration.ofMinutes(5));
         f.registry().tell(new RunRegistry.CountRejected("bad name!", "W", "bad_name"));
