@@ -143,6 +143,8 @@ class RunRegistryTest {
         Fixture f = registry(10, 8, Duration.ofMinutes(5));
         TestProbe<RunRegistry.Reply> probe = testKit.createTestProbe();
         TestProbe<org.dysonmonitor.rmt.LayerReport> watcher = testKit.createTestProbe();
+        f.registry().tell(new RunRegistry.PutRun("w", spec(OverloadPolicy.ALL), probe.ref())); // nothing dropped
+        probe.expectMessageClass(RunRegistry.Ok.class);
         f.registry().tell(new RunRegistry.Watch("w", watcher.ref(), probe.ref()));
         probe.expectMessageClass(RunRegistry.Ok.class);
         f.registry().tell(new RunRegistry.OpenLayer("w", "W", 4, 4, probe.ref()));
