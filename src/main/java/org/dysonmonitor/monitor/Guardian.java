@@ -7,6 +7,10 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.dysonmonitor.linalg.SpectrumSolver;
+
+import java.util.function.Supplier;
 
 /** Wires the monitor: spawns the run registry and, on request, built-in trainers. */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
@@ -14,7 +18,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     public sealed interface Command {
     }
 
-    public record GetRegistry(ActorRef<ActorRef<RunRegistry.Command>> replyTo) implements Command {
+    /** Ask for what the monitor's shell needs: the registry and the live report bus. */
+    public record GetWiring(ActorRef<Wiring> replyTo) implements Command {
+    }
+
+    /** The answer to {@link GetWiring}. */
+    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus) {
     }
 
     /** Start a built-in trainer on the trainer dispatcher; replies with its reference. */
@@ -23,27 +32,32 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private final ActorRef<RunRegistry.Command> registry;
+    private final ReportBus bus;
     private long trainers;
 
-    public static Behavior<Command> create(RunRegistry.Dependencies deps) {
-        return Behaviors.setup(ctx -> new Guardian(ctx, deps));
+    public static Behavior<Command> create(MonitorSettings settings, MeterRegistry meters,
+                                           Supplier<SpectrumSolver> solvers) {
+        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers));
     }
 
-    private Guardian(ActorContext<Command> context, RunRegistry.Dependencies deps) {
+    private Guardian(ActorContext<Command> context, MonitorSettings settings, MeterRegistry meters,
+                     Supplier<SpectrumSolver> solvers) {
         super(context);
-        this.registry = context.spawn(RunRegistry.create(deps), "runs");
+        this.bus = new ReportBus(context.getSystem());
+        this.registry = context.spawn(RunRegistry.create(
+                new RunRegistry.Dependencies(settings, meters, bus, solvers)), "runs");
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(GetRegistry.class, this::onGetRegistry)
+                .onMessage(GetWiring.class, this::onGetWiring)
                 .onMessage(StartTrainer.class, this::onStartTrainer)
                 .build();
     }
 
-    private Behavior<Command> onGetRegistry(GetRegistry msg) {
-        msg.replyTo().tell(registry);
+    private Behavior<Command> onGetWiring(GetWiring msg) {
+        msg.replyTo().tell(new Wiring(registry, bus));
         return this;
     }
 

@@ -45,17 +45,11 @@ public final class Monitor implements AutoCloseable {
     public static Monitor start(String name, Config config, java.util.function.Supplier<SpectrumSolver> solvers) {
         MonitorSettings settings = MonitorSettings.create(config);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ReportBus[] busHolder = new ReportBus[1];
-        ActorSystem<Guardian.Command> system = ActorSystem.create(
-                akka.actor.typed.javadsl.Behaviors.setup(ctx -> {
-                    busHolder[0] = new ReportBus(ctx.getSystem());
-                    return Guardian.create(new RunRegistry.Dependencies(settings, meters, busHolder[0], solvers));
-                }),
-                name, config);
-        ActorRef<RunRegistry.Command> registry = AskPattern.<Guardian.Command, ActorRef<RunRegistry.Command>>ask(
-                        system, Guardian.GetRegistry::new, Duration.ofSeconds(10), system.scheduler())
+        ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers), name, config);
+        Guardian.Wiring wiring = AskPattern.<Guardian.Command, Guardian.Wiring>ask(
+                        system, Guardian.GetWiring::new, Duration.ofSeconds(10), system.scheduler())
                 .toCompletableFuture().join();
-        Monitor monitor = new Monitor(system, meters, busHolder[0], settings, registry);
+        Monitor monitor = new Monitor(system, meters, wiring.bus(), settings, wiring.registry());
         system.getWhenTerminated().thenRun(monitor.bus::close);
         return monitor;
     }
