@@ -3,19 +3,11 @@ package org.dysonmonitor.cli;
 import org.dysonmonitor.http.HttpServer;
 import org.dysonmonitor.monitor.Monitor;
 import org.dysonmonitor.monitor.OverloadPolicy;
-import org.dysonmonitor.monitor.TrainerActor;
-import org.dysonmonitor.train.RbmConfig;
-import org.dysonmonitor.train.RbmTrainer;
-import org.dysonmonitor.train.TeacherStudentConfig;
-import org.dysonmonitor.train.TeacherStudentTrainer;
-import org.dysonmonitor.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,10 +17,6 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start the monitor with built-in training runs (RBM at several α/|B|, teacher-student) and the live page.")
 final class DemoCommand implements Callable<Integer> {
-
-    /** The RBM runs: (α, |B|) pairs chosen so σ² spans a factor 32 in α/|B| (physics.md §5). */
-    static final List<double[]> RBM_RUNS = List.of(
-            new double[] {0.1, 4}, new double[] {0.1, 16}, new double[] {0.1, 64}, new double[] {0.05, 16});
 
     @CommandLine.Mixin
     MonitorOptions options;
@@ -63,29 +51,10 @@ final class DemoCommand implements Callable<Integer> {
         Monitor monitor = Monitor.start("dyson-monitor", options.config(cmd));
         HttpServer server = ServeCommand.startServer(monitor, options, cmd);
         System.out.println("dyson-monitor demo on " + server.url());
-        long s = seed;
-        for (double[] run : RBM_RUNS) {
-            RbmConfig config = RbmConfig.defaults().withLearningRate(run[0]).withBatchSize((int) run[1]).withSeed(s++);
-            start(monitor, rbmRunName(run[0], (int) run[1]), new RbmTrainer(config));
-        }
-        start(monitor, "teacher-student", new TeacherStudentTrainer(TeacherStudentConfig.defaults().withSeed(s)));
+        DemoRuns.start(monitor, stepsPerSecond, snapshotEvery, seed, policy);
         Urls.print(server.url());
-        System.out.println("Runs: " + String.join(", ", RBM_RUNS.stream().map(r -> rbmRunName(r[0], (int) r[1])).toList())
-                + ", teacher-student (layer W each). Ctrl-C stops.");
+        System.out.println("Runs: " + String.join(", ", DemoRuns.names()) + " (layer W each). Ctrl-C stops.");
         return Lifetime.serveUntilStopped(monitor, duration);
-    }
-
-    static String rbmRunName(double lr, int batch) {
-        return String.format(Locale.ROOT, "rbm-a%s-b%d", stripZeros(lr), batch);
-    }
-
-    private static String stripZeros(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
-    private void start(Monitor monitor, String run, Trainer trainer) {
-        monitor.startTrainer(new TrainerActor.Plan(run, "W", trainer, snapshotEvery, policy, 0, stepsPerSecond))
-                .toCompletableFuture().join();
     }
 
     static final class PolicyConverter implements CommandLine.ITypeConverter<OverloadPolicy> {
