@@ -7,7 +7,7 @@
 #                 uid; every query (with $run/$layer filled in) parsed by promtool
 #   both          every metric name in rules and dashboards is in design.md's Metrics table (or a
 #                 Micrometer extra, or ALERTS) or a recording rule of prometheus/rules.yml
-#   docker-compose.yml, Dockerfile, prometheus/README-section.md: structure and consistency
+#   docker-compose.yml, Dockerfile, README.md: structure and consistency
 #
 # Usage: scripts/check-observability.sh                 static checks (needs promtool, python3 + PyYAML)
 #        scripts/check-observability.sh --live URL [--run R] [--layer L] [--metrics URL]
@@ -452,15 +452,15 @@ except FileNotFoundError:
     problem("Dockerfile", "missing")
 
 try:
-    readme = read("prometheus/README-section.md")
+    readme = read("README.md")
     for needle in [":8080", ":9090", ":3000", "anonymous", "prometheus-local.yml", "check-observability.sh"]:
         if needle not in readme:
-            problem("prometheus/README-section.md", f"must mention {needle}")
+            problem("README.md", f"must mention {needle}")
     for name in alerts:
         if name not in readme:
-            problem("prometheus/README-section.md", f"must list the alert {name}")
+            problem("README.md", f"must list the alert {name}")
 except FileNotFoundError:
-    problem("prometheus/README-section.md", "missing")
+    problem("README.md", "missing")
 
 # ------------------------------------------------------------------------------------------------
 # Optional: against a live Prometheus (a running demo scraped by it)
