@@ -53,7 +53,6 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
         }
     }
 
-    private static final Duration PACE_TICK = Duration.ofMillis(20);
     private static final long SLICE_NANOS = 5_000_000;
 
     private final Plan plan;
@@ -111,8 +110,9 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
             if (plan.maxSteps() > 0 && t.steps() >= plan.maxSteps()) {
                 return onStop();
             }
-            if (aheadOfPace()) {
-                timers.startSingleTimer(Tick.INSTANCE, PACE_TICK);
+            long wait = nanosUntilNextStep();
+            if (wait > 0) {
+                timers.startSingleTimer(Tick.INSTANCE, Duration.ofNanos(wait));
                 return this;
             }
             t.step();
@@ -123,19 +123,24 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
                 if (!deliver()) {
                     return this;
                 }
+                if (plan.stepsPerSecond() > 0) {
+                    // Paced: one snapshot per tick, so snapshots arrive spread out as in a real run,
+                    // not in bursts that `latest` would mostly replace.
+                    break;
+                }
             }
         }
         getContext().getSelf().tell(Tick.INSTANCE); // yield to other trainers on the dispatcher
         return this;
     }
 
-    /** True if this run is ahead of its pace and should wait. */
-    private boolean aheadOfPace() {
+    /** How long until the pace allows the next step; 0 when unpaced or behind. */
+    private long nanosUntilNextStep() {
         if (plan.stepsPerSecond() <= 0) {
-            return false;
+            return 0;
         }
-        double allowed = (System.nanoTime() - startNanos) * 1e-9 * plan.stepsPerSecond();
-        return plan.trainer().steps() >= allowed;
+        long due = startNanos + (long) (plan.trainer().steps() * 1e9 / plan.stepsPerSecond());
+        return Math.max(0, due - System.nanoTime());
     }
 
     /**
