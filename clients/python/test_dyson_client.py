@@ -8,6 +8,7 @@ import io
 import json
 import os
 import threading
+import time
 import unittest
 import urllib.parse
 import uuid
@@ -407,7 +408,10 @@ class AttachTest(unittest.TestCase):
 
 @unittest.skipUnless(os.environ.get("DYSON_URL"), "set DYSON_URL (and DYSON_TOKEN) to test a live monitor")
 class LiveServerTest(unittest.TestCase):
-    """Against a running monitor: a run, a few snapshots, the errors for bad input, and the run list."""
+    """Against a running monitor: a run, a few snapshots, the errors for bad input, and the run list.
+
+    Run by the Java test PythonClientLiveTest against a real server with a token.
+    """
 
     def setUp(self):
         url = os.environ["DYSON_URL"]
@@ -419,35 +423,100 @@ class LiveServerTest(unittest.TestCase):
         self.weights = np.random.default_rng(7).standard_normal((20, 10)).astype(np.float32)
 
     def put_run(self, **metadata):
-        self.client.put_run(self.run, **metadata)
+        response = self.client.put_run(self.run, **metadata)
+        self.assertEqual(200, self.client.last_status)
+        self.assertEqual({"run": self.run, "message": f"run {self.run} created"}, response)
         self.addCleanup(self.client.finish, self.run)
+
+    def wait_for(self, what, observe, done, seconds=30.0):
+        """Polls observe() until done(value); the deadline only stops a hung test."""
+        deadline = time.monotonic() + seconds
+        value = observe()
+        while not done(value):
+            if time.monotonic() > deadline:
+                self.fail(f"still not {what} after {seconds} s; last seen {value!r}")
+            time.sleep(0.02)
+            value = observe()
+        return value
+
+    def listed(self):
+        runs = {r["run"]: r for r in self.client.runs()["runs"]}
+        return runs.get(self.run)
 
     def test_a_run_round_trip(self):
         self.put_run(learning_rate=0.01, batch_size=32, policy="all")
-        self.assertIn(self.client.last_status, (200, 201, 204))
         for step in (10, 20, 30):
-            response = self.client.post_snapshot(self.run, "fc1", step, self.weights, lr=0.01, batch=32)
+            response = self.client.post_snapshot(self.run, "fc1", step, self.weights * step, lr=0.01, batch=32)
             self.assertEqual(202, self.client.last_status)
-            self.assertIsInstance(response, dict)
-            for key, expected in (("run", self.run), ("layer", "fc1"), ("step", step)):
-                if key in response:
-                    self.assertEqual(expected, response[key], f"response {response}")
-        listing = self.client.runs()
-        self.assertIn(self.run, json.dumps(listing))
+            self.assertEqual({"run": self.run, "layer": "fc1", "step": step, "rows": 20, "cols": 10,
+                              "policy": "all", "status": "queued"}, response)
+        # Policy "all": nothing is dropped, so all three are processed.
+        run = self.wait_for("3 snapshots processed", self.listed,
+                            lambda r: r is not None and r["layers"] and r["layers"][0]["processed"] == 3)
+        self.assertEqual(("active", 0.01, 32, "all", 30),
+                         (run["status"], run["learning_rate"], run["batch_size"], run["policy"], run["step"]))
+        layer = run["layers"][0]
+        self.assertEqual({"layer": "fc1", "rows": 20, "cols": 10, "has_target": False, "received": 3,
+                          "processed": 3, "dropped": 0, "rejected": 0}, layer)
+        report = self.client.layer_report(self.run, "fc1")
+        self.assertEqual((self.run, "fc1", 30, 20, 10, 3),
+                         (report["run"], report["layer"], report["step"], report["rows"], report["cols"],
+                          report["snapshots"]))
+        w = (self.weights * 30).astype(np.float64)  # exactly the float32 values sent at step 30
+        expected = np.linalg.eigvalsh(w.T @ w)  # ascending, of the smaller Gram matrix (10×10)
+        np.testing.assert_allclose(report["eigenvalues"], expected, rtol=1e-9)
+        self.assertEqual((0.01, 32), (report["learning_rate"], report["batch_size"]))
+
+    def test_finish_refuses_later_snapshots(self):
+        self.put_run()
+        self.client.post_snapshot(self.run, "fc1", 1, self.weights)
+        self.assertEqual(f"run {self.run} finished; its series are removed in 300 s",
+                         self.client.finish(self.run)["message"])
+        with self.assertRaises(DysonError) as caught:
+            self.client.post_snapshot(self.run, "fc1", 2, self.weights)
+        self.assertEqual(409, caught.exception.status)
+        self.assertEqual(f"run {self.run} is finished and accepts no more snapshots; use a new run name",
+                         caught.exception.message)
+        self.assertEqual("finished", self.listed()["status"])
 
     def test_bad_name_is_rejected_by_the_server(self):
         with self.assertRaises(DysonError) as caught:
             self.unchecked.post_snapshot("bad name!", "fc1", 1, self.weights)
         self.assertEqual(400, caught.exception.status)
-        self.assertIn("name", caught.exception.message.lower())
+        self.assertEqual('name "bad name!" is not allowed: use 1 to 64 characters of A-Z a-z 0-9 _ . : -',
+                         caught.exception.message)
 
     def test_one_dimensional_array_is_rejected_by_the_server(self):
         self.put_run(learning_rate=0.01, batch_size=32)
         with self.assertRaises(DysonError) as caught:
             self.unchecked.post_snapshot(self.run, "fc1", 1, np.ones(10, np.float32))
-        self.assertIn(caught.exception.status, (400, 422))
-        self.assertIn("2-D", caught.exception.message)
-        self.assertIn("(10,)", caught.exception.message)
+        self.assertEqual(422, caught.exception.status)
+        self.assertEqual("array must be 2-D, got shape (10,)", caught.exception.message)
+
+    def test_non_finite_values_are_rejected_by_the_server(self):
+        self.put_run()
+        w = self.weights.copy()
+        w[3, 7] = np.nan
+        with self.assertRaises(DysonError) as caught:
+            self.unchecked.post_snapshot(self.run, "fc1", 1, w)
+        self.assertEqual(422, caught.exception.status)
+        self.assertEqual("value at row 3, col 7 is NaN (has training diverged?)", caught.exception.message)
+
+    def test_a_negative_step_is_rejected_by_the_server(self):
+        self.put_run()
+        with self.assertRaises(DysonError) as caught:
+            self.unchecked.post_snapshot(self.run, "fc1", -1, self.weights)
+        self.assertEqual(400, caught.exception.status)
+        self.assertEqual("step must be a non-negative integer, got -1", caught.exception.message)
+
+    def test_a_wrong_token_is_401_when_the_monitor_has_one(self):
+        wrong = DysonClient(os.environ["DYSON_URL"], token="not-the-token")
+        if not os.environ.get("DYSON_TOKEN"):
+            self.assertIn("runs", wrong.runs())  # a monitor without a token ignores the header
+            return
+        with self.assertRaises(DysonError) as caught:
+            wrong.runs()
+        self.assertEqual((401, "the bearer token is wrong"), (caught.exception.status, caught.exception.message))
 
 
 if __name__ == "__main__":

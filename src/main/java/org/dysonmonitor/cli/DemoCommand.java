@@ -1,12 +1,15 @@
 package org.dysonmonitor.cli;
 
+import com.typesafe.config.Config;
 import org.dysonmonitor.http.HttpServer;
+import org.dysonmonitor.http.ServerOptions;
 import org.dysonmonitor.monitor.Monitor;
 import org.dysonmonitor.monitor.OverloadPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -48,13 +51,18 @@ final class DemoCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         MonitorOptions.require(cmd, stepsPerSecond >= 0, "--steps-per-second must be ≥ 0");
         MonitorOptions.require(cmd, snapshotEvery >= 1, "--snapshot-every must be ≥ 1");
-        Monitor monitor = Monitor.start("dyson-monitor", options.config(cmd));
-        HttpServer server = ServeCommand.startServer(monitor, options, cmd);
-        System.out.println("dyson-monitor demo on " + server.url());
+        // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
+        Config settings = options.config(cmd);
+        ServerOptions serverOptions = options.server(cmd);
+        Monitor monitor = Monitor.start("dyson-monitor", settings);
+        HttpServer server = ServeCommand.startServer(monitor, serverOptions, cmd);
+        PrintWriter out = cmd.getOut();
+        out.println("dyson-monitor demo on " + server.url());
         DemoRuns.start(monitor, stepsPerSecond, snapshotEvery, seed, policy);
-        Urls.print(server.url());
-        System.out.println("Runs: " + String.join(", ", DemoRuns.names()) + " (layer W each). Ctrl-C stops.");
-        return Lifetime.serveUntilStopped(monitor, duration);
+        Urls.print(out, server.url());
+        out.println("Runs: " + String.join(", ", DemoRuns.names()) + " (layer W each). Ctrl-C stops.");
+        out.flush();
+        return Lifetime.serveUntilStopped(monitor, duration, out);
     }
 
     static final class PolicyConverter implements CommandLine.ITypeConverter<OverloadPolicy> {

@@ -1,6 +1,8 @@
 package org.dysonmonitor.cli;
 
+import com.typesafe.config.Config;
 import org.dysonmonitor.http.HttpServer;
+import org.dysonmonitor.http.ServerOptions;
 import org.dysonmonitor.monitor.Monitor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,21 +26,25 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Monitor monitor = Monitor.start("dyson-monitor", options.config(spec.commandLine()));
-        HttpServer server = startServer(monitor, options, spec.commandLine());
-        System.out.println("dyson-monitor serving on " + server.url());
-        Urls.print(server.url());
-        return Lifetime.serveUntilStopped(monitor, duration);
+        CommandLine cmd = spec.commandLine();
+        // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
+        Config config = options.config(cmd);
+        ServerOptions serverOptions = options.server(cmd);
+        Monitor monitor = Monitor.start("dyson-monitor", config);
+        HttpServer server = startServer(monitor, serverOptions, cmd);
+        cmd.getOut().println("dyson-monitor serving on " + server.url());
+        Urls.print(cmd.getOut(), server.url());
+        return Lifetime.serveUntilStopped(monitor, duration, cmd.getOut());
     }
 
     /** Binds the HTTP server, or shuts the monitor down with a clear message when the port is taken. */
-    static HttpServer startServer(Monitor monitor, MonitorOptions options, CommandLine cmd) {
+    static HttpServer startServer(Monitor monitor, ServerOptions options, CommandLine cmd) {
         try {
-            return HttpServer.start(monitor, options.server(cmd), LandingPage.route());
+            return HttpServer.start(monitor, options, LandingPage.route());
         } catch (RuntimeException e) {
             monitor.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new CommandLine.ExecutionException(cmd, "cannot listen on " + options.bind + ":" + options.port
+            throw new CommandLine.ExecutionException(cmd, "cannot listen on " + options.bind() + ":" + options.port()
                     + ": " + cause.getMessage(), e);
         }
     }

@@ -20,7 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -94,6 +94,9 @@ final class TrainCommand implements Callable<Integer> {
         MonitorOptions.require(cmd, n >= 1, "--steps must be ≥ 1");
         MonitorOptions.require(cmd, discard >= 0 && discard < n, "--burn-in must be in [0, --steps)");
         MonitorOptions.require(cmd, snapshotEvery >= 1, "--snapshot-every must be ≥ 1");
+        MonitorOptions.require(cmd, lr == null || (lr > 0 && Double.isFinite(lr)),
+                "--lr must be a positive number, got " + lr);
+        MonitorOptions.require(cmd, batch == null || batch >= 1, "--batch must be ≥ 1, got " + batch);
         Trainer trainer;
         try {
             trainer = rbm
@@ -105,12 +108,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, e.getMessage());
         }
         Result result = run(trainer, n, discard);
-        PrintStream out = System.out;
+        PrintWriter out = cmd.getOut();
         if (rbm) {
             printRbm(out, (RbmTrainer) trainer, result, n, discard);
         } else {
             printTeacherStudent(out, trainer, result, n, discard);
         }
+        out.flush();
         return 0;
     }
 
@@ -167,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
         return new Result(report, means, singular, (double) trainingNanos / n, firstStationary);
     }
 
-    private void printHeader(PrintStream out, Trainer t, String model, Result r, long n, long discard) {
+    private void printHeader(PrintWriter out, Trainer t, String model, Result r, long n, long discard) {
         double ab = t.learningRate() / t.batchSize();
         out.printf(Locale.ROOT, "%s, α = %s, |B| = %d (α/|B| = %.6g), %d updates, seed %d%n",
                 model, t.learningRate(), t.batchSize(), ab, n, seed);
@@ -178,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                         : Long.toString(r.firstStationaryStep()));
     }
 
-    private void printRbm(PrintStream out, RbmTrainer t, Result r, long n, long discard) {
+    private void printRbm(PrintWriter out, RbmTrainer t, Result r, long n, long discard) {
         printHeader(out, t, String.format(Locale.ROOT, "RBM N_v = %d, N_h = %d, μ² = %s, σ_h = %s, m² = %s, k = %d",
                 visible, hidden, mu2, sigmaH, mass2, gibbsSteps), r, n, discard);
         double s2 = t.sigmaH() * t.sigmaH();
@@ -196,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
         printPairs(out, r.report(), t.learningRate() / t.batchSize(), "κ", "(μ²−κ)", c -> t.mu2() - s2 * c, c -> s2 * c);
     }
 
-    private void printTeacherStudent(PrintStream out, Trainer t, Result r, long n, long discard) {
+    private void printTeacherStudent(PrintWriter out, Trainer t, Result r, long n, long discard) {
         printHeader(out, t, String.format(Locale.ROOT, "teacher-student (W_t = 2·𝟙, ε = %s)", epsilon), r, n, discard);
         double[] target = t.targetSpectrum();
         out.println("Learned spectrum (means over the statistics part):");
@@ -223,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
      * @param centre the pair's centre in the model's own terms (κ for the RBM) from its target x
      * @param width  the quantity σ² is predicted proportional to, per α/|B| (μ² − κ = σ_h²·x for the RBM)
      */
-    private static void printPairs(PrintStream out, LayerReport report, double alphaOverBatch, String centreName,
+    private static void printPairs(PrintWriter out, LayerReport report, double alphaOverBatch, String centreName,
                                    String widthName, java.util.function.DoubleUnaryOperator centre,
                                    java.util.function.DoubleUnaryOperator width) {
         if (report == null || report.pairs().isEmpty() || report.pairs().get(0).samples() < 2) {

@@ -11,6 +11,7 @@ import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.HttpChallenge;
@@ -23,6 +24,7 @@ import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.Materializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dysonmonitor.ingest.NpyDecoder;
 import org.dysonmonitor.ingest.NpyFormatException;
@@ -56,6 +58,14 @@ public final class HttpApi extends AllDirectives {
     /** Run and layer names; they become Prometheus label values, so they are strictly bounded. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
+    private static final int INLINE_DECODE_BYTES = 1 << 20;
+
+    /** The largest body of {@code PUT /api/v1/runs/{run}}: 64 targets of 4096 eigenvalues fit 30 times. */
+    private static final long MAX_METADATA_BYTES = 16L * 1024 * 1024;
+
+    /** How long a client may take to send a body. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
     private static final ContentType PROMETHEUS_TEXT =
             ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
 
@@ -66,6 +76,7 @@ public final class HttpApi extends AllDirectives {
     private final Duration askTimeout;
     private final Executor decoders;
     private final Route staticContent;
+    private final Materializer materializer;
 
     /**
      * @param staticContent routes for the live page (served from the jar), or {@code reject()}-like
@@ -79,6 +90,7 @@ public final class HttpApi extends AllDirectives {
         this.askTimeout = monitor.settings().askTimeout();
         this.decoders = system.dispatchers().lookup(DispatcherSelector.fromConfig("dyson-decode-dispatcher"));
         this.staticContent = staticContent;
+        this.materializer = Materializer.matFromSystem(system);
     }
 
     public Route routes() {
@@ -115,15 +127,23 @@ public final class HttpApi extends AllDirectives {
     }
 
     private Route putRun(String run) {
-        return entity(akka.http.javadsl.unmarshalling.Unmarshaller.entityToString(), body -> {
-            RunSpecParser.Result parsed = RunSpecParser.parse(body);
+        // Metadata is small (a target spectrum per layer): never buffer more than this, nor more than a snapshot.
+        long limit = Math.min(MAX_METADATA_BYTES, options.maxBody());
+        return extractRequestEntity(entity -> onComplete(readBody(entity, limit), read -> {
+            if (read.isFailure()) {
+                if (read.failed().get() instanceof EntityStreamSizeException) {
+                    return error(StatusCodes.PAYLOAD_TOO_LARGE, "run metadata is over the limit of " + limit + " bytes");
+                }
+                return failWith(read.failed().get());
+            }
+            RunSpecParser.Result parsed = RunSpecParser.parse(read.get().getData().utf8String()); // JSON is UTF-8
             if (parsed.error() != null) {
                 return error(StatusCodes.BAD_REQUEST, parsed.error());
             }
             return onSuccess(askRegistry(r -> new RunRegistry.PutRun(run, parsed.spec(), r)), reply ->
                     replyRoute(reply, ok -> json(StatusCodes.OK, Map.of("run", run,
                             "message", ((RunRegistry.Ok) ok).message()))));
-        });
+        }));
     }
 
     private Route finish(String run) {
@@ -175,26 +195,56 @@ public final class HttpApi extends AllDirectives {
                     return rejected(run, layer, "too_large", StatusCodes.PAYLOAD_TOO_LARGE, tooLarge(
                             entity.getContentLengthOption().getAsLong()));
                 }
-                return extractStrictEntity(scala.concurrent.duration.Duration.create(60, "s"), options.maxBody(),
-                        strict -> onSuccess(decode(strict), decoded -> {
-                            if (decoded.error() != null) {
-                                NpyFormatException e = decoded.error();
-                                return rejected(run, layer, e.reason().label(), statusOf(e.reason()), e.getMessage());
-                            }
-                            return enqueue(run, layer, p, decoded.matrix());
-                        }));
+                return onComplete(readBody(entity, options.maxBody()), body -> {
+                    if (body.isFailure()) {
+                        if (body.failed().get() instanceof EntityStreamSizeException) {
+                            return rejected(run, layer, "too_large", StatusCodes.PAYLOAD_TOO_LARGE, overLimit());
+                        }
+                        return failWith(body.failed().get());
+                    }
+                    return onSuccess(decode(body.get()), decoded -> {
+                        if (decoded.error() != null) {
+                            NpyFormatException e = decoded.error();
+                            return rejected(run, layer, e.reason().label(), statusOf(e.reason()), e.getMessage());
+                        }
+                        return enqueue(run, layer, p, decoded.matrix());
+                    });
+                });
             });
         })));
     }
 
+    /**
+     * The whole body, at most {@code limit} bytes, or a failure with EntityStreamSizeException, whether
+     * the body announced its size (Content-Length) or not (chunked: then it is found too large only
+     * while it is read). The size limit is the only limit: toStrict's own would fail first on a known
+     * Content-Length, with a generic exception that the routes would answer with 500.
+     */
+    private CompletionStage<HttpEntity.Strict> readBody(RequestEntity entity, long limit) {
+        return entity.withSizeLimit(limit).toStrict(READ_TIMEOUT.toMillis(), Long.MAX_VALUE, materializer);
+    }
+
+    private String overLimit() {
+        return "body is over the limit of " + options.maxBody() + " bytes (--max-body)";
+    }
+
+    /**
+     * Decodes off the HTTP threads when the body is large (a 4096² float32 layer takes ~20 ms);
+     * a small body decodes in microseconds, less than the hop to another thread would cost.
+     */
     private CompletionStage<Decoded> decode(HttpEntity.Strict strict) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new Decoded(NpyDecoder.decode(strict.getData().asByteBuffer()), null);
-            } catch (NpyFormatException e) {
-                return new Decoded(null, e);
-            }
-        }, decoders);
+        if (strict.getData().size() < INLINE_DECODE_BYTES) {
+            return CompletableFuture.completedFuture(decodeNow(strict));
+        }
+        return CompletableFuture.supplyAsync(() -> decodeNow(strict), decoders);
+    }
+
+    private static Decoded decodeNow(HttpEntity.Strict strict) {
+        try {
+            return new Decoded(NpyDecoder.decode(strict.getData().asByteBuffer()), null);
+        } catch (NpyFormatException e) {
+            return new Decoded(null, e);
+        }
     }
 
     private record Decoded(WeightMatrix matrix, NpyFormatException error) {
