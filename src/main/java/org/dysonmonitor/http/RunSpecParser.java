@@ -59,7 +59,7 @@ final class RunSpecParser {
             }
             batch = batchNode.intValue();
         }
-        OverloadPolicy policy = OverloadPolicy.LATEST;
+        OverloadPolicy policy = null; // absent: the run keeps its policy (latest for a new run)
         JsonNode policyNode = root.get("policy");
         if (policyNode != null && !policyNode.isNull()) {
             try {

@@ -149,7 +149,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
                 msg.replyTo().tell(refused);
                 return this;
             }
-            newRun(msg.run(), msg.spec());
+            newRun(msg.run(), msg.spec().over(RunSpec.unknown()));
             msg.replyTo().tell(new Ok("run " + msg.run() + " created"));
             return this;
         }
@@ -157,14 +157,15 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             msg.replyTo().tell(finishedRefusal(msg.run()));
             return this;
         }
-        String conflict = entry.conflictWith(msg.spec());
+        RunSpec next = msg.spec().over(entry.spec); // a PUT changes only the fields it names
+        String conflict = entry.conflictWith(next);
         if (conflict != null) {
             msg.replyTo().tell(new Refused(409, "conflict", conflict));
             return this;
         }
-        entry.spec = msg.spec();
-        entry.metrics.setLearningRate(msg.spec().learningRate());
-        entry.metrics.setBatchSize(msg.spec().batchSize());
+        entry.spec = next;
+        entry.metrics.setLearningRate(next.learningRate());
+        entry.metrics.setBatchSize(next.batchSize());
         msg.replyTo().tell(new Ok("run " + msg.run() + " updated"));
         return this;
     }
@@ -212,9 +213,8 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     private Behavior<Command> onCountRejected(CountRejected msg) {
         RunEntry entry = runs.get(msg.run());
-        if (entry == null && LabelValues.isValidName(msg.run()) && refuseNewRun(msg.run()) == null) {
-            entry = newRun(msg.run(), RunSpec.unknown());
-        }
+        // A rejection never creates a run: junk sent to new names would otherwise fill --max-runs.
+        // Rejections of unknown runs are counted under run="_invalid".
         RunMetrics metrics = entry != null ? entry.metrics : unattributed();
         // received = processed + dropped + rejected holds for this series too.
         metrics.received(msg.layer());

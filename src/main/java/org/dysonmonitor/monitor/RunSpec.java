@@ -8,7 +8,7 @@ import java.util.TreeMap;
  *
  * @param learningRate α, NaN when unknown (a snapshot may still name its own)
  * @param batchSize    |B|, 0 when unknown
- * @param policy       the overload policy of the run's layers
+ * @param policy       the overload policy of the run's layers, or null in an update that leaves it
  * @param targets      per layer, the target spectrum of WᵀW (ascending), where one is known
  */
 public record RunSpec(double learningRate, int batchSize, OverloadPolicy policy, Map<String, double[]> targets) {
@@ -22,6 +22,17 @@ public record RunSpec(double learningRate, int batchSize, OverloadPolicy policy,
     /** No metadata: what a run gets when its first snapshot arrives before any PUT. */
     public static RunSpec unknown() {
         return new RunSpec(Double.NaN, 0, OverloadPolicy.LATEST, Map.of());
+    }
+
+    /**
+     * This spec as an update of {@code previous}: fields this one leaves unknown (NaN α, |B| = 0,
+     * null policy) keep their previous values, and targets are added to the previous ones.
+     */
+    public RunSpec over(RunSpec previous) {
+        Map<String, double[]> merged = new TreeMap<>(previous.targets());
+        merged.putAll(targets);
+        return new RunSpec(Double.isNaN(learningRate) ? previous.learningRate : learningRate,
+                batchSize == 0 ? previous.batchSize : batchSize, policy == null ? previous.policy : policy, merged);
     }
 
     /** The target of a layer (a copy), or null. */

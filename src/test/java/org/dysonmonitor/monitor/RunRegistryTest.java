@@ -163,6 +163,37 @@ class RunRegistryTest {
     }
 
     @Test
+    void aRejectionNeverCreatesARunSoJunkCannotFillTheCap() {
+        Fixture f = registry(1, 8, Duration.ofMinutes(5));
+        f.registry().tell(new RunRegistry.CountRejected("junk", "W", "empty_body"));
+        MonitorFixture.eventually("counted", () -> f.meters().scrape().contains(
+                "dyson_snapshots_rejected_total{layer=\"W\",reason=\"empty_body\",run=\"_invalid\"} 1.0"));
+        TestProbe<RunRegistry.Reply> probe = testKit.createTestProbe();
+        f.registry().tell(new RunRegistry.PutRun("real", spec(OverloadPolicy.LATEST), probe.ref()));
+        probe.expectMessageClass(RunRegistry.Ok.class); // the only slot is still free
+    }
+
+    @Test
+    void aPutChangesOnlyTheFieldsItNames() {
+        Fixture f = registry(10, 8, Duration.ofMinutes(5));
+        TestProbe<RunRegistry.Reply> probe = testKit.createTestProbe();
+        f.registry().tell(new RunRegistry.PutRun("p", new RunSpec(0.1, 16, OverloadPolicy.ALL,
+                Map.of("W", new double[] {1, 2})), probe.ref()));
+        probe.expectMessageClass(RunRegistry.Ok.class);
+        f.registry().tell(new RunRegistry.OpenLayer("p", "W", 3, 2, probe.ref()));
+        probe.expectMessageClass(RunRegistry.Opened.class);
+        // Only the learning rate: policy all and the target stay (a policy change would be refused).
+        f.registry().tell(new RunRegistry.PutRun("p", new RunSpec(0.2, 0, null, Map.of()), probe.ref()));
+        probe.expectMessageClass(RunRegistry.Ok.class);
+        f.registry().tell(new RunRegistry.ListRuns(probe.ref()));
+        RunRegistry.RunView view = probe.expectMessageClass(RunRegistry.Runs.class).runs().get(0);
+        assertEquals("all", view.policy());
+        assertEquals(0.2, view.learningRate());
+        assertEquals(16, view.batchSize());
+        assertTrue(view.layers().get(0).hasTarget());
+    }
+
+    @Test
     void rejectionsOfInvalidNamesAreCountedWithoutCreatingARun() {
         Fixture f = registry(10, 8, Duration.ofMinutes(5));
         f.registry().tell(new RunRegistry.CountRejected("bad name!", "W", "bad_name"));
