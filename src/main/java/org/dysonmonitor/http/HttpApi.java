@@ -317,16 +317,19 @@ public final class HttpApi extends AllDirectives {
             return inner.get();
         }
         byte[] expected = ("Bearer " + options.token().get()).getBytes(StandardCharsets.UTF_8);
-        return optionalHeaderValueByName("Authorization", header -> {
+        return optionalHeaderValueByName("Authorization", header -> parameterOptional("access_token", query -> {
             byte[] given = header.orElse("").getBytes(StandardCharsets.UTF_8);
-            if (MessageDigest.isEqual(expected, given)) { // constant time: no timing oracle on the token
+            // A browser's EventSource cannot send headers: the live page's stream passes the token as
+            // ?access_token= (RFC 6750 §2.3). Compared in constant time: no timing oracle on the token.
+            byte[] givenQuery = ("Bearer " + query.orElse("")).getBytes(StandardCharsets.UTF_8);
+            if (MessageDigest.isEqual(expected, given) || (query.isPresent() && MessageDigest.isEqual(expected, givenQuery))) {
                 return inner.get();
             }
             return respondWithHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "dyson-monitor")), () ->
-                    error(StatusCodes.UNAUTHORIZED, header.isEmpty()
+                    error(StatusCodes.UNAUTHORIZED, header.isEmpty() && query.isEmpty()
                             ? "this monitor requires a bearer token: send Authorization: Bearer <token>"
                             : "the bearer token is wrong"));
-        });
+        }));
     }
 
     private Route named(String name, Supplier<Route> inner) {

@@ -368,6 +368,12 @@ class SnapshotApiTest {
         assertEquals(200, guarded.withToken(Optional.empty()).get("/healthz").status());
         JsonNode runs = guarded.getJson("/api/v1/runs");
         assertTrue(runs.toString().contains("\"guarded\""), runs::toString);
+        // A browser's EventSource cannot send headers: the token may come as ?access_token= (RFC 6750 §2.3).
+        ApiClient anonymous = guarded.withToken(Optional.empty());
+        assertEquals(200, anonymous.get("/api/v1/runs?access_token=" + TOKEN).status());
+        ApiClient.Reply wrongQuery = anonymous.get("/api/v1/runs?access_token=not-the-token");
+        assertEquals(401, wrongQuery.status(), wrongQuery::toString);
+        assertEquals("the bearer token is wrong", wrongQuery.error());
     }
 
     @Test
