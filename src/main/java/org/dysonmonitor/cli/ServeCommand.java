@@ -40,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
     /** Binds the HTTP server, or shuts the monitor down with a clear message when the port is taken. */
     static HttpServer startServer(Monitor monitor, ServerOptions options, CommandLine cmd) {
         try {
-            return HttpServer.start(monitor, options, LandingPage.route());
+            return HttpServer.start(monitor, options, org.dysonmonitor.http.LivePage.route());
         } catch (RuntimeException e) {
             monitor.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -1,0 +1,433 @@
+package org.dysonmonitor.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.logging.LogEntry;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The live page at {@code /} against the demo's runs, in Debian's headless Chromium: it loads from the
+ * jar alone without console errors, its charts draw what the monitor reports, switching the run
+ * switches the charts, and the RBM watched from its first step until it converged is saved as a
+ * screenshot to {@code target/live-page.png}.
+ */
+class LivePageTest {
+
+    /**
+     * Steps per second of each run: the demo's own pace. The RBM reaches its targets within ~2000 steps,
+     * so at this pace the page (watching from the first step) draws the approach over ~10 reports, and
+     * the runs are stationary with pair statistics after ~10 s.
+     */
+    private static final double PACE = 2000;
+    private static final Path SCREENSHOT = Path.of("target", "live-page.png");
+    private static final Path SCREENSHOT_LINEAR = Path.of("target", "live-page-linear.png");
+    private static final Path SCREENSHOT_BULK = Path.of("target", "live-page-bulk.png");
+    private static final String EXTERNAL = "external-mlp";
+    private static final Path DRIVER_LOG = Path.of("target", "chromedriver.log");
+    private static final String LAYER = LiveDemo.LAYER;
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static LiveDemo demo;
+
+    @BeforeAll
+    static void startMonitor() {
+        demo = LiveDemo.start();
+    }
+
+    @AfterAll
+    static void stopMonitor() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Test
+    void servesThePageAndUplotFromTheMonitorItself() {
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(contentType(page).startsWith("text/html"), contentType(page));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
+
+        List<String> references = new ArrayList<>();
+        Matcher m = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page.body());
+        while (m.find()) {
+            if (!m.group(1).startsWith("data:")) {
+                references.add(m.group(1));
+            }
+        }
+        assertTrue(references.containsAll(List.of("vendor/uplot/uPlot.iife.min.js", "vendor/uplot/uPlot.min.css",
+                "static/app.js", "static/app.css")), references.toString());
+        for (String ref : references) {
+            assertFalse(ref.contains("//") || ref.startsWith("/"), "the page must load " + ref + " relative to itself");
+            assertEquals(200, get("/" + ref).statusCode(), ref);
+        }
+
+        HttpResponse<String> uplot = get("/vendor/uplot/uPlot.iife.min.js");
+        assertTrue(contentType(uplot).startsWith("application/javascript"), contentType(uplot));
+        assertTrue(uplot.body().contains("uPlot") && uplot.body().length() > 40_000, "uPlot's script");
+        assertTrue(contentType(get("/vendor/uplot/uPlot.min.css")).startsWith("text/css"));
+        assertTrue(contentType(get("/static/app.js")).startsWith("application/javascript"));
+
+        for (String resource : List.of("index.html", "app.js", "app.css")) {
+            // The favicon is an inline SVG: its XML namespace is a name, not a download.
+            String text = classpathText(LivePage.WEB + "/" + resource).replace("http://www.w3.org/2000/svg", "");
+            assertFalse(text.contains("http://") || text.contains("https://"),
+                    resource + " must not load anything from the internet: the page has to work offline");
+        }
+
+        for (String missing : List.of("/static/nope.js", "/vendor/uplot/nope.js", "/static/../application.conf",
+                "/static/..%2Fapplication.conf", "/vendor/uplot/..%2F..%2F..%2F..%2F..%2Fapplication.conf")) {
+            HttpResponse<String> r = get(missing);
+            assertEquals(404, r.statusCode(), missing);
+            assertFalse(r.body().contains("max-runs"), missing + " must not serve the configuration");
+        }
+        assertEquals(200, get("/api/v1/runs").statusCode(), "the API still answers beside the page");
+    }
+
+    @Test
+    @Timeout(90)
+    void drawsTheLiveRunsAndFollowsTheRunSelector() throws Exception {
+        String rbm = LiveDemo.RBM_RUNS.get(1).name(); // α = 0.1, |B| = 16: the defaults of a single run
+        try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1000, DRIVER_LOG)) {
+            // 0. The page opens before any run exists, asking for one by its address: it says so, and already
+            //    listens for that run, so it draws the run from its first report.
+            chromium.driver().get(demo.url() + "/#run=" + rbm + "&layer=" + LAYER);
+            waitFor("the page to say that there are no runs yet", Duration.ofSeconds(15),
+                    () -> chromium.script("const b = document.getElementById('banner');"
+                            + " return b && !b.hidden ? b.textContent : ''"), text -> text.startsWith("No runs yet"));
+            waitForPage(chromium, "the page to listen for " + rbm, Duration.ofSeconds(10),
+                    s -> rbm.equals(s.path("run").asText()) && "live".equals(s.path("stream").asText()));
+            demo.startTrainers(PACE);
+
+            // 1. The run asked for appears, and its charts draw what the monitor reports.
+            JsonNode early = waitForPage(chromium, rbm + "'s charts to draw data", Duration.ofSeconds(20),
+                    s -> s.path("points").path("eigen").asInt() >= 5 && s.path("points").path("ratio").asInt() > 0);
+            assertEquals(rbm, early.get("run").asText());
+            assertEquals(rbm, early.get("reportRun").asText());
+            assertEquals(LAYER, early.get("layer").asText());
+            assertEquals(rbm, chromium.driver().findElement(By.id("run")).getDomProperty("value"));
+            assertEquals(10, early.get("modes").asInt());
+            assertEquals(10, early.path("series").path("eigen").asInt(), "one line per mode");
+            assertEquals("live", early.get("stream").asText());
+            assertTrue(early.get("firstStep").asLong() <= 100,
+                    "drawn from the first snapshots (step 10 on), not from step " + early.get("firstStep"));
+            JsonNode report = getJson("/api/v1/runs/" + rbm + "/layers/" + LAYER);
+            assertArrayEquals(doubles(report.get("target")), doubles(early.get("target")), "the target lines");
+
+            // 2. The page shows exactly the reports that the stream carries.
+            JsonNode streamed = nextStreamedReport(rbm);
+            long step = streamed.get("step").asLong();
+            String onPage = waitFor("the page to receive the report of step " + step, Duration.ofSeconds(10),
+                    () -> chromium.script("return JSON.stringify(window.__dyson.eigenvaluesAt(arguments[0]))", step),
+                    v -> v != null && !v.equals("null"));
+            assertArrayEquals(doubles(streamed.get("eigenvalues")), doubles(Json.MAPPER.readTree(onPage)), 0.0);
+
+            // 3. The run converges onto its target lines, and its pair spacings follow the Wigner surmise.
+            JsonNode converged = waitForPage(chromium, rbm + " to converge with pair statistics on the page",
+                    Duration.ofSeconds(45), s -> rbm.equals(s.path("reportRun").asText())
+                            && s.path("converged").asBoolean()
+                            && s.path("points").path("eigen").asInt() >= 30
+                            && s.path("points").path("sigma").asInt() >= 10
+                            && s.path("points").path("spacing").asInt() >= 15);
+            assertEquals(4, converged.get("pairs").asInt());
+            assertEquals("pairs", converged.get("spacingKind").asText());
+            assertLatestMatchesTheApi(rbm, converged);
+            assertNearTarget(converged);
+            assertFollowsWigner(converged);
+            chromium.screenshotOfPage(SCREENSHOT_LINEAR);
+            // The approach to the targets takes ~2000 of the steps shown: a log step axis shows it beside the rest.
+            chromium.driver().findElement(By.id("log-steps")).click();
+            waitForPage(chromium, "the charts redrawn with a log step axis", Duration.ofSeconds(5),
+                    s -> s.path("logSteps").asBoolean() && s.path("points").path("eigen").asInt() >= 30);
+            chromium.screenshotOfPage(SCREENSHOT);
+            assertTrue(Files.size(SCREENSHOT) > 20_000, "a screenshot with content");
+
+            // 4. Switching the run switches the charts: a fresh history with the new run's data only.
+            choose(chromium, LiveDemo.TEACHER_STUDENT);
+            JsonNode ts = waitForPage(chromium, "the teacher-student run's charts", Duration.ofSeconds(15),
+                    s -> LiveDemo.TEACHER_STUDENT.equals(s.path("reportRun").asText())
+                            && s.path("points").path("eigen").asInt() > 0);
+            assertEquals(LiveDemo.TEACHER_STUDENT, ts.get("run").asText());
+            assertEquals(2, ts.get("modes").asInt(), "the 2×2 student has two eigenvalues");
+            assertEquals(2, ts.path("series").path("eigen").asInt());
+            assertTrue(ts.get("historyLength").asInt() <= ts.get("reports").asInt(), "the history starts afresh");
+            for (double x : doubles(ts.get("eigenvalues"))) {
+                assertTrue(Math.abs(x - 4) < 1, "x ≈ 4 for the teacher 2·𝟙, got " + x);
+            }
+            assertEquals(1, ts.get("pairs").asInt());
+            assertEquals("pairs", ts.get("spacingKind").asText());
+            assertEquals(0, ts.path("points").path("ratio").asInt(), "⟨r̃⟩ is undefined for two levels");
+            assertTrue(chromium.script("return location.hash").contains("run=teacher-student"));
+
+            // 5. A layer without pairs (an external run of a large random layer): 64 of its 100 modes are drawn,
+            //    and the spacing chart pools the unfolded spacings of the whole spectrum instead.
+            postSnapshots(EXTERNAL, 3, 0);
+            waitFor("the page to list " + EXTERNAL, Duration.ofSeconds(10), () -> chromium.script(
+                    "return document.querySelector(\"#run option[value='" + EXTERNAL + "']\") ? 'yes' : 'no'"),
+                    "yes"::equals);
+            choose(chromium, EXTERNAL);
+            waitForPage(chromium, "the external run's first report", Duration.ofSeconds(10),
+                    s -> EXTERNAL.equals(s.path("reportRun").asText()));
+            postSnapshots(EXTERNAL, 30, 3);
+            JsonNode bulk = waitForPage(chromium, "the external run's charts", Duration.ofSeconds(15),
+                    s -> EXTERNAL.equals(s.path("reportRun").asText()) && s.path("points").path("eigen").asInt() >= 10
+                            && s.path("points").path("spacing").asInt() >= 10);
+            assertEquals(100, bulk.get("modes").asInt());
+            assertEquals(64, bulk.path("series").path("eigen").asInt(), "at most 64 lines");
+            assertEquals(0, bulk.get("pairs").asInt());
+            assertEquals("unfolded", bulk.get("spacingKind").asText());
+            assertTrue(bulk.path("points").path("ratio").asInt() > 0, "⟨r̃⟩ of a bulk spectrum");
+            assertEquals(0, bulk.path("points").path("sigma").asInt());
+            assertEquals(0, bulk.get("target").size());
+            assertTrue(distanceTo(bulk, LivePageTest::wigner) < distanceTo(bulk, s -> Math.exp(-s)),
+                    "a random layer's unfolded spacings are closer to Wigner than to Poisson");
+            chromium.screenshotOfPage(SCREENSHOT_BULK);
+
+            String other = LiveDemo.RBM_RUNS.get(3).name();
+            choose(chromium, other);
+            JsonNode next = waitForPage(chromium, other + "'s charts", Duration.ofSeconds(15),
+                    s -> other.equals(s.path("reportRun").asText()) && s.path("points").path("eigen").asInt() > 0);
+            assertEquals(10, next.get("modes").asInt());
+            assertNotEquals(converged.get("eigenvalues"), next.get("eigenvalues"));
+            assertTrue(next.get("historyLength").asInt() <= next.get("reports").asInt(), "the history starts afresh");
+
+            // 6. Without an address the page shows the first run.
+            chromium.driver().get(demo.url() + "/");
+            JsonNode plain = waitForPage(chromium, "the first run's charts", Duration.ofSeconds(15),
+                    s -> s.path("points").path("eigen").asInt() > 0);
+            assertEquals(LiveDemo.RBM_RUNS.get(0).name(), plain.get("reportRun").asText());
+
+            // 7. Nothing went wrong in the browser, and nothing was loaded from elsewhere.
+            List<String> problems = new ArrayList<>();
+            for (LogEntry e : chromium.consoleSinceLastCall()) {
+                if (e.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    problems.add(e.getLevel() + " " + e.getMessage());
+                }
+            }
+            assertEquals(List.of(), problems, "the browser console");
+            assertEquals("[]", summary(chromium).get("errors").toString(), "errors caught by the page");
+            assertEquals("[]", chromium.script("return JSON.stringify(performance.getEntriesByType('resource')"
+                    + ".map(e => e.name).filter(n => !n.startsWith(location.origin + '/')))"), "foreign resources");
+        }
+    }
+
+    /** The RMS distance of the latest eigenvalues to the target is small once converged. */
+    private static void assertNearTarget(JsonNode page) {
+        double[] x = doubles(page.get("eigenvalues"));
+        double[] target = doubles(page.get("target"));
+        assertEquals(x.length, target.length);
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            sum += (x[i] - target[i]) * (x[i] - target[i]);
+        }
+        double rms = Math.sqrt(sum / x.length);
+        assertTrue(rms < 0.4, "eigenvalues near their target lines, RMS " + rms);
+    }
+
+    /** The drawn pair-spacing histogram is close to the Wigner surmise and far from Poisson (L1 distances). */
+    private static void assertFollowsWigner(JsonNode page) {
+        double toWigner = distanceTo(page, LivePageTest::wigner);
+        double toPoisson = distanceTo(page, s -> Math.exp(-s));
+        assertTrue(toWigner < 0.3 && toWigner < toPoisson / 2,
+                "the pair spacings follow the Wigner surmise: L1 distance " + toWigner + " (Poisson " + toPoisson + ")");
+    }
+
+    /** (π/2)s·e^{−πs²/4} */
+    private static double wigner(double s) {
+        return Math.PI / 2 * s * Math.exp(-Math.PI * s * s / 4);
+    }
+
+    /** ∫|h(s) − p(s)| ds over [0, 4) of the spacing histogram the page draws (bins of 0.1). */
+    private static double distanceTo(JsonNode page, java.util.function.DoubleUnaryOperator p) {
+        double[] density = doubles(page.get("spacingDensity"));
+        assertEquals(40, density.length, "the histogram drawn");
+        double distance = 0;
+        for (int b = 0; b < density.length; b++) {
+            distance += Math.abs(density[b] - p.applyAsDouble((b + 0.5) * 0.1)) * 0.1;
+        }
+        return distance;
+    }
+
+    /**
+     * Posts snapshots of a random 200×100 layer (W_ij ~ N(0, 1/200): a Marchenko-Pastur spectrum) as an
+     * external run would, steps 100·(first+1), 100·(first+2), ..., about 20 a second.
+     */
+    private static void postSnapshots(String run, int count, int first) throws InterruptedException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(42 + first);
+        int rows = 200;
+        int cols = 100;
+        for (int k = first; k < first + count; k++) {
+            double[] w = new double[rows * cols];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rng.nextGaussian() / Math.sqrt(rows);
+            }
+            byte[] npy = org.dysonmonitor.ingest.NpyEncoder.encode(
+                    org.dysonmonitor.ingest.WeightMatrix.of(rows, cols, w, false));
+            HttpRequest post = HttpRequest.newBuilder(URI.create(demo.url() + "/api/v1/runs/" + run + "/layers/fc1/snapshots?step="
+                            + 100 * (k + 1) + "&lr=0.01&batch=32"))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(npy)).build();
+            try {
+                assertEquals(202, HTTP.send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * The page's latest eigenvalues are the monitor's latest, up to the reports that arrived since: the
+     * API's report is as new or newer, and where newer each mode differs by less than six of its
+     * stationary standard deviations.
+     */
+    private static void assertLatestMatchesTheApi(String run, JsonNode page) {
+        JsonNode api = getJson("/api/v1/runs/" + run + "/layers/" + LAYER);
+        long pageStep = page.get("step").asLong();
+        long apiStep = api.get("step").asLong();
+        assertTrue(apiStep >= pageStep, "the API's report (step " + apiStep + ") is not older than the page's ("
+                + pageStep + ")");
+        double[] onPage = doubles(page.get("eigenvalues"));
+        double[] latest = doubles(api.get("eigenvalues"));
+        double[] variance = doubles(api.get("eigenvalue_variance"));
+        assertEquals(latest.length, onPage.length);
+        for (int i = 0; i < latest.length; i++) {
+            double tolerance = apiStep == pageStep ? 0 : 6 * Math.sqrt(variance[i]);
+            assertTrue(Math.abs(onPage[i] - latest[i]) <= tolerance, "mode " + i + ": page " + onPage[i]
+                    + " at step " + pageStep + ", API " + latest[i] + " at step " + apiStep);
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private static void choose(HeadlessChromium chromium, String run) {
+        chromium.driver().findElement(By.cssSelector("#run option[value='" + run + "']")).click();
+    }
+
+    private static JsonNode summary(HeadlessChromium chromium) {
+        String json = chromium.script("return window.__dyson ? JSON.stringify(window.__dyson.summary()) : null");
+        try {
+            return json == null ? null : Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode waitForPage(HeadlessChromium chromium, String what, Duration timeout,
+                                        Predicate<JsonNode> done) {
+        return waitFor(what, timeout, () -> summary(chromium), s -> s != null && done.test(s));
+    }
+
+    private static <T> T waitFor(String what, Duration timeout, java.util.function.Supplier<T> probe,
+                                 Predicate<T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = probe.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                fail("waited " + timeout.toSeconds() + " s for " + what + "; last seen: " + last);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            last = probe.get();
+        }
+        return last;
+    }
+
+    /** The next report of the run's layer on {@code /api/v1/stream}, read as a second subscriber. */
+    private static JsonNode nextStreamedReport(String run) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(demo.url() + "/api/v1/stream?run=" + run
+                    + "&layer=" + LAYER)).build();
+            HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("data:")) {
+                        return Json.MAPPER.readTree(line.substring("data:".length()));
+                    }
+                }
+            }
+            throw new AssertionError("the stream of " + run + " ended without a report");
+        });
+    }
+
+    private static HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(demo.url() + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode getJson(String path) {
+        HttpResponse<String> r = get(path);
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        try {
+            return Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String contentType(HttpResponse<?> r) {
+        return r.headers().firstValue("Content-Type").orElse("");
+    }
+
+    private static String classpathText(String resource) {
+        try (InputStream in = LivePage.class.getClassLoader().getResourceAsStream(resource)) {
+            assertNotNull(in, resource + " on the classpath");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double[] doubles(JsonNode array) {
+        assertTrue(array != null && array.isArray(), "an array: " + array);
+        double[] v = new double[array.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = array.get(i).asDouble();
+        }
+        return v;
+    }
+}
