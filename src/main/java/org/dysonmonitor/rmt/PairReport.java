@@ -8,7 +8,8 @@ package org.dysonmonitor.rmt;
  * @param pair                   label "lower-upper" of the modes in the ascending spectrum
  * @param lower                  index of the lower mode
  * @param upper                  index of the upper mode
- * @param centre                 the target value κ of the pair (x units), or NaN when unknown
+ * @param centre                 the pair's target eigenvalue of WᵀW (x units; for the RBM x = (μ² − κ)/σ_h²),
+ *                               or NaN when unknown
  * @param samples                number of snapshots pooled
  * @param sigmaSquared           σ̂² = ⟨S²⟩/4, the maximum-likelihood width of the two-level density
  * @param sigmaSquaredError      its standard error
