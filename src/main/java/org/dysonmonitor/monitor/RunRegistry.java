@@ -109,7 +109,10 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(10);
-    private static final int IN_FLIGHT = 2;
+    /** Snapshots of at most this many values may have {@link #IN_FLIGHT_SMALL} in flight. */
+    private static final long SMALL_LAYER = 1 << 20;
+    private static final int IN_FLIGHT_SMALL = 4;
+    private static final int IN_FLIGHT_LARGE = 2;
 
     private final Dependencies deps;
     private final TimerScheduler<Command> timers;
@@ -344,9 +347,10 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             });
         }
         BoundedSourceQueue<Snapshot> queue = source
-                // : Outcome. Two in flight: while the actor computes one, the next already waits in its
-                // mailbox, so no round trip idles it; mapAsync keeps the order.
-                .mapAsync(IN_FLIGHT, s -> process(actor, s))
+                // : Outcome. Several in flight: while the actor computes one, the next already waits in
+                // its mailbox, so no round trip idles it, and a short burst from a trainer or client is
+                // absorbed instead of dropped; mapAsync keeps the order.
+                .mapAsync(inFlight(rows, cols), s -> process(actor, s))
                 .to(Sink.ignore())
                 .run(getContext().getSystem());
 
@@ -356,6 +360,11 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         getContext().getLog().info("layer {} of run {} added: {}×{}{}", layer, run, rows, cols,
                 target == null ? "" : " with a target spectrum");
         return created;
+    }
+
+    /** Small layers absorb bursts; a large snapshot (8 MiB and up) in flight costs real memory. */
+    private static int inFlight(int rows, int cols) {
+        return (long) rows * cols <= SMALL_LAYER ? IN_FLIGHT_SMALL : IN_FLIGHT_LARGE;
     }
 
     /** The actor always answers (even when it fails), so the timeout only guards against loss. */
