@@ -103,7 +103,7 @@ public final class PipelineBench {
         return count / ((System.nanoTime() - start) * 1e-9);
     }
 
-    /** Two clients post float32 .npy snapshots to a real server under policy all; time until all are processed. */
+    /** Eight clients post float32 .npy snapshots to a real server under policy all; time until all are processed. */
     private double pipeline(int n, int count) throws Exception {
         try (Monitor monitor = Monitor.start("bench", ConfigFactory.load())) {
             HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(),
@@ -114,7 +114,7 @@ public final class PipelineBench {
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"policy\":\"all\",\"learning_rate\":0.1,\"batch_size\":16}"))
                     .build());
             byte[][] bodies = {NpyEncoder.encode(matrix(n, 1)), NpyEncoder.encode(matrix(n, 2))};
-            int clients = 2;
+            int clients = 8; // concurrent connections: a capacity figure, not one client's latency
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             long start = System.nanoTime();
             List<CompletableFuture<Void>> posting = new ArrayList<>();
