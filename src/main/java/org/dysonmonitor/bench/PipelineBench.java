@@ -73,6 +73,51 @@ public final class PipelineBench {
         out.flush();
     }
 
+    /**
+     * design/issue 6: a 2048×2048 float32 layer posted every second (policy latest) must be processed
+     * without falling behind: none dropped. Prints the accounting and the compute time per spectrum.
+     */
+    public void largeLayer(int n, int seconds) throws Exception {
+        try (Monitor monitor = Monitor.start("bench-large", ConfigFactory.load())) {
+            HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(),
+                    ServerOptions.DEFAULT_MAX_BODY), akka.http.javadsl.server.Directives.reject());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            byte[][] bodies = {NpyEncoder.encode(matrix(n, 1)), NpyEncoder.encode(matrix(n, 2))};
+            String run = "large-" + n;
+            long start = System.nanoTime();
+            for (int i = 0; i < seconds; i++) {
+                long due = start + i * 1_000_000_000L;
+                long sleep = due - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                }
+                send(http, HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/runs/" + run
+                                + "/layers/W/snapshots?step=" + i))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i % 2])).build());
+            }
+            RunRegistry.LayerView view;
+            do {
+                Thread.sleep(50);
+                view = layer(monitor, run);
+            } while (view.processed() + view.dropped() + view.rejected() < view.received());
+            var timer = monitor.meters().find("dyson.spectrum.compute").tag("run", run).timer();
+            out.printf(Locale.ROOT, "| layer | solver | posted (1/s) | processed | dropped | compute per spectrum, mean / max |%n");
+            out.printf(Locale.ROOT, "|---|---|---:|---:|---:|---:|%n");
+            out.printf(Locale.ROOT, "| %d×%d float32 | %s | %d | %d | %d | %.0f ms / %.0f ms |%n", n, n,
+                    monitor.solver().split(" \\(")[0], view.received(), view.processed(), view.dropped(),
+                    timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS), timer.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+            out.flush();
+        }
+    }
+
+    private static RunRegistry.LayerView layer(Monitor monitor, String run) {
+        RunRegistry.Runs runs = (RunRegistry.Runs) akka.actor.typed.javadsl.AskPattern.<RunRegistry.Command, RunRegistry.Reply>ask(
+                monitor.registry(), RunRegistry.ListRuns::new, Duration.ofSeconds(5), monitor.system().scheduler())
+                .toCompletableFuture().join();
+        return runs.runs().stream().filter(r -> r.run().equals(run)).findFirst().orElseThrow().layers().get(0);
+    }
+
     private static WeightMatrix matrix(int n, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] v = new double[n * n];

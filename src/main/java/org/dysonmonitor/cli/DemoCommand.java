@@ -3,6 +3,7 @@ package org.dysonmonitor.cli;
 import com.typesafe.config.Config;
 import org.dysonmonitor.http.HttpServer;
 import org.dysonmonitor.http.ServerOptions;
+import org.dysonmonitor.linalg.SolverSelection;
 import org.dysonmonitor.monitor.Monitor;
 import org.dysonmonitor.monitor.OverloadPolicy;
 import picocli.CommandLine;
@@ -54,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
         Config settings = options.config(cmd);
         ServerOptions serverOptions = options.server(cmd);
-        Monitor monitor = Monitor.start("dyson-monitor", settings);
+        SolverSelection solvers = options.solver(cmd);
+        Monitor monitor = Monitor.start("dyson-monitor", settings, solvers);
         HttpServer server = ServeCommand.startServer(monitor, serverOptions, cmd);
         PrintWriter out = cmd.getOut();
         out.println("dyson-monitor demo on " + server.url());

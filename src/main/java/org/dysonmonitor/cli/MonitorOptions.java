@@ -3,6 +3,7 @@ package org.dysonmonitor.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.dysonmonitor.http.ServerOptions;
+import org.dysonmonitor.linalg.SolverSelection;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -42,6 +43,19 @@ final class MonitorOptions {
     @Option(names = "--retention", defaultValue = "PT5M", converter = DurationConverter.class,
             description = "How long a finished run's series stay, e.g. 5m, 30s, 1h (default: 5m).")
     Duration retention;
+
+    @Option(names = "--solver", defaultValue = "auto",
+            description = "Spectrum backend: auto (native LAPACK where it loads and gains, EJML otherwise), native, or ejml (default: ${DEFAULT-VALUE}).")
+    String solver;
+
+    /** The spectrum backend; a native backend that cannot load is a usage error with the fix. */
+    SolverSelection solver(CommandLine cmd) {
+        try {
+            return SolverSelection.select(SolverSelection.Mode.parse(solver), true);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandLine.ParameterException(cmd, "--solver " + solver + ": " + e.getMessage());
+        }
+    }
 
     /** application.conf with these options on top. */
     Config config(CommandLine cmd) {

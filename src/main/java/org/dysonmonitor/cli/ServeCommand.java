@@ -3,6 +3,7 @@ package org.dysonmonitor.cli;
 import com.typesafe.config.Config;
 import org.dysonmonitor.http.HttpServer;
 import org.dysonmonitor.http.ServerOptions;
+import org.dysonmonitor.linalg.SolverSelection;
 import org.dysonmonitor.monitor.Monitor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ final class ServeCommand implements Callable<Integer> {
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
         Config config = options.config(cmd);
         ServerOptions serverOptions = options.server(cmd);
-        Monitor monitor = Monitor.start("dyson-monitor", config);
+        SolverSelection solvers = options.solver(cmd);
+        Monitor monitor = Monitor.start("dyson-monitor", config, solvers);
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());
         Urls.print(cmd.getOut(), server.url());

@@ -123,7 +123,7 @@ public final class HttpApi extends AllDirectives {
 
     private Route listRuns() {
         return onSuccess(askRegistry(RunRegistry.ListRuns::new), reply -> replyRoute(reply, r ->
-                json(StatusCodes.OK, Map.of("runs", ((RunRegistry.Runs) r).runs()))));
+                json(StatusCodes.OK, Map.of("runs", ((RunRegistry.Runs) r).runs(), "solver", monitor.solver()))));
     }
 
     private Route putRun(String run) {

@@ -70,6 +70,7 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     private final LayerStatistics statistics;
     private final double[] values;
     private final double[] eigenvalues;
+    private float[] floats;
     private LayerReport latest;
     private long lastPublishedNanos;
 
@@ -116,7 +117,12 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         }
         try {
             long start = System.nanoTime();
-            solver.eigenvalues(values, setup.rows(), setup.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
+            if (s.weights().float32()) {
+                // float32 weights (every value exact in float): the backend may take its float32 path.
+                solver.eigenvalues(asFloats(values), setup.rows(), setup.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
+            } else {
+                solver.eigenvalues(values, setup.rows(), setup.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
+            }
             Spectrum spectrum = new Spectrum(setup.rows(), setup.cols(), eigenvalues);
             latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize());
             long nanos = System.nanoTime() - start;
@@ -136,6 +142,16 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             msg.replyTo().tell(new Failed("internal_error", e.toString()));
             throw e; // the supervisor restarts this actor with back-off
         }
+    }
+
+    private float[] asFloats(double[] v) {
+        if (floats == null) {
+            floats = new float[v.length];
+        }
+        for (int i = 0; i < v.length; i++) {
+            floats[i] = (float) v[i];
+        }
+        return floats;
     }
 
     private static int firstNonFinite(double[] v) {

@@ -55,7 +55,7 @@ class SupervisionTest {
 
     @BeforeAll
     static void start() {
-        monitor = Monitor.start("supervision", MonitorFixture.config(Map.of()), FailingOnMark::new);
+        monitor = Monitor.start("supervision", MonitorFixture.config(Map.of()), FailingOnMark::new, "ejml with injected failures");
     }
 
     @AfterAll
