@@ -174,14 +174,9 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private Behavior<Command> onOpenLayer(OpenLayer msg) {
-        RunEntry entry = runs.get(msg.run());
+        RunEntry entry = existingOrNew(msg.run(), msg.replyTo());
         if (entry == null) {
-            Refused refused = refuseNewRun(msg.run());
-            if (refused != null) {
-                msg.replyTo().tell(refused);
-                return this;
-            }
-            entry = newRun(msg.run(), RunSpec.unknown());
+            return this;
         }
         if (entry.finished) {
             msg.replyTo().tell(finishedRefusal(msg.run()));
@@ -263,14 +258,9 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private Behavior<Command> onWatch(Watch msg) {
-        RunEntry entry = runs.get(msg.run());
+        RunEntry entry = existingOrNew(msg.run(), msg.replyTo());
         if (entry == null) {
-            Refused refused = refuseNewRun(msg.run());
-            if (refused != null) {
-                msg.replyTo().tell(refused);
-                return this;
-            }
-            entry = newRun(msg.run(), RunSpec.unknown());
+            return this;
         }
         if (!entry.layers.isEmpty()) {
             msg.replyTo().tell(new Refused(409, "conflict", "run " + msg.run()
@@ -294,6 +284,20 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             getContext().getLog().info("run {} expired: its actors and series are removed", msg.run());
         }
         return this;
+    }
+
+    /** The run, created (without metadata) if the cap allows; null after replying with the refusal. */
+    private RunEntry existingOrNew(String run, ActorRef<Reply> replyTo) {
+        RunEntry entry = runs.get(run);
+        if (entry != null) {
+            return entry;
+        }
+        Refused refused = refuseNewRun(run);
+        if (refused != null) {
+            replyTo.tell(refused);
+            return null;
+        }
+        return newRun(run, RunSpec.unknown());
     }
 
     private Refused refuseNewRun(String run) {

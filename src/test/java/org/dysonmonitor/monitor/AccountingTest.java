@@ -51,13 +51,18 @@ class AccountingTest {
             LayerChannel.Offer offer = channel.offer(new Snapshot("burst-latest", "W", i, w, 0.1, 16));
             assertTrue(offer != LayerChannel.Offer.FULL, "latest never answers FULL");
         });
-        // The newest snapshot is never replaced: it is processed last.
-        channel.received();
-        channel.offer(new Snapshot("burst-latest", "W", 1_000_000, w, 0.1, 16));
+        // The newest snapshot is never replaced by conflation: it is processed last. Only a full
+        // queue (the stream not yet drained after the burst) drops a newcomer, counted; a client
+        // sending it again then gets it through.
+        LayerChannel.Offer newest;
+        do {
+            channel.received();
+            newest = channel.offer(new Snapshot("burst-latest", "W", 1_000_000, w, 0.1, 16));
+        } while (newest == LayerChannel.Offer.DROPPED && pause());
 
         eventually("every snapshot accounted for", () -> settled(layer(monitor, "burst-latest", "W")));
         RunRegistry.LayerView v = layer(monitor, "burst-latest", "W");
-        assertEquals(THREADS * PER_THREAD + 1, v.received());
+        assertTrue(v.received() > THREADS * PER_THREAD);
         assertEquals(v.received(), v.processed() + v.dropped() + v.rejected());
         assertEquals(0, v.rejected());
         assertTrue(v.dropped() > 0, "a burst of 2000 96×64 snapshots must outrun one spectrum actor");
@@ -109,6 +114,15 @@ class AccountingTest {
         assertEquals(rejected.get(), v.rejected());
         assertEquals(0, v.dropped(), "the all policy never drops");
         assertEquals(v.received(), v.processed() + v.rejected());
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 
     private static long lastStep(String run) {
