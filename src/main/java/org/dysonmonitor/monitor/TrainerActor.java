@@ -43,13 +43,23 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
      * @param maxSteps      stop after this many steps (0: until stopped)
      * @param stepsPerSecond pace the training (0: as fast as it goes); a live demo paces its runs so
      *                      that a person can watch them converge
+     * @param snapshotsFrom  burn-in: no snapshot is streamed before this step (0: from the start)
      */
     public record Plan(String run, String layer, Trainer trainer, int snapshotEvery, OverloadPolicy policy,
-                       long maxSteps, double stepsPerSecond) {
+                       long maxSteps, double stepsPerSecond, long snapshotsFrom) {
         public Plan {
             if (snapshotEvery < 1) {
                 throw new IllegalArgumentException("snapshotEvery must be ≥ 1, got " + snapshotEvery);
             }
+            if (snapshotsFrom < 0) {
+                throw new IllegalArgumentException("snapshotsFrom must be ≥ 0, got " + snapshotsFrom);
+            }
+        }
+
+        /** A plan that streams snapshots from the first step. */
+        public Plan(String run, String layer, Trainer trainer, int snapshotEvery, OverloadPolicy policy,
+                    long maxSteps, double stepsPerSecond) {
+            this(run, layer, trainer, snapshotEvery, policy, maxSteps, stepsPerSecond, 0);
         }
     }
 
@@ -116,7 +126,7 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
                 return this;
             }
             t.step();
-            if (t.steps() % plan.snapshotEvery() == 0) {
+            if (t.steps() % plan.snapshotEvery() == 0 && t.steps() >= plan.snapshotsFrom()) {
                 pending = new Snapshot(plan.run(), plan.layer(), t.steps(),
                         WeightMatrix.of(t.rows(), t.cols(), t.weights(), false), t.learningRate(), t.batchSize());
                 channel.received();
