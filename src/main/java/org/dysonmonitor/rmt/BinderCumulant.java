@@ -21,16 +21,7 @@ public final class BinderCumulant {
      */
     public static double of(double[] u) {
         requireNonEmpty(u);
-        double s2 = 0.0;
-        double s4 = 0.0;
-        for (double v : u) {
-            double v2 = v * v;
-            s2 += v2;
-            s4 += v2 * v2;
-        }
-        double m2 = s2 / u.length;
-        double m4 = s4 / u.length;
-        return m4 / (3.0 * m2 * m2) - 1.0;
+        return aboutCentre(u, 0.0);
     }
 
     /**
@@ -47,11 +38,15 @@ public final class BinderCumulant {
         for (double v : x) {
             sum += v - x0;
         }
-        double mean = x0 + sum / x.length;
+        return aboutCentre(x, x0 + sum / x.length);
+    }
+
+    /** ⟨(x−c)⁴⟩ / (3⟨(x−c)²⟩²) − 1. */
+    private static double aboutCentre(double[] x, double c) {
         double s2 = 0.0;
         double s4 = 0.0;
         for (double v : x) {
-            double d = v - mean;
+            double d = v - c;
             double d2 = d * d;
             s2 += d2;
             s4 += d2 * d2;
