@@ -161,7 +161,7 @@ class NpyRejectionTest {
         ">i8  => dtype '>i8' (int64) is not supported: send float32 or float64",
         "|u1  => dtype '|u1' (uint8) is not supported: send float32 or float64",
         "|b1  => dtype '|b1' (bool) is not supported: send float32 or float64",
-        "<f2  => dtype '<f2' (float16) is not supported: send float32 or float64",
+        "|f2  => dtype '|f2' has no byte order ('|'): send '<f2' or '>f2'",
         "<f16 => dtype '<f16' (long double) is not supported: send float32 or float64",
         "|O   => dtype '|O' (Python objects, stored as a pickle) is not supported: the monitor never unpickles; send float32 or float64",
         "<U8  => dtype '<U8' (unicode strings) is not supported: send float32 or float64",
