@@ -82,9 +82,7 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     private final Outputs out;
     private final SpectrumSolver solver;
     private final LayerStatistics statistics;
-    private final double[] values;
     private final double[] eigenvalues;
-    private float[] floats;
     private LayerReport latest;
     private long lastPublishedNanos;
 
@@ -99,7 +97,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         this.solver = setup.analysis().solvers().get();
         this.statistics = new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
                 setup.analysis().target(), setup.analysis().statistics());
-        this.values = new double[id.rows() * id.cols()];
         this.eigenvalues = new double[Math.min(id.rows(), id.cols())];
     }
 
@@ -148,34 +145,34 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             return new Failed("shape_mismatch", "layer " + id.layer() + " is " + id.rows() + "×"
                     + id.cols() + ", snapshot is " + w.rows() + "×" + w.cols());
         }
-        w.copyRowMajor(values);
-        int bad = firstNonFinite(values);
+        // Decoded bodies are finite already; this catches a diverging built-in trainer. A read of the
+        // lent array: no copy.
+        int bad = w.read((f, r, c) -> firstNonFinite(f), (d, r, c) -> firstNonFinite(d));
         if (bad >= 0) {
-            // HTTP snapshots are checked by the decoder; this catches a diverging built-in trainer.
             return new Failed("non_finite", "value at row " + bad / id.cols() + ", col "
-                    + bad % id.cols() + " is " + values[bad] + " (has training diverged?)");
+                    + bad % id.cols() + " is " + w.get(bad / id.cols(), bad % id.cols()) + " (has training diverged?)");
         }
         return null;
     }
 
-    /** The eigenvalues of the smaller Gram matrix of {@code w} into {@link #eigenvalues}. */
+    /**
+     * The eigenvalues of the smaller Gram matrix of {@code w} into {@link #eigenvalues}. The solver
+     * reads the matrix's own array in its own precision (float32 stays float32): no copy here, so a
+     * snapshot from HTTP has been copied twice between socket and solver (body chunks into one buffer,
+     * then decoded into this array) and one from a trainer once.
+     */
     private void solve(WeightMatrix w) {
-        if (w.float32()) {
-            // float32 weights (every value exact in float): the backend may take its float32 path.
-            solver.eigenvalues(asFloats(values), id.rows(), id.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
-        } else {
-            solver.eigenvalues(values, id.rows(), id.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
-        }
+        w.read((f, rows, cols) -> solver.eigenvalues(f, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues),
+                (d, rows, cols) -> solver.eigenvalues(d, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues));
     }
 
-    private float[] asFloats(double[] v) {
-        if (floats == null) {
-            floats = new float[v.length];
-        }
+    private static int firstNonFinite(float[] v) {
         for (int i = 0; i < v.length; i++) {
-            floats[i] = (float) v[i];
+            if (!Float.isFinite(v[i])) {
+                return i;
+            }
         }
-        return floats;
+        return -1;
     }
 
     private static int firstNonFinite(double[] v) {
