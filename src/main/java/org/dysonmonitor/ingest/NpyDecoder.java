@@ -198,7 +198,7 @@ public final class NpyDecoder {
     }
 
     /** The first bytes as a Python bytes literal, e.g. {@code b'PK\x03\x04'}, so a sender can recognise them. */
-    private static String describeStart(ByteBuffer in, int length) {
+    static String describeStart(ByteBuffer in, int length) {
         StringBuilder sb = new StringBuilder("b'");
         for (int i = 0; i < Math.min(length, 8); i++) {
             int b = in.get(i) & 0xff;

@@ -100,41 +100,35 @@ record NpyHeader(ElementType type, NpyDtype dtype, boolean fortranOrder, long[] 
      * the form ({@link Reason#BAD_HEADER}), then the dtype ({@link Reason#UNSUPPORTED_DTYPE}: a float type,
      * or for a 0-D or 1-D array also a plain integer or bool type), then the dimensions
      * ({@link Reason#BAD_SHAPE}: none may be 0 or negative), then the element count
-     * ({@link Reason#TOO_LARGE}). Every message starts with the array's name.
+     * ({@link Reason#TOO_LARGE}).
      *
      * @param text        the header text after the preamble
-     * @param name        the array's name, for messages
      * @param maxElements the largest accepted element count, at most {@link NpyDecoder#MAX_ELEMENTS_LIMIT}
      */
-    static NpyHeader parseArray(String text, String name, long maxElements) throws NpyFormatException {
-        String prefix = "array '" + name + "': ";
-        try {
-            Fields f = fields(text);
-            if (f.descr() instanceof PyLiteral.PyList list) {
-                throw new NpyFormatException(Reason.UNSUPPORTED_DTYPE, "structured dtype " + list.briefRepr()
-                        + " is not supported: send plain float32 or float64 arrays");
-            }
-            String descr = ((PyLiteral.Str) f.descr()).value();
-            ElementType plain = NpyDtype.plainNonFloat(descr);
-            NpyDtype dtype = plain != null && f.dims().size() < 2 ? null : NpyDtype.forDescr(descr);
-            BigInteger elements = BigInteger.ONE;
-            for (BigInteger d : f.dims()) {
-                if (d.signum() <= 0) {
-                    throw new NpyFormatException(Reason.BAD_SHAPE, "shape " + f.shapeText() + " has a "
-                            + (d.signum() < 0 ? "negative" : "zero") + " dimension");
-                }
-                elements = elements.multiply(d);
-            }
-            if (elements.compareTo(BigInteger.valueOf(maxElements)) > 0) {
-                throw new NpyFormatException(Reason.TOO_LARGE, "declared shape " + f.shapeText() + " has "
-                        + elements + " elements, more than the limit of " + maxElements);
-            }
-            // Every dimension is at most the product, which is at most maxElements < Integer.MAX_VALUE.
-            long[] shape = f.dims().stream().mapToLong(BigInteger::longValueExact).toArray();
-            return new NpyHeader(dtype == null ? plain : dtype.type(), dtype, f.fortranOrder(), shape);
-        } catch (NpyFormatException e) {
-            throw new NpyFormatException(e.reason(), prefix + e.getMessage());
+    static NpyHeader parseArray(String text, long maxElements) throws NpyFormatException {
+        Fields f = fields(text);
+        if (f.descr() instanceof PyLiteral.PyList list) {
+            throw new NpyFormatException(Reason.UNSUPPORTED_DTYPE, "structured dtype " + list.briefRepr()
+                    + " is not supported: send plain float32 or float64 arrays");
         }
+        String descr = ((PyLiteral.Str) f.descr()).value();
+        ElementType plain = NpyDtype.plainNonFloat(descr);
+        NpyDtype dtype = plain != null && f.dims().size() < 2 ? null : NpyDtype.forDescr(descr);
+        BigInteger elements = BigInteger.ONE;
+        for (BigInteger d : f.dims()) {
+            if (d.signum() <= 0) {
+                throw new NpyFormatException(Reason.BAD_SHAPE, "shape " + f.shapeText() + " has a "
+                        + (d.signum() < 0 ? "negative" : "zero") + " dimension");
+            }
+            elements = elements.multiply(d);
+        }
+        if (elements.compareTo(BigInteger.valueOf(maxElements)) > 0) {
+            throw new NpyFormatException(Reason.TOO_LARGE, "declared shape " + f.shapeText() + " has "
+                    + elements + " elements, more than the limit of " + maxElements);
+        }
+        // Every dimension is at most the product, which is at most maxElements < Integer.MAX_VALUE.
+        long[] shape = f.dims().stream().mapToLong(BigInteger::longValueExact).toArray();
+        return new NpyHeader(dtype == null ? plain : dtype.type(), dtype, f.fortranOrder(), shape);
     }
 
     /**
