@@ -27,8 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * The monitor's HTTP interface (design.md, "HTTP"): metrics, health, the JSON API and the live
- * report stream. This class maps paths to the routes of {@link RunRoutes} and
- * {@link SnapshotRoutes}, checks the bearer token, and turns exceptions and rejections into JSON.
+ * report stream. This class maps paths to the routes of {@link RunRoutes}, {@link SnapshotRoutes}
+ * and {@link ModelSnapshotRoute}, checks the bearer token, and turns exceptions and rejections into JSON.
  * Every error is a JSON {@code {"error": "..."}} with the status that fits it; a rejected snapshot is
  * counted under its reason and disturbs nothing else.
  */
@@ -43,6 +43,7 @@ public final class HttpApi extends AllDirectives {
     private final Route staticContent;
     private final RunRoutes runs;
     private final SnapshotRoutes snapshots;
+    private final ModelSnapshotRoute models;
 
     /**
      * @param staticContent routes for the live page (served from the jar), or {@code reject()}-like
@@ -56,7 +57,9 @@ public final class HttpApi extends AllDirectives {
         BodyReader bodies = new BodyReader(Materializer.matFromSystem(system));
         Executor decoders = system.dispatchers().lookup(DispatcherSelector.fromConfig("dyson-decode-dispatcher"));
         this.runs = new RunRoutes(monitor, options, bodies);
-        this.snapshots = new SnapshotRoutes(monitor, options, bodies, decoders);
+        SnapshotSteps steps = new SnapshotSteps(monitor, options, bodies, decoders);
+        this.snapshots = new SnapshotRoutes(steps);
+        this.models = new ModelSnapshotRoute(steps);
     }
 
     public Route routes() {
@@ -75,6 +78,8 @@ public final class HttpApi extends AllDirectives {
                 path("stream", () -> get(runs::stream)),
                 path(PathMatchers.segment("runs").slash(PathMatchers.segment()), run ->
                         runNamed(run, () -> put(() -> runs.putRun(run)))),
+                path(PathMatchers.segment("runs").slash(PathMatchers.segment()).slash("snapshots"), run ->
+                        post(() -> models.model(run))),
                 path(PathMatchers.segment("runs").slash(PathMatchers.segment()).slash("finish"), run ->
                         runNamed(run, () -> post(() -> runs.finish(run)))),
                 path(PathMatchers.segment("runs").slash(PathMatchers.segment()).slash("layers")
@@ -107,12 +112,12 @@ public final class HttpApi extends AllDirectives {
 
     private static Route runNamed(String name, Supplier<Route> inner) {
         return LabelValues.isRunName(name) ? inner.get()
-                : Responses.error(StatusCodes.BAD_REQUEST, SnapshotRoutes.badName(name, false));
+                : Responses.error(StatusCodes.BAD_REQUEST, SnapshotSteps.badName(name, false));
     }
 
     private static Route layerNamed(String name, Supplier<Route> inner) {
         return LabelValues.isLayerName(name) ? inner.get()
-                : Responses.error(StatusCodes.BAD_REQUEST, SnapshotRoutes.badName(name, true));
+                : Responses.error(StatusCodes.BAD_REQUEST, SnapshotSteps.badName(name, true));
     }
 
     private ExceptionHandler errors() {

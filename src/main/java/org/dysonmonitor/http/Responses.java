@@ -57,12 +57,15 @@ final class Responses {
         return Directives.failWith(cause);
     }
 
-    /** What each decoding problem answers: a body that is not an array we take is 415, bad data 422. */
+    /**
+     * What each decoding problem answers: a body that is not an array or archive we take is 415, data
+     * that cannot be a layer 422, a body over a limit 413, a malformed body 400.
+     */
     static int statusOf(NpyFormatException.Reason reason) {
         return switch (reason) {
-            case BAD_MAGIC, UNSUPPORTED_DTYPE -> 415;
-            case BAD_SHAPE, NON_FINITE -> 422;
-            case TOO_LARGE -> 413;
+            case BAD_MAGIC, UNSUPPORTED_DTYPE, UNSUPPORTED_ARCHIVE -> 415;
+            case BAD_SHAPE, NON_FINITE, NO_LAYERS, DUPLICATE_NAME -> 422;
+            case TOO_LARGE, ZIP_BOMB, TOO_MANY_ENTRIES -> 413;
             default -> 400;
         };
     }
