@@ -98,7 +98,7 @@ class ModelSnapshotApiTest {
                 JsonNode report = Eventually.until(run + "/" + layer + " processed",
                         () -> api.get("/api/v1/runs/" + run + "/layers/" + layer),
                         r -> r.status() == 200).json();
-                assertSpectrum(format + " " + layer, reference.get(layer), report.get("eigenvalues"));
+                NumpyModels.assertSpectrum(format + " " + layer, reference.get(layer), report.get("eigenvalues"));
                 assertEquals(7, report.get("step").asLong());
                 assertEquals(0.01, report.get("learning_rate").asDouble());
                 assertEquals(32, report.get("batch_size").asInt());
@@ -212,23 +212,6 @@ class ModelSnapshotApiTest {
             s += l.get(field).asLong();
         }
         return s;
-    }
-
-    /**
-     * float64 layers: 1e-9 relative to the largest eigenvalue. float32 layers: the solver may form the
-     * Gram matrix in float32 (its native path), whose round-off is about n·2⁻²⁴ of the largest
-     * eigenvalue; 1e-5 relative is ten times that for n ≤ 18.
-     */
-    private static void assertSpectrum(String what, JsonNode ref, JsonNode actual) {
-        JsonNode expected = ref.get("eigenvalues");
-        assertEquals(expected.size(), actual.size(), what);
-        double max = expected.get(expected.size() - 1).asDouble();
-        double tolerance = (ref.get("float32").asBoolean() ? 1e-5 : 1e-9) * max;
-        for (int i = 0; i < expected.size(); i++) {
-            double e = expected.get(i).asDouble();
-            double a = actual.get(i).asDouble();
-            assertTrue(Math.abs(e - a) <= tolerance, what + " eigenvalue " + i + ": numpy " + e + ", monitor " + a);
-        }
     }
 
     private static List<String> fieldNames(JsonNode node) {

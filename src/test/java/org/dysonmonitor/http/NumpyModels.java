@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -80,6 +81,23 @@ final class NumpyModels {
             """;
 
     private NumpyModels() {
+    }
+
+    /**
+     * float64 layers: 1e-9 relative to the largest eigenvalue. float32 layers: the solver may form the
+     * Gram matrix in float32 (its native path), whose round-off is about n·2⁻²⁴ of the largest
+     * eigenvalue; 1e-5 relative is ten times that for n ≤ 18.
+     */
+    static void assertSpectrum(String what, JsonNode ref, JsonNode actual) {
+        JsonNode expected = ref.get("eigenvalues");
+        assertEquals(expected.size(), actual.size(), what);
+        double max = expected.get(expected.size() - 1).asDouble();
+        double tolerance = (ref.get("float32").asBoolean() ? 1e-5 : 1e-9) * max;
+        for (int i = 0; i < expected.size(); i++) {
+            double e = expected.get(i).asDouble();
+            double a = actual.get(i).asDouble();
+            assertTrue(Math.abs(e - a) <= tolerance, what + " eigenvalue " + i + ": numpy " + e + ", monitor " + a);
+        }
     }
 
     /** Runs {@link #LIBRARY} followed by {@code script} in {@code dir}; returns the JSON it prints. */
