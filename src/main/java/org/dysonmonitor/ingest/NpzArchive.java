@@ -64,8 +64,7 @@ final class NpzArchive implements ModelBody {
                             + "inflate to more than the limit of " + limits.maxInflatedBytes() + " bytes");
                 }
             }
-            ByteBuffer prefix = entry.deflated()
-                    ? inflate(archive.compressed(entry), (int) Math.min(entry.size(), MAX_PREAMBLE), key, false)
+            ByteBuffer prefix = entry.deflated() ? inflateHeader(archive.compressed(entry), entry.size(), key)
                     : archive.stored(entry);
             int available = (int) Math.min(prefix.limit(), entry.size());
             if (!NpyDecoder.hasMagic(prefix, available)) {
@@ -113,7 +112,7 @@ final class NpzArchive implements ModelBody {
         String key = headers.get(index).name();
         ZipDirectory.Entry entry = item.entry();
         ByteBuffer bytes = entry.deflated()
-                ? inflate(compressed(entry), (int) entry.size(), key, true)
+                ? inflate(compressed(entry), (int) entry.size(), key)
                 : stored(entry);
         CRC32 crc = new CRC32();
         crc.update(bytes.duplicate());
@@ -139,15 +138,15 @@ final class NpzArchive implements ModelBody {
 
     private static void checkCompression(ZipDirectory.Entry entry, String key, ModelLimits limits)
             throws NpyFormatException {
+        if (entry.size() > Math.min(limits.maxInflatedBytes(), NpyDecoder.MAX_ELEMENTS_LIMIT)) {
+            throw new NpyFormatException(Reason.ZIP_BOMB, "array '" + key + "': entry inflates to "
+                    + entry.size() + " bytes, more than the limit of " + limits.maxInflatedBytes());
+        }
         double ratio = (double) entry.size() / Math.max(1, entry.compressedSize());
         if (ratio > limits.maxCompressionRatio()) {
             throw new NpyFormatException(Reason.ZIP_BOMB, "array '" + key + "': " + entry.compressedSize()
                     + " compressed bytes claim to inflate to " + entry.size() + ", a ratio above the limit of "
                     + limits.maxCompressionRatio());
-        }
-        if (entry.size() > Math.min(limits.maxInflatedBytes(), NpyDecoder.MAX_ELEMENTS_LIMIT)) {
-            throw new NpyFormatException(Reason.ZIP_BOMB, "array '" + key + "': entry inflates to "
-                    + entry.size() + " bytes, more than the limit of " + limits.maxInflatedBytes());
         }
     }
 
@@ -160,40 +159,73 @@ final class NpzArchive implements ModelBody {
     }
 
     /**
-     * Inflates a raw deflate stream into a new array of {@code length} bytes. With {@code whole}, the
-     * stream must end exactly there; without, {@code length} is a prefix (an NPY header) and the result
-     * may be shorter if the stream ends first.
+     * Inflates no more of an entry than its NPY preamble and header: first the 12 bytes that hold the
+     * header length, then the header, at most {@value #MAX_PREAMBLE} bytes in all. The result may be
+     * shorter if the entry is; the preamble parser then reports what is missing.
      */
-    private static ByteBuffer inflate(ByteBuffer compressed, int length, String key, boolean whole)
-            throws NpyFormatException {
+    private static ByteBuffer inflateHeader(ByteBuffer compressed, long size, String key) throws NpyFormatException {
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(compressed);
+            byte[] out = new byte[(int) Math.min(size, MAX_PREAMBLE)];
+            int produced = inflateInto(inflater, out, 0, Math.min(out.length, 12), key);
+            ByteBuffer head = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+            if (produced >= 12 && NpyDecoder.hasMagic(head, produced)) {
+                long headerLength = out[6] == 1 ? head.getShort(8) & 0xffffL : head.getInt(8) & 0xffff_ffffL;
+                long preamble = out[6] == 1 ? 10 : 12;
+                int wanted = (int) Math.min(out.length, preamble + headerLength);
+                produced += inflateInto(inflater, out, produced, wanted - produced, key);
+            }
+            return ByteBuffer.wrap(out, 0, produced).slice().order(ByteOrder.LITTLE_ENDIAN);
+        } catch (DataFormatException e) {
+            throw corrupt(key);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    /**
+     * Inflates a whole entry into a new array of exactly {@code length} bytes, refusing a stream that ends
+     * earlier or would produce more.
+     */
+    private static ByteBuffer inflate(ByteBuffer compressed, int length, String key) throws NpyFormatException {
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(compressed);
             byte[] out = new byte[length];
-            int produced = 0;
-            while (produced < length && !inflater.finished()) {
-                int n = inflater.inflate(out, produced, length - produced);
-                if (n == 0 && !inflater.finished()) {
-                    throw new NpyFormatException(Reason.BAD_ARCHIVE, "array '" + key
-                            + "': deflate stream ends early (truncated upload?)");
-                }
-                produced += n;
+            int produced = inflateInto(inflater, out, 0, length, key);
+            if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+                throw new NpyFormatException(Reason.ZIP_BOMB, "array '" + key
+                        + "': entry inflates beyond the " + length + " bytes it declares");
             }
-            if (whole) {
-                if (!inflater.finished() && inflater.inflate(new byte[1]) > 0) {
-                    throw new NpyFormatException(Reason.ZIP_BOMB, "array '" + key
-                            + "': entry inflates beyond the " + length + " bytes it declares");
-                }
-                if (produced < length) {
-                    throw new NpyFormatException(Reason.BAD_ARCHIVE, "array '" + key + "': entry inflates to "
-                            + produced + " bytes, fewer than the " + length + " it declares");
-                }
+            if (produced < length) {
+                throw new NpyFormatException(Reason.BAD_ARCHIVE, "array '" + key + "': entry inflates to "
+                        + produced + " bytes, fewer than the " + length + " it declares");
             }
-            return ByteBuffer.wrap(out, 0, produced).slice().order(ByteOrder.LITTLE_ENDIAN);
+            return ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         } catch (DataFormatException e) {
-            throw new NpyFormatException(Reason.BAD_ARCHIVE, "array '" + key + "': corrupt deflate stream");
+            throw corrupt(key);
         } finally {
             inflater.end();
         }
+    }
+
+    /** Inflates up to {@code length} bytes into {@code out} from {@code offset}; fewer only if the stream ends. */
+    private static int inflateInto(Inflater inflater, byte[] out, int offset, int length, String key)
+            throws DataFormatException, NpyFormatException {
+        int produced = 0;
+        while (produced < length && !inflater.finished()) {
+            int n = inflater.inflate(out, offset + produced, length - produced);
+            if (n == 0 && !inflater.finished()) {
+                throw new NpyFormatException(Reason.BAD_ARCHIVE, "array '" + key
+                        + "': deflate stream ends early (truncated upload?)");
+            }
+            produced += n;
+        }
+        return produced;
+    }
+
+    private static NpyFormatException corrupt(String key) {
+        return new NpyFormatException(Reason.BAD_ARCHIVE, "array '" + key + "': corrupt deflate stream");
     }
 }
