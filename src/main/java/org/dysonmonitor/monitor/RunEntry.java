@@ -1,6 +1,7 @@
 package org.dysonmonitor.monitor;
 
 import akka.actor.typed.ActorRef;
+import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.metrics.LayerMetrics;
 import org.dysonmonitor.metrics.RunMetrics;
 import org.dysonmonitor.rmt.LayerReport;
@@ -101,6 +102,7 @@ final class RunEntry {
                 metrics.processedCount(layer), metrics.droppedCount(layer), metrics.rejectedCount(layer))));
         return new RunRegistry.RunView(run, finished ? "finished" : "active",
                 metrics.learningRate().orElse(Double.NaN), metrics.batchSize().orElse(0),
-                spec.policy().label(), metrics.step().orElse(0), List.copyOf(layerViews));
+                spec.policy().label(), metrics.step().orElse(0), List.copyOf(layerViews),
+                metrics.rejectedCount(LabelValues.WHOLE_MODEL));
     }
 }

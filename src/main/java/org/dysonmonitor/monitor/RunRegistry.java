@@ -100,9 +100,12 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     public record Runs(List<RunView> runs) implements Reply {
     }
 
-    /** One run as listed by {@code GET /api/v1/runs}. */
+    /**
+     * One run as listed by {@code GET /api/v1/runs}; {@code rejectedModels} counts the whole-model
+     * snapshots refused as a whole (layer label {@code _model}), which no layer counts.
+     */
     public record RunView(String run, String status, double learningRate, int batchSize, String policy,
-                          long step, List<LayerView> layers) {
+                          long step, List<LayerView> layers, long rejectedModels) {
     }
 
     public record LayerView(String layer, int rows, int cols, boolean hasTarget, long received,

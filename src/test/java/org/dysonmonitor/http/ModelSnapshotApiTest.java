@@ -138,6 +138,7 @@ class ModelSnapshotApiTest {
         assertEquals(400, badRun.status(), badRun::toString);
 
         JsonNode view = runView(run);
+        assertEquals(bad.size(), view.get("rejected_models").asLong(), view::toString);
         assertEquals(List.of("enc.0.weight", "conv.weight", "head.weight"), texts(view.get("layers"), "layer"),
                 "no refused model added a layer (the layer cap refusal included)");
         for (JsonNode l : view.get("layers")) {
