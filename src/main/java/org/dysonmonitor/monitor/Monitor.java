@@ -102,6 +102,16 @@ public final class Monitor implements AutoCloseable {
                 Duration.ofSeconds(10), system.scheduler());
     }
 
+    /**
+     * Follows a run's checkpoints (a {@code serve --watch RUN=DIR}), scanning every {@code interval};
+     * the run's policy is {@code all} unless set before.
+     */
+    public CompletionStage<ActorRef<CheckpointWatcher.Command>> watch(String run, CheckpointSource source,
+                                                                     ProcessedCheckpoints processed, Duration interval) {
+        return AskPattern.ask(system, replyTo -> new Guardian.StartWatch(run, source, processed, interval, replyTo),
+                Duration.ofSeconds(10), system.scheduler());
+    }
+
     /** Stops the actor system (CoordinatedShutdown runs its tasks) and waits for it. */
     @Override
     public void close() {

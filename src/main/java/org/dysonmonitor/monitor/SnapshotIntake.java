@@ -41,10 +41,15 @@ public final class SnapshotIntake {
     private final Duration askTimeout;
 
     public SnapshotIntake(Monitor monitor) {
-        this.system = monitor.system();
-        this.registry = monitor.registry();
-        this.directory = monitor.directory();
-        this.askTimeout = monitor.settings().askTimeout();
+        this(monitor.system(), monitor.registry(), monitor.directory(), monitor.settings().askTimeout());
+    }
+
+    SnapshotIntake(ActorSystem<?> system, ActorRef<RunRegistry.Command> registry, ChannelDirectory directory,
+                   Duration askTimeout) {
+        this.system = system;
+        this.registry = registry;
+        this.directory = directory;
+        this.askTimeout = askTimeout;
     }
 
     /** Admits {@code layers} of {@code run}: all of them or none, creating what is missing. */
