@@ -123,6 +123,9 @@ public final class CheckpointWatcher extends AbstractBehavior<CheckpointWatcher.
         }
         feeding = true;
         CheckpointSource.Found c = pending.poll();
+        if (c.step() < 0) {
+            return reject(c, "bad_step", "no step in its name (the last integer) nor in __metadata__[\"step\"]");
+        }
         getContext().pipeToSelf(blocking(() -> setup.source().read(c)), (model, failure) -> new Read(c, model, failure));
         return this;
     }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checkpoints into while the monitor runs: the Hugging Face layout
  * ({@code checkpoint-<step>/model.safetensors}) and plain {@code <name>-<step>.npz} files, written by
  * numpy. Existing checkpoints are read in step order at start, new ones as they appear; a corrupt
- * file is counted as rejected and the next one is still processed; the spectra equal numpy's.
+ * file, and one without a step, are counted as rejected and the next one is still processed; the
+ * spectra equal numpy's.
  */
 class ServeWatchTest {
 
@@ -45,6 +46,7 @@ class ServeWatchTest {
                 save("checkpoint-10/model.safetensors", model(7, 10))
                 save("run-5.npz", model(7, 5))
                 save("run-20.c.npz", model(7, 20))
+                save("final.npz", model(7, 30))
                 print(json.dumps(reference(model(7, 20))))
                 """);
         // Present at start: step 10 in the HF layout, step 5 as a plain file (read first: step order).
@@ -78,6 +80,11 @@ class ServeWatchTest {
         Files.write(corrupt, "PK\u0003\u0004 this is not a zip archive at all".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Files.move(corrupt, dir.resolve("run-15.npz"), StandardCopyOption.ATOMIC_MOVE);
         Eventually.until("the corrupt checkpoint counted as rejected", () -> rejectedModels(api), n -> n == 1.0);
+        // A valid model without a step (no integer in its name, no metadata): refused, not fed as step -1.
+        Files.move(staging.resolve("final.npz"), dir.resolve("final.npz"), StandardCopyOption.ATOMIC_MOVE);
+        Eventually.until("the step-less checkpoint counted as rejected", () -> rejectedModels(api), n -> n == 2.0);
+        assertEquals(1.0, api.scrape().value("dyson_snapshots_rejected_total",
+                Map.of("run", "w", "layer", "_model", "reason", "bad_step")));
         Files.move(staging.resolve("run-20.c.npz"), dir.resolve("run-20.npz"), StandardCopyOption.ATOMIC_MOVE);
         Eventually.until("step 20 processed", () -> runView(api), v -> allProcessed(v, 3));
 
@@ -93,7 +100,8 @@ class ServeWatchTest {
             assertEquals(0, l.get("dropped").asLong(), l::toString);
             assertEquals(0, l.get("rejected").asLong(), "the corrupt file counts under _model, not a layer: " + l);
         }
-        assertEquals(1.0, api.scrape().value("dyson_snapshots_received_total", Map.of("run", "w", "layer", "_model")));
+        assertEquals(2.0, api.scrape().value("dyson_snapshots_received_total", Map.of("run", "w", "layer", "_model")),
+                "each refused checkpoint counted once, as a model");
 
         serve.join(60_000);
         assertFalse(serve.isAlive(), "serve --duration 20s still running");
