@@ -4,23 +4,48 @@ import com.typesafe.config.Config;
 import org.dysonmonitor.http.HttpServer;
 import org.dysonmonitor.http.ServerOptions;
 import org.dysonmonitor.linalg.SolverSelection;
+import org.dysonmonitor.metrics.LabelValues;
+import org.dysonmonitor.monitor.DirectoryCheckpoints;
 import org.dysonmonitor.monitor.Monitor;
+import org.dysonmonitor.monitor.ProcessedCheckpoints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** {@code serve}: the monitor alone, for external runs posting snapshots over HTTP. */
+/** {@code serve}: the monitor alone, for external runs posting snapshots over HTTP or writing checkpoints. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start the monitor for external runs (PyTorch, JAX, ...) that post .npy snapshots; serve until Ctrl-C.")
+        description = "Start the monitor for external runs (PyTorch, JAX, ...) that post .npy, .npz or safetensors "
+                + "snapshots, or whose checkpoint directories it follows (--watch); serve until Ctrl-C.")
 final class ServeCommand implements Callable<Integer> {
+
+    /** One {@code --watch RUN=DIR}. */
+    record Watch(String run, Path dir) {
+    }
 
     @CommandLine.Mixin
     MonitorOptions options;
 
     @CommandLine.Option(names = "--duration", converter = MonitorOptions.DurationConverter.class,
             description = "Stop after this long (e.g. 10m); default: until Ctrl-C.")
-    java.time.Duration duration;
+    Duration duration;
+
+    @CommandLine.Option(names = "--watch", paramLabel = "RUN=DIR",
+            description = "Follow the checkpoint directory DIR as run RUN (repeatable): DIR/checkpoint-<step>/"
+                    + "model.safetensors (sharded too), DIR/<name>-<step>.safetensors, DIR/<name>-<step>.npz; existing "
+                    + "checkpoints in step order, then new ones as they appear. Policy all.")
+    List<String> watches = new ArrayList<>();
+
+    @CommandLine.Option(names = "--watch-interval", defaultValue = "2s", converter = MonitorOptions.DurationConverter.class,
+            description = "Time between two scans of a watched directory (default: 2s).")
+    Duration watchInterval;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,11 +57,37 @@ final class ServeCommand implements Callable<Integer> {
         Config config = options.config(cmd);
         ServerOptions serverOptions = options.server(cmd);
         SolverSelection solvers = options.solver(cmd);
+        List<Watch> parsed = parseWatches(cmd, watches);
+        MonitorOptions.require(cmd, watchInterval.toMillis() > 0, "--watch-interval must be positive");
         Monitor monitor = Monitor.start("dyson-monitor", config, solvers);
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());
+        for (Watch w : parsed) {
+            monitor.watch(w.run(), new DirectoryCheckpoints(w.dir()), ProcessedCheckpoints.inMemory(), watchInterval)
+                    .toCompletableFuture().join();
+            cmd.getOut().println("watching " + w.dir() + " as run " + w.run());
+        }
         Urls.print(cmd.getOut(), server.url());
         return Lifetime.serveUntilStopped(monitor, duration, cmd.getOut());
+    }
+
+    /** Each RUN=DIR with a valid run name and an existing directory, runs distinct; else a usage error (exit 2). */
+    static List<Watch> parseWatches(CommandLine cmd, List<String> values) {
+        List<Watch> parsed = new ArrayList<>();
+        Set<String> runs = new HashSet<>();
+        for (String value : values) {
+            int eq = value.indexOf('=');
+            MonitorOptions.require(cmd, eq > 0 && eq < value.length() - 1,
+                    "--watch " + value + ": expected RUN=DIR, e.g. --watch bert=/data/checkpoints");
+            String run = value.substring(0, eq);
+            Path dir = Path.of(value.substring(eq + 1));
+            MonitorOptions.require(cmd, LabelValues.isRunName(run), "--watch " + value + ": run name \"" + run
+                    + "\" is not allowed: use " + LabelValues.nameRule(false));
+            MonitorOptions.require(cmd, Files.isDirectory(dir), "--watch " + value + ": " + dir + " is not a directory");
+            MonitorOptions.require(cmd, runs.add(run), "--watch " + value + ": run " + run + " is watched twice");
+            parsed.add(new Watch(run, dir));
+        }
+        return parsed;
     }
 
     /** Binds the HTTP server, or shuts the monitor down with a clear message when the port is taken. */

@@ -10,20 +10,22 @@ import akka.actor.typed.javadsl.Receive;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.dysonmonitor.linalg.SpectrumSolver;
 
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-/** Wires the monitor: spawns the run registry and, on request, built-in trainers. */
+/** Wires the monitor: spawns the run registry and, on request, built-in trainers and checkpoint watchers. */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     public sealed interface Command {
     }
 
-    /** Ask for what the monitor's shell needs: the registry and the live report bus. */
+    /** Ask for what the monitor's shell needs: the registry, the live report bus and the channel directory. */
     public record GetWiring(ActorRef<Wiring> replyTo) implements Command {
     }
 
     /** The answer to {@link GetWiring}. */
-    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus) {
+    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory) {
     }
 
     /** Start a built-in trainer on the trainer dispatcher; replies with its reference. */
@@ -31,9 +33,18 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
             implements Command {
     }
 
+    /** Follow a run's checkpoint directory (policy all unless set before); replies with the watcher. */
+    public record StartWatch(String run, CheckpointSource source, ProcessedCheckpoints processed, Duration interval,
+                             ActorRef<ActorRef<CheckpointWatcher.Command>> replyTo) implements Command {
+    }
+
     private final ActorRef<RunRegistry.Command> registry;
     private final ReportBus bus;
+    private final SnapshotIntake intake;
+    private final Executor blocking;
+    private final ChannelDirectory directory = new ChannelDirectory();
     private long trainers;
+    private long watchers;
 
     public static Behavior<Command> create(MonitorSettings settings, MeterRegistry meters,
                                            Supplier<SpectrumSolver> solvers) {
@@ -45,7 +56,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         super(context);
         this.bus = new ReportBus(context.getSystem());
         this.registry = context.spawn(RunRegistry.create(
-                new RunRegistry.Dependencies(settings, meters, bus, solvers)), "runs");
+                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory)), "runs");
+        this.intake = new SnapshotIntake(context.getSystem(), registry, directory, settings.askTimeout());
+        this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("dyson-watch-dispatcher"));
     }
 
     @Override
@@ -53,11 +66,24 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         return newReceiveBuilder()
                 .onMessage(GetWiring.class, this::onGetWiring)
                 .onMessage(StartTrainer.class, this::onStartTrainer)
+                .onMessage(StartWatch.class, this::onStartWatch)
                 .build();
     }
 
     private Behavior<Command> onGetWiring(GetWiring msg) {
-        msg.replyTo().tell(new Wiring(registry, bus));
+        msg.replyTo().tell(new Wiring(registry, bus, directory));
+        return this;
+    }
+
+    private Behavior<Command> onStartWatch(StartWatch msg) {
+        // Enqueued before the watcher exists, so before any of its asks: the run is `all` from its first layer.
+        registry.tell(new RunRegistry.PutRun(msg.run(),
+                new RunSpec(Double.NaN, 0, OverloadPolicy.ALL, java.util.Map.of()), getContext().getSystem().ignoreRef()));
+        ActorRef<CheckpointWatcher.Command> watcher = getContext().spawn(CheckpointWatcher.create(
+                        new CheckpointWatcher.Setup(msg.run(), msg.source(), msg.processed(), intake, blocking,
+                                msg.interval())),
+                "watch-" + (++watchers));
+        msg.replyTo().tell(watcher);
         return this;
     }
 

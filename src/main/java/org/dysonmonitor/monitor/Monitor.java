@@ -23,15 +23,17 @@ public final class Monitor implements AutoCloseable {
     private final ReportBus bus;
     private final MonitorSettings settings;
     private final ActorRef<RunRegistry.Command> registry;
+    private final ChannelDirectory directory;
     private final String solver;
 
     private Monitor(ActorSystem<Guardian.Command> system, PrometheusMeterRegistry meters, ReportBus bus,
-                    MonitorSettings settings, ActorRef<RunRegistry.Command> registry, String solver) {
+                    MonitorSettings settings, Guardian.Wiring wiring, String solver) {
         this.system = system;
         this.meters = meters;
         this.bus = bus;
         this.settings = settings;
-        this.registry = registry;
+        this.registry = wiring.registry();
+        this.directory = wiring.directory();
         this.solver = solver;
     }
 
@@ -64,7 +66,7 @@ public final class Monitor implements AutoCloseable {
         Guardian.Wiring wiring = AskPattern.<Guardian.Command, Guardian.Wiring>ask(
                         system, Guardian.GetWiring::new, Duration.ofSeconds(10), system.scheduler())
                 .toCompletableFuture().join();
-        Monitor monitor = new Monitor(system, meters, wiring.bus(), settings, wiring.registry(), solverDescription);
+        Monitor monitor = new Monitor(system, meters, wiring.bus(), settings, wiring, solverDescription);
         system.getWhenTerminated().thenRun(monitor.bus::close);
         return monitor;
     }
@@ -89,9 +91,24 @@ public final class Monitor implements AutoCloseable {
         return registry;
     }
 
+    /** The open channels of known layers: the hot path's look-up, written by the registry. */
+    public ChannelDirectory directory() {
+        return directory;
+    }
+
     /** Starts a built-in trainer. */
     public CompletionStage<ActorRef<TrainerActor.Command>> startTrainer(TrainerActor.Plan plan) {
         return AskPattern.ask(system, replyTo -> new Guardian.StartTrainer(plan, replyTo),
+                Duration.ofSeconds(10), system.scheduler());
+    }
+
+    /**
+     * Follows a run's checkpoints (a {@code serve --watch RUN=DIR}), scanning every {@code interval};
+     * the run's policy is {@code all} unless set before.
+     */
+    public CompletionStage<ActorRef<CheckpointWatcher.Command>> watch(String run, CheckpointSource source,
+                                                                     ProcessedCheckpoints processed, Duration interval) {
+        return AskPattern.ask(system, replyTo -> new Guardian.StartWatch(run, source, processed, interval, replyTo),
                 Duration.ofSeconds(10), system.scheduler());
     }
 
