@@ -135,11 +135,16 @@ class Watch:
                 self._free.append(self._mailbox[2])
                 self.dropped += 1
             self._mailbox = (step, lr, buffers)
-            self._cond.notify()
+            self._cond.notify_all()  # the sender, and anyone in flush()
 
     def _optimizer_lr(self) -> Optional[float]:
         lr = self.optimizer.param_groups[0].get("lr")
         return float(lr) if lr is not None else None
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait (at most ``timeout`` seconds) until every snapshot taken so far is sent; True if it is."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._mailbox is None and len(self._free) == 2, timeout)
 
     def close(self, timeout: float = 10.0) -> bool:
         """Send the snapshot still waiting (at most ``timeout`` seconds) and stop; True if nothing is left."""
@@ -173,6 +178,7 @@ class Watch:
             finally:
                 with self._cond:
                     self._free.append(snapshot[2])
+                    self._cond.notify_all()
 
     def _send(self, step: int, lr: Optional[float], buffers: Dict[str, Any]) -> None:
         if not self._registered:

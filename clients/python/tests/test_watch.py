@@ -34,13 +34,6 @@ TRANSFORMER_MATRICES = ["0.self_attn.in_proj_weight", "0.self_attn.out_proj.weig
                         "0.linear2.weight", "1.weight"]
 
 
-def wait_for_sender(hook, snapshots):
-    """Waits until the sender has dealt with ``snapshots`` snapshots; the deadline only stops a hung test."""
-    deadline = time.monotonic() + 10
-    while hook.sent + hook.errors < snapshots and time.monotonic() < deadline:
-        time.sleep(0.005)
-
-
 def train(model, hook, steps, lr=0.05, wait=False):
     """A real training loop: regression of random targets; the hook after each optimizer step.
 
@@ -57,7 +50,7 @@ def train(model, hook, steps, lr=0.05, wait=False):
         hook(step)
         states[step] = {n: p.detach().clone() for n, p in model.named_parameters()}
         if wait and step % hook.every == 0:
-            wait_for_sender(hook, step // hook.every)
+            hook.flush(10)
     return states
 
 
@@ -146,9 +139,11 @@ class SendTest(unittest.TestCase):
         self.assertEqual((0, 48, 0), (hook.sent, hook.dropped, hook.errors))
         # The stub holds the sender for up to 30 s: a blocked hook would take that long, a copy takes µs.
         self.assertLess(longest, 1.0)
+        self.assertFalse(hook.flush(0.1))
         self.stub.hold.set()
-        self.assertTrue(hook.close(10))
+        self.assertTrue(hook.flush(10))
         self.assertEqual((2, 48, 0), (hook.sent, hook.dropped, hook.errors))
+        self.assertTrue(hook.close(10))
         self.assertEqual(["step=1", "step=2"], [r["path"].partition("?")[2] for r in self.snapshots()])
         for request in self.snapshots():
             self.assertEqual(TRANSFORMER_MATRICES, list(load_npz(request["body"])))  # never a partial model
@@ -208,7 +203,7 @@ class SendTest(unittest.TestCase):
             scheduler.step()
             expected[step] = model[1].weight.detach().float().numpy().copy()
             if step == 2:
-                wait_for_sender(hook, 1)
+                hook.flush(10)
         self.assertTrue(hook.close(10))
         self.assertEqual(b'{"learning_rate": 0.1, "batch_size": 4}', self.stub.of("PUT", "/api/v1/runs/r1")[0]["body"])
         posts = self.snapshots()
