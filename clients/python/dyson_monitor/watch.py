@@ -10,6 +10,7 @@ is copied, so a slow monitor costs the training nothing; no single layer is ever
 """
 
 import logging
+import math
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -95,7 +96,6 @@ class Watch:
         self._calls = 0
         self._free: List[Dict[str, Any]] = [self._buffers(), self._buffers()]
         self._mailbox: Optional[Snapshot] = None
-        self._sending = False
         self._closed = False
         self._cond = threading.Condition()
         # A daemon thread: an unfinished send must never keep a finished training script alive.
@@ -138,8 +138,13 @@ class Watch:
             self._cond.notify_all()  # the sender, and anyone in flush()
 
     def _optimizer_lr(self) -> Optional[float]:
+        """The first parameter group's learning rate, or None while it is not above 0 (as in a warm-up)."""
         lr = self.optimizer.param_groups[0].get("lr")
-        return float(lr) if lr is not None else None
+        try:
+            lr = float(lr)
+        except (TypeError, ValueError):
+            return None
+        return lr if math.isfinite(lr) and lr > 0 else None
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait (at most ``timeout`` seconds) until every snapshot taken so far is sent; True if it is."""

@@ -189,12 +189,12 @@ class SendTest(unittest.TestCase):
     def test_bfloat16_weights_arrive_as_float32_and_lr_follows_the_optimizer(self):
         model = small_transformer().to(torch.bfloat16)
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: [1.0, 1.0, 0.5, 0.5, 0.0, 0.0, 0.0][epoch])
         hook = dyson_monitor.watch(model, "r1", url=self.stub.url, every=2, batch=4, optimizer=optimizer,
                                    layers=["1.weight"])
         x, y = torch.randn(4, 5, 16).to(torch.bfloat16), torch.randn(4, 5, 3).to(torch.bfloat16)
         expected = {}
-        for step in range(1, 5):
+        for step in range(1, 7):
             loss = (model(x).float() - y.float()).pow(2).mean()  # torch 1.13 has no bfloat16 mse_loss on the CPU
             optimizer.zero_grad()
             loss.backward()
@@ -202,14 +202,14 @@ class SendTest(unittest.TestCase):
             hook(step)
             scheduler.step()
             expected[step] = model[1].weight.detach().float().numpy().copy()
-            if step == 2:
-                hook.flush(10)
+            hook.flush(10)
         self.assertTrue(hook.close(10))
         self.assertEqual(b'{"learning_rate": 0.1, "batch_size": 4}', self.stub.of("PUT", "/api/v1/runs/r1")[0]["body"])
         posts = self.snapshots()
-        self.assertEqual(["step=2&lr=0.1&batch=4", "step=4&lr=0.05&batch=4"],
+        # An lr of 0 (a warm-up, or the end of a schedule) is not sent: the monitor needs it above 0.
+        self.assertEqual(["step=2&lr=0.1&batch=4", "step=4&lr=0.05&batch=4", "step=6&batch=4"],
                          [r["path"].partition("?")[2] for r in posts])
-        for request, step in zip(posts, (2, 4)):
+        for request, step in zip(posts, (2, 4, 6)):
             a = load_npz(request["body"])["1.weight"]
             self.assertEqual(np.float32, a.dtype)
             np.testing.assert_array_equal(expected[step], a)
