@@ -110,6 +110,8 @@ def main(argv=None) -> int:
         waited = time.perf_counter()
         hook.flush(60)
         drains.append(time.perf_counter() - waited)
+        print(f"pair {len(watched)}/{args.pairs}: without {without[-1]:.2f} s, with {watched[-1]:.2f} s "
+              f"({watched[-1] / without[-1]:.3f}x), sender drained in {drains[-1]:.2f} s", file=sys.stderr)
         last_loss = float(loss)
         first_loss = last_loss if first_loss is None else first_loss
     hook.close(30)
