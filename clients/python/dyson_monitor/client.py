@@ -1,50 +1,32 @@
-"""Client for the dyson-monitor HTTP API: send weight snapshots of a training run to the monitor.
-
-Standard library and numpy only (Python 3.9+)::
-
-    from dyson_client import DysonClient
-
-    client = DysonClient("http://127.0.0.1:8080", token=None)
-    client.put_run("mnist-sgd", learning_rate=0.01, batch_size=64, policy="latest")
-    client.post_snapshot("mnist-sgd", "fc1", step=100, weights=model.fc1.weight.detach().cpu().numpy())
-    client.finish("mnist-sgd")
-
-A snapshot travels as the bytes of ``numpy.save`` of one 2-D float32 or float64 array. By default the
-client checks names and arrays before sending, so that a mistake is a ``ValueError`` at the call site
-rather than a round trip; the server checks everything again and answers a bad request with a
-``DysonError`` carrying its HTTP status and its explanation.
-"""
+"""A synchronous client of the dyson-monitor HTTP API, on ``urllib.request`` (standard library only)."""
 
 import email.utils
-import io
 import json
 import math
-import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
 import numpy as np
 
-__all__ = ["DysonClient", "DysonError", "NAME_PATTERN", "POLICIES", "encode_npy", "validate_name"]
-
-#: Run and layer names the monitor accepts; they become URL path segments and Prometheus label values.
-NAME_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+from . import __version__
+from .encoding import encode_npy, encode_npz, model_arrays
+from .names import validate_name
 
 #: Overload policies of a run: ``latest`` may drop queued snapshots, ``all`` never drops.
 POLICIES = ("latest", "all")
 
-_ACCEPTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+DEFAULT_URL = "http://127.0.0.1:8080"
 
 
 class DysonError(Exception):
     """The monitor answered with an HTTP error (4xx or 5xx).
 
     Attributes:
-        status: the HTTP status code, e.g. 400, 413, 422 or 503.
+        status: the HTTP status code, e.g. 400, 404, 409, 413, 415, 422 or 503.
         message: the server's explanation (its JSON ``"error"`` text), or the raw body if it sent none.
     """
 
@@ -57,60 +39,16 @@ class DysonError(Exception):
         return f"HTTP {self.status}: {self.message}"
 
 
-def validate_name(kind: str, name: Any) -> str:
-    """Return ``name`` if it is a valid run or layer name, else raise ``ValueError`` saying why.
-
-    ``kind`` ("run" or "layer") only words the message.
-    """
-    if not isinstance(name, str):
-        raise ValueError(f"{kind} name must be a string, got {type(name).__name__} {name!r}")
-    if NAME_PATTERN.fullmatch(name) is None:
-        raise ValueError(
-            f"{kind} name {name!r} is invalid: use 1 to 64 characters from A-Z, a-z, 0-9 and _ . : -"
-        )
-    return name
-
-
-def encode_npy(weights: Any, validate: bool = True) -> bytes:
-    """Return the ``.npy`` bytes (``numpy.save``, never pickled) of a weight matrix.
-
-    ``weights`` is anything ``numpy.asarray`` accepts, such as a NumPy array or a CPU tensor without
-    gradient. With ``validate`` (the default) the array must be 2-D with no empty dimension, float16 is
-    widened to float32 (exactly), any other dtype than float32/float64 is refused, and NaN or infinity
-    is refused with its position; all as ``ValueError``. Without ``validate`` the array is sent as it is,
-    so that the server's own checks can be exercised.
-    """
-    a = np.asarray(weights)
-    if validate:
-        if a.ndim != 2:
-            hint = "; flatten it first, e.g. w.reshape(w.shape[0], -1)" if a.ndim > 2 else ""
-            raise ValueError(f"weights must be a 2-D matrix, got shape {a.shape}{hint}")
-        if 0 in a.shape:
-            raise ValueError(f"weights must have at least 1 row and 1 column, got shape {a.shape}")
-        if a.dtype == np.float16:
-            a = a.astype(np.float32)
-        elif a.dtype.newbyteorder("=") not in _ACCEPTED_DTYPES:
-            raise ValueError(f"weights must be float32 or float64, got dtype {a.dtype}")
-        finite = np.isfinite(a)
-        if not finite.all():
-            row, col = (int(i) for i in np.argwhere(~finite)[0])
-            value = a[row, col]
-            what = "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
-            raise ValueError(f"value at row {row}, col {col} is {what} (has training diverged?)")
-    buffer = io.BytesIO()
-    np.save(buffer, a, allow_pickle=False)
-    return buffer.getvalue()
-
-
-class DysonClient:
-    """A synchronous client for one dyson-monitor server, built on ``urllib.request``.
+class Client:
+    """One dyson-monitor server.
 
     Args:
-        base_url: where the monitor listens, ``http://`` or ``https://``.
+        url: where the monitor listens, ``http://`` or ``https://``.
         token: bearer token, sent as ``Authorization: Bearer <token>`` when given.
         timeout: seconds to wait for a connection or a response, per attempt.
-        max_retries: how many times a request answered with 503 (the monitor's queue is full under the
-            ``all`` policy) is repeated before ``DysonError(503, ...)`` is raised.
+        max_retries: how many times a request answered with 503 (under policy ``all`` the layer's queue
+            stayed full) is repeated, after the wait its ``Retry-After`` asks for, before
+            ``DysonError(503, ...)`` is raised.
         max_retry_wait: longest wait in seconds before a retry, whatever ``Retry-After`` asks for.
         validate: check names, numbers and arrays before sending (``ValueError``); turn off only to test
             the server's own validation.
@@ -121,21 +59,14 @@ class DysonClient:
     ``last_status`` belongs to whichever request finished last.
     """
 
-    def __init__(
-        self,
-        base_url: str = "http://127.0.0.1:8080",
-        token: Optional[str] = None,
-        timeout: float = 10,
-        max_retries: int = 3,
-        max_retry_wait: float = 30.0,
-        validate: bool = True,
-    ):
-        parsed = urllib.parse.urlsplit(base_url)
+    def __init__(self, url: str = DEFAULT_URL, token: Optional[str] = None, timeout: float = 10,
+                 max_retries: int = 3, max_retry_wait: float = 30.0, validate: bool = True):
+        parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ValueError(f"base_url must look like http://host:port, got {base_url!r}")
+            raise ValueError(f"url must look like http://host:port, got {url!r}")
         if max_retries < 0 or max_retry_wait < 0 or timeout <= 0:
             raise ValueError("timeout must be positive, max_retries and max_retry_wait not negative")
-        self.base_url = base_url.rstrip("/")
+        self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.max_retries = int(max_retries)
@@ -147,14 +78,8 @@ class DysonClient:
 
     # --- the API -----------------------------------------------------------------------------------
 
-    def put_run(
-        self,
-        run: str,
-        learning_rate: Optional[float] = None,
-        batch_size: Optional[int] = None,
-        policy: Optional[str] = None,
-        targets: Optional[Mapping[str, Iterable[float]]] = None,
-    ) -> Any:
+    def put_run(self, run: str, learning_rate: Optional[float] = None, batch_size: Optional[int] = None,
+                policy: Optional[str] = None, targets: Optional[Mapping[str, Iterable[float]]] = None) -> Any:
         """Create or update a run: ``PUT /api/v1/runs/{run}``.
 
         Only the fields given are sent. ``policy`` is ``"latest"`` (the server's default: under load,
@@ -176,29 +101,36 @@ class DysonClient:
         payload = json.dumps(body, allow_nan=False).encode("utf-8")
         return self._request("PUT", self._path(run), payload, "application/json")
 
-    def post_snapshot(
-        self,
-        run: str,
-        layer: str,
-        step: int,
-        weights: Any,
-        lr: Optional[float] = None,
-        batch: Optional[int] = None,
-    ) -> Any:
+    def post_snapshot(self, run: str, layer: str, step: int, weights: Any,
+                      lr: Optional[float] = None, batch: Optional[int] = None) -> Any:
         """Send one weight matrix: ``POST /api/v1/runs/{run}/layers/{layer}/snapshots?step=N``.
 
-        ``weights`` is a 2-D float32/float64 array (see ``encode_npy``); ``lr`` and ``batch`` are the
+        ``weights`` is a 2-D float array or tensor (see ``encode_npy``); ``lr`` and ``batch`` are the
         learning rate and batch size in force at this step, if they change during the run. Returns the
         server's JSON; ``last_status`` is 202 once the snapshot is accepted.
         """
-        query: Dict[str, Any] = {"step": self._step(step)}
-        if lr is not None:
-            query["lr"] = repr(self._positive_float("lr", lr))
-        if batch is not None:
-            query["batch"] = self._positive_int("batch", batch)
         body = encode_npy(weights, validate=self.validate)
         path = self._path(run, "layers", self._name("layer", layer), "snapshots")
-        return self._request("POST", path + "?" + urllib.parse.urlencode(query), body,
+        return self._request("POST", path + self._query(step, lr, batch), body, "application/octet-stream")
+
+    def post_model(self, run: str, step: int, arrays: Union[Mapping[str, Any], bytes, bytearray, memoryview],
+                   lr: Optional[float] = None, batch: Optional[int] = None) -> Any:
+        """Send a whole model in one request: ``POST /api/v1/runs/{run}/snapshots?step=N``.
+
+        ``arrays`` maps names (as ``model.state_dict()`` writes them) to arrays or tensors: every one
+        with ≥ 2 dimensions is a layer, sent as the ``.npz`` that ``numpy.savez`` writes (bfloat16
+        widened to float32); 1-D and 0-D ones (biases, norms) are left out. Bytes are sent as they are
+        (an ``.npz`` or safetensors file). The server accepts every layer or none; it answers 202 with
+        ``{"run", "step", "layers": [{"layer", "rows", "cols", "status"}], "skipped": [...]}``.
+        """
+        if isinstance(arrays, (bytes, bytearray, memoryview)):
+            body = bytes(arrays)
+        else:
+            layers, _ = model_arrays(arrays, validate=self.validate)
+            if self.validate and not layers:
+                raise ValueError(f"no array with 2 or more dimensions among {sorted(arrays)}")
+            body = encode_npz(layers)
+        return self._request("POST", self._path(run, "snapshots") + self._query(step, lr, batch), body,
                              "application/octet-stream")
 
     def finish(self, run: str) -> Any:
@@ -222,6 +154,14 @@ class DysonClient:
         # Quote every segment, so that even an unvalidated name stays one segment of the path.
         segments = ["api", "v1", "runs", self._name("run", run), *rest]
         return "/" + "/".join(urllib.parse.quote(s, safe="") for s in segments)
+
+    def _query(self, step: Any, lr: Optional[float], batch: Optional[int]) -> str:
+        query: Dict[str, Any] = {"step": self._step(step)}
+        if lr is not None:
+            query["lr"] = repr(self._positive_float("lr", lr))
+        if batch is not None:
+            query["batch"] = self._positive_int("batch", batch)
+        return "?" + urllib.parse.urlencode(query)
 
     def _positive_float(self, what: str, value: Any) -> float:
         number = float(value)
@@ -247,12 +187,12 @@ class DysonClient:
 
     def _request(self, method: str, path: str, body: Optional[bytes] = None,
                  content_type: Optional[str] = None) -> Any:
-        headers = {"Accept": "application/json", "User-Agent": "dyson-client-python/0.1"}
+        headers = {"Accept": "application/json", "User-Agent": f"dyson-monitor-python/{__version__}"}
         if content_type is not None:
             headers["Content-Type"] = content_type
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        url = self.base_url + path
+        url = self.url + path
         retries = 0
         while True:
             request = urllib.request.Request(url, data=body, headers=headers, method=method)

@@ -1,0 +1,192 @@
+"""The client's requests, offline against a stub server: paths, queries, bodies, tokens, errors, retries."""
+
+import io
+import json
+import os
+import unittest
+import urllib.parse
+from unittest import mock
+
+import numpy as np
+
+from dyson_monitor import Client, DysonError
+from stub_server import StubServer
+
+
+def load(npy: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(npy), allow_pickle=False)
+
+
+def load_npz(body: bytes) -> dict:
+    with np.load(io.BytesIO(body), allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def no_proxy(test: unittest.TestCase) -> None:
+    """A proxy configured in the environment must not intercept requests to 127.0.0.1."""
+    patcher = mock.patch.dict(os.environ, {"no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"})
+    patcher.start()
+    test.addCleanup(patcher.stop)
+
+
+class ValidationTest(unittest.TestCase):
+
+    def test_the_client_validates_before_sending(self):
+        client = Client("http://127.0.0.1:9")  # discard port: nothing may be sent
+        w = np.ones((2, 2), np.float32)
+        cases = [
+            ("run name 'bad name' is invalid", lambda: client.post_snapshot("bad name", "fc1", 1, w)),
+            ("layer name 'fc/1' is invalid", lambda: client.post_snapshot("run", "fc/1", 1, w)),
+            ("step must be an integer >= 0", lambda: client.post_snapshot("run", "fc1", -1, w)),
+            ("step must be an integer >= 0", lambda: client.post_model("run", 1.5, {"w": w})),
+            ("lr must be a finite number above 0", lambda: client.post_model("run", 1, {"w": w}, lr=0)),
+            ("batch must be a positive integer", lambda: client.post_model("run", 1, {"w": w}, batch=True)),
+            (r"no array with 2 or more dimensions among \['b'\]", lambda: client.post_model("run", 1, {"b": [1.0]})),
+            ("layer name '_x' is invalid", lambda: client.post_model("run", 1, {"_x": w})),
+            ("policy must be one of", lambda: client.put_run("run", policy="newest")),
+            ("learning_rate must be a finite number above 0", lambda: client.put_run("run", learning_rate=float("nan"))),
+            ("batch_size must be a positive integer", lambda: client.put_run("run", batch_size=0)),
+            ("url must look like", lambda: Client("127.0.0.1:8080")),
+        ]
+        for message, call in cases:
+            with self.subTest(message=message):
+                with self.assertRaisesRegex(ValueError, message):
+                    call()
+
+
+class StubServerTest(unittest.TestCase):
+
+    def setUp(self):
+        no_proxy(self)
+        self.stub = StubServer()
+        self.addCleanup(self.stub.close)
+        self.client = Client(self.stub.url + "/", token="s3cret", timeout=5)
+        self.waits = []
+        self.client._sleep = self.waits.append
+
+    def test_put_run_sends_json_with_the_token(self):
+        self.stub.reply(200, {"run": "r1"})
+        result = self.client.put_run("r1", learning_rate=0.01, batch_size=32, policy="all",
+                                     targets={"fc1": np.array([0.5, 1.0, 2.0])})
+        self.assertEqual({"run": "r1"}, result)
+        request = self.stub.requests[0]
+        self.assertEqual(("PUT", "/api/v1/runs/r1"), (request["method"], request["path"]))
+        self.assertEqual("Bearer s3cret", request["headers"]["Authorization"])
+        self.assertEqual("application/json", request["headers"]["Content-Type"])
+        self.assertEqual({"learning_rate": 0.01, "batch_size": 32, "policy": "all",
+                          "targets": {"fc1": [0.5, 1.0, 2.0]}}, json.loads(request["body"]))
+
+    def test_put_run_sends_only_the_fields_given(self):
+        self.client.put_run("r1")
+        self.assertEqual({}, json.loads(self.stub.requests[0]["body"]))
+
+    def test_post_snapshot_sends_npy_bytes(self):
+        self.stub.reply(202, {"accepted": True})
+        w = np.random.default_rng(0).standard_normal((20, 10)).astype(np.float32)
+        self.assertEqual({"accepted": True}, self.client.post_snapshot("r1", "fc1", 7, w, lr=0.001, batch=64))
+        self.assertEqual(202, self.client.last_status)
+        request = self.stub.requests[0]
+        path, _, query = request["path"].partition("?")
+        self.assertEqual(("POST", "/api/v1/runs/r1/layers/fc1/snapshots"), (request["method"], path))
+        self.assertEqual({"step": ["7"], "lr": ["0.001"], "batch": ["64"]}, urllib.parse.parse_qs(query))
+        self.assertEqual("application/octet-stream", request["headers"]["Content-Type"])
+        np.testing.assert_array_equal(w, load(request["body"]))
+
+    def test_post_model_sends_one_npz_of_the_matrices(self):
+        answer = {"run": "r1", "step": 30, "layers": [], "skipped": []}
+        self.stub.reply(202, answer)
+        rng = np.random.default_rng(3)
+        state = {"layers.0.self_attn.in_proj_weight": rng.standard_normal((12, 4)).astype(np.float32),
+                 "layers.0.self_attn.in_proj_bias": np.zeros(12, np.float32),
+                 "head.weight": rng.standard_normal((2, 4))}
+        self.assertEqual(answer, self.client.post_model("r1", 30, state, lr=0.5, batch=16))
+        request = self.stub.requests[0]
+        path, _, query = request["path"].partition("?")
+        self.assertEqual(("POST", "/api/v1/runs/r1/snapshots"), (request["method"], path))
+        self.assertEqual({"step": ["30"], "lr": ["0.5"], "batch": ["16"]}, urllib.parse.parse_qs(query))
+        self.assertEqual("application/octet-stream", request["headers"]["Content-Type"])
+        sent = load_npz(request["body"])
+        self.assertEqual(["layers.0.self_attn.in_proj_weight", "head.weight"], list(sent))  # the bias is left out
+        for name, a in sent.items():
+            np.testing.assert_array_equal(state[name], a)
+
+    def test_post_model_passes_bytes_through(self):
+        body = b"\x08\x00\x00\x00\x00\x00\x00\x00{}      "  # e.g. a safetensors file, read from disk
+        self.client.post_model("r1", 1, body)
+        self.assertEqual(body, self.stub.requests[0]["body"])
+        self.assertEqual("/api/v1/runs/r1/snapshots?step=1", self.stub.requests[0]["path"])
+
+    def test_other_endpoints(self):
+        self.stub.reply(200, {"runs": []})
+        self.assertEqual({"runs": []}, self.client.runs())
+        self.stub.reply(200, {"run": "r1", "layer": "fc1", "eigenvalues": [1.0]})
+        self.assertEqual([1.0], self.client.layer_report("r1", "fc1")["eigenvalues"])
+        self.stub.reply(202, b"")
+        self.assertIsNone(self.client.finish("r1"))
+        self.assertEqual([("GET", "/api/v1/runs"), ("GET", "/api/v1/runs/r1/layers/fc1"),
+                          ("POST", "/api/v1/runs/r1/finish")],
+                         [(r["method"], r["path"]) for r in self.stub.requests])
+
+    def test_errors_carry_status_and_the_servers_explanation(self):
+        self.stub.reply(422, {"error": "array must be 2-D, got shape (10,)"})
+        with self.assertRaises(DysonError) as caught:
+            self.client.post_snapshot("r1", "fc1", 1, np.ones((2, 2)))
+        self.assertEqual(422, caught.exception.status)
+        self.assertEqual("array must be 2-D, got shape (10,)", caught.exception.message)
+        self.assertEqual("HTTP 422: array must be 2-D, got shape (10,)", str(caught.exception))
+
+        self.stub.reply(404, b"no such run", {"Content-Type": "text/plain"})
+        with self.assertRaises(DysonError) as caught:
+            self.client.layer_report("r1", "fc9")
+        self.assertEqual((404, "no such run"), (caught.exception.status, caught.exception.message))
+
+        self.stub.reply(500, b"", {})
+        with self.assertRaises(DysonError) as caught:
+            self.client.runs()
+        self.assertEqual((500, "Internal Server Error"), (caught.exception.status, caught.exception.message))
+
+        self.stub.reply(200, b"<html>proxy</html>", {"Content-Type": "text/html"})
+        with self.assertRaisesRegex(DysonError, "a body that is not JSON: <html>proxy</html>"):
+            self.client.runs()
+
+    def test_503_is_retried_as_retry_after_asks(self):
+        self.stub.reply(503, {"error": "queue full"}, {"Retry-After": "2"})
+        self.stub.reply(503, {"error": "queue full"}, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+        self.stub.reply(503, {"error": "queue full"}, {"Retry-After": "3600"})
+        self.stub.reply(202, {"ok": True})
+        self.assertEqual({"ok": True}, self.client.post_model("r1", 1, {"w": np.ones((2, 2))}))
+        self.assertEqual(4, len(self.stub.requests))
+        # As asked; a date in the past means now; an hour is capped at max_retry_wait.
+        self.assertEqual([2.0, 0.0, 30.0], self.waits)
+        self.assertEqual(self.stub.requests[0]["body"], self.stub.requests[3]["body"])
+
+    def test_503_without_retry_after_backs_off_and_gives_up(self):
+        for _ in range(4):
+            self.stub.reply(503, {"error": "queue full"}, {"Content-Type": "application/json"})
+        with self.assertRaises(DysonError) as caught:
+            self.client.post_snapshot("r1", "fc1", 1, np.ones((2, 2)))
+        self.assertEqual((503, "queue full"), (caught.exception.status, caught.exception.message))
+        self.assertEqual([0.5, 1.0, 2.0], self.waits)
+        self.assertEqual(4, len(self.stub.requests))
+
+    def test_other_errors_are_not_retried(self):
+        self.stub.reply(400, {"error": "bad"})
+        with self.assertRaises(DysonError):
+            self.client.finish("r1")
+        self.assertEqual(1, len(self.stub.requests))
+        self.assertEqual([], self.waits)
+
+    def test_without_validation_names_are_quoted_and_left_to_the_server(self):
+        raw = Client(self.stub.url, validate=False)
+        self.stub.reply(400, {"error": "invalid run name"})
+        with self.assertRaises(DysonError) as caught:
+            raw.post_snapshot("bad name/..", "fc1", 1, np.ones(10, np.float32))
+        self.assertEqual(400, caught.exception.status)
+        request = self.stub.requests[0]
+        self.assertTrue(request["path"].startswith("/api/v1/runs/bad%20name%2F../layers/fc1/snapshots?"))
+        self.assertNotIn("Authorization", request["headers"])
+        self.assertEqual((10,), load(request["body"]).shape)
+
+
+if __name__ == "__main__":
+    unittest.main()
