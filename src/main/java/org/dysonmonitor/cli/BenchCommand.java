@@ -8,7 +8,6 @@ import org.dysonmonitor.bench.TrainerOverheadBench;
 import org.dysonmonitor.linalg.SolverSelection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -36,26 +35,40 @@ final class BenchCommand implements Runnable {
                 "name a benchmark: spectrum, pipeline, large-layer or trainer (bench help <name> for its options)");
     }
 
-    /** {@code --solver}, for the benchmarks that run the monitor: the same backend on both sides of a ratio. */
-    static final class SolverOption {
+    /**
+     * A benchmark that runs the monitor: {@code --solver} picks the spectrum backend of the monitor
+     * and of the reference alike, so that a ratio compares the same solver on both sides.
+     */
+    abstract static class MonitorBench implements Callable<Integer> {
         @Option(names = "--solver", defaultValue = "auto",
                 description = "Spectrum backend of the monitor and of the reference: auto, native or ejml (default: ${DEFAULT-VALUE}).")
         String solver;
 
-        SolverSelection select(CommandLine cmd) {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cmd = spec.commandLine();
+            SolverSelection solvers;
             try {
-                return SolverSelection.select(SolverSelection.Mode.parse(solver), true);
+                solvers = SolverSelection.select(SolverSelection.Mode.parse(solver), true);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new CommandLine.ParameterException(cmd, "--solver " + solver + ": " + e.getMessage());
             }
+            measure(cmd, solvers);
+            return 0;
         }
+
+        /** Checks the options (ParameterException: exit 2), measures and prints. */
+        abstract void measure(CommandLine cmd, SolverSelection solvers) throws Exception;
     }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Layer-snapshots per second over HTTP (policy all) for single-layer .npy POSTs and for "
                     + "whole-model .npz POSTs, each against the bare spectrum + statistics loop of the same solver.",
                     "Targets on 2 cores, 8 clients, 10×10 layers: ≥ 2 000/s single-layer, ≥ 10 000/s whole-model."})
-    static final class Pipeline implements Callable<Integer> {
+    static final class Pipeline extends MonitorBench {
         @Option(names = "--quick", description = "A few seconds (for CI): 400 single-layer and 20 whole-model POSTs.")
         boolean quick;
 
@@ -74,71 +87,47 @@ final class BenchCommand implements Runnable {
         @Option(names = "--models", defaultValue = "500", description = "Whole-model POSTs timed (default: ${DEFAULT-VALUE}).")
         int models;
 
-        @Mixin
-        SolverOption solver;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            CommandLine cmd = spec.commandLine();
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             PipelineBench.Options o;
             try {
                 o = new PipelineBench.Options(clients, size, layers, quick ? 400 : singles, quick ? 20 : models,
-                        solver.select(cmd));
+                        solvers);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
             PipelineBench.run(System.out, o);
-            return 0;
         }
     }
 
     @Command(name = "large-layer", mixinStandardHelpOptions = true,
             description = "Post an n×n float32 layer every second (policy latest) and report whether the monitor keeps up "
                     + "(dropped must be 0) and the compute time per spectrum.")
-    static final class LargeLayer implements Callable<Integer> {
+    static final class LargeLayer extends MonitorBench {
         @Option(names = "--size", defaultValue = "2048", description = "n (default: ${DEFAULT-VALUE}).")
         int size;
 
         @Option(names = "--seconds", defaultValue = "30", description = "How long to post (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Mixin
-        SolverOption solver;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            CommandLine cmd = spec.commandLine();
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             MonitorOptions.require(cmd, size >= 1 && seconds >= 1, "--size and --seconds must be ≥ 1");
-            LargeLayerBench.run(System.out, size, seconds, solver.select(cmd));
-            return 0;
+            LargeLayerBench.run(System.out, size, seconds, solvers);
         }
     }
 
     @Command(name = "trainer", mixinStandardHelpOptions = true,
             description = "Updates per second of the built-in RBM trainer with the monitor attached (a snapshot every 10, "
                     + "policy latest) against the same trainer alone.")
-    static final class Trainer implements Callable<Integer> {
+    static final class Trainer extends MonitorBench {
         @Option(names = "--steps", defaultValue = "400000", description = "Updates per measurement (default: ${DEFAULT-VALUE}).")
         long steps;
 
-        @Mixin
-        SolverOption solver;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() throws Exception {
-            CommandLine cmd = spec.commandLine();
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             MonitorOptions.require(cmd, steps >= 1, "--steps must be ≥ 1");
-            TrainerOverheadBench.run(System.out, steps, solver.select(cmd));
-            return 0;
+            TrainerOverheadBench.run(System.out, steps, solvers);
         }
     }
 

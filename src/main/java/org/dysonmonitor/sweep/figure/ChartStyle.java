@@ -131,6 +131,14 @@ public final class ChartStyle {
         return chart;
     }
 
+    /** The chart of {@code plot} with its title, a subtitle, and the legend inside the plot at (x, y). */
+    static JFreeChart chart(String title, String subtitle, XYPlot plot, double x, double y, RectangleAnchor anchor) {
+        JFreeChart chart = chart(title, plot);
+        chart.addSubtitle(subtitle(subtitle));
+        legendInside(chart, plot, x, y, anchor);
+        return chart;
+    }
+
     static TextTitle subtitle(String text) {
         TextTitle t = new TextTitle(text, SUBTITLE_FONT);
         t.setPaint(Color.DARK_GRAY);

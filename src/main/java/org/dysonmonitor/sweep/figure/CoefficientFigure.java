@@ -1,7 +1,6 @@
 package org.dysonmonitor.sweep.figure;
 
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.ValueMarker;
@@ -12,8 +11,6 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.dysonmonitor.sweep.figure.ChartStyle.DOTTED;
@@ -29,7 +26,7 @@ import static org.dysonmonitor.sweep.figure.ChartStyle.LEGEND_FONT;
  * @param linearLimit the end of the linear fit range in α/|B| (dotted)
  */
 public record CoefficientFigure(String yLabel, ErrorPoints points, double[] expected, double linearLimit)
-        implements Figure {
+        implements ChartFigure {
 
     public CoefficientFigure {
         expected = expected.clone();
@@ -46,7 +43,8 @@ public record CoefficientFigure(String yLabel, ErrorPoints points, double[] expe
         return p.x() * Math.pow(1.04, p.pair() - (pairs - 1) / 2.0);
     }
 
-    JFreeChart chart() {
+    @Override
+    public JFreeChart chart() {
         double minX = Double.MAX_VALUE;
         double maxX = 0;
         for (ErrorPoints.Point p : points.points()) {
@@ -66,18 +64,9 @@ public record CoefficientFigure(String yLabel, ErrorPoints points, double[] expe
         band.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
         plot.addRangeMarker(band, Layer.BACKGROUND);
         plot.addDomainMarker(new ValueMarker(linearLimit, Color.GRAY, DOTTED));
-        LegendItemCollection legend = points.pairLegend();
-        points.addMarkerLegend(legend);
-        plot.setFixedLegendItems(legend);
-        JFreeChart chart = ChartStyle.chart("Linear-scaling coefficient: constant where σ² ∝ α/|B|", plot);
-        chart.addSubtitle(ChartStyle.subtitle("dotted: α/|B| = 0.1/16, the end of the linear fit range; pairs offset "
-                + "slightly along α/|B| for legibility"));
-        ChartStyle.legendInside(chart, plot, 0.98, 0.02, RectangleAnchor.BOTTOM_RIGHT);
-        return chart;
-    }
-
-    @Override
-    public void writePng(Path file) throws IOException {
-        ChartStyle.save(file, chart());
+        plot.setFixedLegendItems(points.legend());
+        return ChartStyle.chart("Linear-scaling coefficient: constant where σ² ∝ α/|B|", "dotted: α/|B| = 0.1/16, the "
+                + "end of the linear fit range; pairs offset slightly along α/|B| for legibility", plot, 0.98, 0.02,
+                RectangleAnchor.BOTTOM_RIGHT);
     }
 }

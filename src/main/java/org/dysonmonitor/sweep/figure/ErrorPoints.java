@@ -88,8 +88,17 @@ public record ErrorPoints(List<Point> points, List<String> pairLabels, List<Mark
         return r;
     }
 
-    /** A legend that starts with one entry per pair. */
-    LegendItemCollection pairLegend() {
+    /** The legend: one entry per pair, then {@code lines}, then one entry per shape. */
+    LegendItemCollection legend(LegendItem... lines) {
+        LegendItemCollection legend = pairLegend();
+        for (LegendItem line : lines) {
+            legend.add(line);
+        }
+        addMarkerLegend(legend);
+        return legend;
+    }
+
+    private LegendItemCollection pairLegend() {
         LegendItemCollection legend = new LegendItemCollection();
         for (int i = 0; i < pairLabels.size(); i++) {
             legend.add(new LegendItem(pairLabels.get(i), null, null, null, new Rectangle2D.Double(-6, -6, 12, 12),
@@ -98,8 +107,7 @@ public record ErrorPoints(List<Point> points, List<String> pairLabels, List<Mark
         return legend;
     }
 
-    /** Appends one entry per shape. */
-    void addMarkerLegend(LegendItemCollection legend) {
+    private void addMarkerLegend(LegendItemCollection legend) {
         for (MarkerLabel m : markers) {
             legend.add(ChartStyle.shapeItem(m.label(), m.marker().shape()));
         }

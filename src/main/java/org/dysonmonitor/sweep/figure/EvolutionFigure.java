@@ -17,8 +17,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;
 import java.awt.Stroke;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,9 +37,10 @@ import static org.dysonmonitor.sweep.figure.ChartStyle.PALETTE;
  * @param subtitle    one or two lines under the title
  */
 public record EvolutionFigure(long[] steps, double[][] eigenvalues, double[] target, double[] mpEdges, String mpLabel,
-                              String targetLabel, String subtitle) implements Figure {
+                              String targetLabel, String subtitle) implements ChartFigure {
 
-    JFreeChart chart() {
+    @Override
+    public JFreeChart chart() {
         List<Double> levels = new ArrayList<>();
         for (double t : target) {
             if (levels.stream().noneMatch(l -> Math.abs(l - t) <= 1e-9 * Math.max(1, Math.abs(t)))) {
@@ -92,11 +91,8 @@ public record EvolutionFigure(long[] steps, double[][] eigenvalues, double[] tar
                 new BasicStroke(2f)));
         legend.add(ChartStyle.lineItem(targetLabel, Color.BLACK, DASHED));
         plot.setFixedLegendItems(legend);
-        JFreeChart chart = ChartStyle.chart("Eigenvalues of WᵀW during training: from Marchenko-Pastur to the target",
-                plot);
-        chart.addSubtitle(ChartStyle.subtitle(subtitle));
-        ChartStyle.legendInside(chart, plot, 0.02, 0.98, RectangleAnchor.TOP_LEFT);
-        return chart;
+        return ChartStyle.chart("Eigenvalues of WᵀW during training: from Marchenko-Pastur to the target", subtitle,
+                plot, 0.02, 0.98, RectangleAnchor.TOP_LEFT);
     }
 
     /** The index of the level nearest to t. */
@@ -108,10 +104,5 @@ public record EvolutionFigure(long[] steps, double[][] eigenvalues, double[] tar
             }
         }
         return best;
-    }
-
-    @Override
-    public void writePng(Path file) throws IOException {
-        ChartStyle.save(file, chart());
     }
 }

@@ -1,7 +1,6 @@
 package org.dysonmonitor.sweep.figure;
 
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.data.xy.XYSeries;
@@ -11,8 +10,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;
 import java.awt.Stroke;
-import java.io.IOException;
-import java.nio.file.Path;
 
 import static org.dysonmonitor.sweep.figure.ChartStyle.DASHED;
 
@@ -29,9 +26,10 @@ import static org.dysonmonitor.sweep.figure.ChartStyle.DASHED;
  * @param subtitle  one or two lines under the title
  */
 public record MeanSpacingFigure(String xLabel, String yLabel, ErrorPoints points, double slope, double linearEnd,
-                                String fitLabel, String subtitle) implements Figure {
+                                String fitLabel, String subtitle) implements ChartFigure {
 
-    JFreeChart chart() {
+    @Override
+    public JFreeChart chart() {
         double maxX = points.maxX();
         double maxY = points.maxTop(0);
         XYSeriesCollection fit = new XYSeriesCollection();
@@ -51,19 +49,9 @@ public record MeanSpacingFigure(String xLabel, String yLabel, ErrorPoints points
                 new Stroke[] {new BasicStroke(2f), DASHED}));
         plot.setDataset(1, points.dataset(ErrorPoints.Point::x));
         plot.setRenderer(1, points.renderer());
-        LegendItemCollection legend = points.pairLegend();
-        legend.add(ChartStyle.lineItem(fitLabel, Color.BLACK, new BasicStroke(2f)));
-        legend.add(ChartStyle.lineItem("the same line, extrapolated", Color.BLACK, DASHED));
-        points.addMarkerLegend(legend);
-        plot.setFixedLegendItems(legend);
-        JFreeChart chart = ChartStyle.chart("Mean pair spacing against the predicted width", plot);
-        chart.addSubtitle(ChartStyle.subtitle(subtitle));
-        ChartStyle.legendInside(chart, plot, 0.02, 0.98, RectangleAnchor.TOP_LEFT);
-        return chart;
-    }
-
-    @Override
-    public void writePng(Path file) throws IOException {
-        ChartStyle.save(file, chart());
+        plot.setFixedLegendItems(points.legend(ChartStyle.lineItem(fitLabel, Color.BLACK, new BasicStroke(2f)),
+                ChartStyle.lineItem("the same line, extrapolated", Color.BLACK, DASHED)));
+        return ChartStyle.chart("Mean pair spacing against the predicted width", subtitle, plot, 0.02, 0.98,
+                RectangleAnchor.TOP_LEFT);
     }
 }

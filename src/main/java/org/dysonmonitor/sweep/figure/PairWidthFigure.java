@@ -1,7 +1,6 @@
 package org.dysonmonitor.sweep.figure;
 
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -14,8 +13,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;
 import java.awt.Stroke;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +29,7 @@ import static org.dysonmonitor.sweep.figure.ChartStyle.LEGEND_FONT;
  * @param lines       the fitted lines σ̂² = slope·(α/|B|) + intercept (non-finite slopes are left out)
  * @param linearLimit the end of the fit range in α/|B|
  */
-public record PairWidthFigure(ErrorPoints points, List<Line> lines, double linearLimit) implements Figure {
+public record PairWidthFigure(ErrorPoints points, List<Line> lines, double linearLimit) implements ChartFigure {
 
     /** One pair's fitted line; {@code pair} indexes the points' pair labels. */
     public record Line(int pair, double slope, double intercept) {
@@ -42,7 +39,8 @@ public record PairWidthFigure(ErrorPoints points, List<Line> lines, double linea
         lines = List.copyOf(lines);
     }
 
-    JFreeChart chart() {
+    @Override
+    public JFreeChart chart() {
         double maxY = points.maxTop(0);
         double xEnd = 1.06 * points.maxX();
         XYSeriesCollection fits = new XYSeriesCollection();
@@ -85,20 +83,11 @@ public record PairWidthFigure(ErrorPoints points, List<Line> lines, double linea
         limitLabel.setPaint(Color.DARK_GRAY);
         limitLabel.setTextAnchor(TextAnchor.CENTER_LEFT);
         plot.addAnnotation(limitLabel);
-        LegendItemCollection legend = points.pairLegend();
-        legend.add(ChartStyle.lineItem("linear fit, α/|B| ≤ 0.1/16", Color.DARK_GRAY, new BasicStroke(2.5f)));
-        legend.add(ChartStyle.lineItem("the same line, extrapolated", Color.DARK_GRAY, DASHED));
-        points.addMarkerLegend(legend);
-        plot.setFixedLegendItems(legend);
-        JFreeChart chart = ChartStyle.chart("Linear scaling of the pair width with α/|B|", plot);
-        chart.addSubtitle(ChartStyle.subtitle("σ̂² per pair and setting; where the points leave the extrapolated line, "
-                + "σ² is no longer ∝ α/|B|: the bend"));
-        ChartStyle.legendInside(chart, plot, 0.02, 0.98, RectangleAnchor.TOP_LEFT);
-        return chart;
-    }
-
-    @Override
-    public void writePng(Path file) throws IOException {
-        ChartStyle.save(file, chart());
+        plot.setFixedLegendItems(points.legend(
+                ChartStyle.lineItem("linear fit, α/|B| ≤ 0.1/16", Color.DARK_GRAY, new BasicStroke(2.5f)),
+                ChartStyle.lineItem("the same line, extrapolated", Color.DARK_GRAY, DASHED)));
+        return ChartStyle.chart("Linear scaling of the pair width with α/|B|", "σ̂² per pair and setting; where the "
+                + "points leave the extrapolated line, σ² is no longer ∝ α/|B|: the bend", plot, 0.02, 0.98,
+                RectangleAnchor.TOP_LEFT);
     }
 }

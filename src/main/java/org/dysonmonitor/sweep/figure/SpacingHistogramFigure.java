@@ -12,8 +12,6 @@ import org.jfree.data.xy.XYSeriesCollection;
 import java.awt.Color;
 import java.awt.Paint;
 import java.awt.Stroke;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.text.DecimalFormat;
 
 import static org.dysonmonitor.sweep.figure.ChartStyle.DASHED;
@@ -29,9 +27,10 @@ import static org.dysonmonitor.sweep.figure.ChartStyle.THICK;
  * @param barsLabel the legend text of the histogram
  * @param bars      the histogram (a density in s)
  */
-public record SpacingHistogramFigure(String title, String subtitle, String barsLabel, Bars bars) implements Figure {
+public record SpacingHistogramFigure(String title, String subtitle, String barsLabel, Bars bars) implements ChartFigure {
 
-    JFreeChart chart() {
+    @Override
+    public JFreeChart chart() {
         XYSeriesCollection theory = new XYSeriesCollection();
         theory.addSeries(ChartStyle.curve("Wigner surmise (π/2) s e^(−πs²/4)", 0, 4, 400, WignerSurmise::pdf));
         theory.addSeries(ChartStyle.curve("Poisson e^(−s)", 0, 4, 400, PoissonSpacing::pdf));
@@ -43,14 +42,6 @@ public record SpacingHistogramFigure(String title, String subtitle, String barsL
         plot.setRenderer(0, ChartStyle.lines(new Paint[] {THEORY, Color.BLACK}, new Stroke[] {THICK, DASHED}));
         plot.setDataset(1, bars.dataset(barsLabel));
         plot.setRenderer(1, ChartStyle.bars());
-        JFreeChart chart = ChartStyle.chart(title, plot);
-        chart.addSubtitle(ChartStyle.subtitle(subtitle));
-        ChartStyle.legendInside(chart, plot, 0.98, 0.98, RectangleAnchor.TOP_RIGHT);
-        return chart;
-    }
-
-    @Override
-    public void writePng(Path file) throws IOException {
-        ChartStyle.save(file, chart());
+        return ChartStyle.chart(title, subtitle, plot, 0.98, 0.98, RectangleAnchor.TOP_RIGHT);
     }
 }
