@@ -7,8 +7,8 @@ import java.util.Set;
  * The one list of the metric names of design.md's Metrics table, as sample names: histogram and
  * summary families by their {@code _bucket}/{@code _count}/{@code _sum} samples. The contract tests
  * check a real scrape against it, and {@code scripts/check-observability.sh} reads the quoted names
- * of the list below from this file to check the rules and dashboards. A new metric: one line here,
- * one row in design.md, nothing else to keep in step.
+ * of the list below from this file (scripts/observability/common.py) to check the rules and
+ * dashboards. A new metric: one line here, one row in design.md, nothing else to keep in step.
  */
 public final class MetricNames {
 
