@@ -10,9 +10,10 @@ import org.dysonmonitor.rmt.LayerStatistics;
 import org.dysonmonitor.rmt.Spectrum;
 
 /**
- * The reference of the pipeline benchmark: what the spectrum actors compute for each snapshot (copy
- * the matrix out, the spectrum with the selection's solver on the float32 path, the statistics under
- * the monitor's configuration), in a plain loop on one thread, without actors, HTTP or metrics.
+ * The reference of the pipeline benchmark: what a spectrum actor computes for each snapshot (the
+ * spectrum with the selection's solver reading the matrix's own array in its own precision, then
+ * the statistics under the monitor's configuration), in a plain loop on one thread, without actors,
+ * HTTP or metrics. The actor's pass for non-finite values is left out: one comparison per entry.
  * Each layer has its own solver and statistics, as each layer has its own actor.
  */
 final class BareLoop {
@@ -22,8 +23,6 @@ final class BareLoop {
     private final int cols;
     private final LayerStatistics[] statistics;
     private final SpectrumSolver[] solvers;
-    private final double[] values;
-    private final float[] floats;
     private final double[] eigenvalues;
 
     private BareLoop(SolverSelection selection, WeightMatrix[] matrices, int layers) {
@@ -37,8 +36,6 @@ final class BareLoop {
             statistics[l] = new LayerStatistics("bench", "layer_" + l, rows, cols, null, config);
             solvers[l] = selection.newSolver();
         }
-        this.values = new double[rows * cols];
-        this.floats = new float[rows * cols];
         this.eigenvalues = new double[Math.min(rows, cols)];
     }
 
@@ -60,11 +57,10 @@ final class BareLoop {
 
     private void snapshot(int i) {
         int layer = i % statistics.length;
-        matrices[i % matrices.length].copyRowMajor(values);
-        for (int k = 0; k < values.length; k++) {
-            floats[k] = (float) values[k];
-        }
-        solvers[layer].eigenvalues(floats, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues);
+        WeightMatrix w = matrices[i % matrices.length];
+        SpectrumSolver solver = solvers[layer];
+        w.read((f, r, c) -> solver.eigenvalues(f, r, c, MatrixLayout.ROW_MAJOR, eigenvalues),
+                (d, r, c) -> solver.eigenvalues(d, r, c, MatrixLayout.ROW_MAJOR, eigenvalues));
         statistics[layer].update(i / statistics.length, new Spectrum(rows, cols, eigenvalues), 0.1, 16);
     }
 }

@@ -2,6 +2,7 @@ package org.dysonmonitor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.dysonmonitor.http.HttpServer;
 import org.dysonmonitor.http.ServerOptions;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,9 +35,16 @@ final class BenchServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts a monitor named {@code name} with this spectrum solver selection. */
+    /** Starts a monitor named {@code name} with this spectrum solver selection and the default caps. */
     static BenchServer start(String name, SolverSelection solvers) {
-        Monitor monitor = Monitor.start(name, ConfigFactory.load(), solvers);
+        return start(name, solvers, ConfigFactory.load().getInt("dyson.max-layers-per-run"));
+    }
+
+    /** The same, allowing {@code maxLayers} layers per run (a whole model may have more than the default cap). */
+    static BenchServer start(String name, SolverSelection solvers, int maxLayers) {
+        Config config = ConfigFactory.parseMap(Map.of("dyson.max-layers-per-run", maxLayers))
+                .withFallback(ConfigFactory.load());
+        Monitor monitor = Monitor.start(name, config, solvers);
         HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(),
                 ServerOptions.DEFAULT_MAX_BODY), akka.http.javadsl.server.Directives.reject());
         return new BenchServer(monitor, server);

@@ -105,7 +105,7 @@ public final class PipelineBench {
      */
     private static double pipeline(Options o, String run, int posts, int layersPerPost, IntFunction<String> path,
                                    IntFunction<byte[]> body) throws InterruptedException {
-        try (BenchServer server = BenchServer.start("bench", o.solvers())) {
+        try (BenchServer server = BenchServer.start("bench", o.solvers(), Math.max(64, layersPerPost))) {
             server.putRun(run, "{\"policy\":\"all\",\"learning_rate\":0.1,\"batch_size\":16}");
             int warm = Math.max(1, posts / 5);
             if (server.post(path.apply(0), body.apply(0)) == 404) {
