@@ -1,46 +1,217 @@
 package org.dysonmonitor.cli;
 
+import org.dysonmonitor.bench.BlasBench;
+import org.dysonmonitor.bench.LargeLayerBench;
 import org.dysonmonitor.bench.PipelineBench;
+import org.dysonmonitor.bench.SpectrumBench;
+import org.dysonmonitor.bench.TrainerOverheadBench;
+import org.dysonmonitor.linalg.SolverSelection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code bench}: throughput figures, each as a ratio to a reference measured in the same run. */
+/**
+ * {@code bench}: throughput figures, each as a ratio to a reference measured in the same run, one
+ * subcommand per benchmark. Each prints Markdown to stdout (progress to stderr) through its class's
+ * {@code run(PrintStream, ...)}; a new benchmark is one more nested command in the list below.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the monitor's throughput (HTTP → report → metrics) and its overhead on a built-in trainer; prints Markdown tables.")
-final class BenchCommand implements Callable<Integer> {
-
-    @Option(names = "--quick", description = "Fewer repetitions (for CI); the ratios are noisier.")
-    boolean quick;
+        description = "Measure the monitor's speed; each subcommand prints a Markdown table of figures and their "
+                + "ratios to a reference measured in the same run.",
+        subcommands = {BenchCommand.Spectrum.class, BenchCommand.Pipeline.class, BenchCommand.LargeLayer.class,
+                BenchCommand.Trainer.class, CommandLine.HelpCommand.class})
+final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--spectrum", description = "Instead: time per spectrum of EJML, native LAPACK (float64, float32) and numpy "
-            + "(eigvalsh, svd) for n = 64 … 4096; the options after -- go to it (e.g. -- --quick; see bench/RESULTS.md).")
-    boolean spectrum;
-
-    @CommandLine.Parameters(description = "Options of the spectrum benchmark (after --).")
-    java.util.List<String> spectrumOptions = new java.util.ArrayList<>();
-
-    @Option(names = "--large-layer", description = "Instead: post a 2048×2048 float32 layer every second for --seconds and report whether the monitor keeps up (policy latest: dropped must be 0).")
-    boolean largeLayer;
-
-    @Option(names = "--seconds", defaultValue = "30", description = "Duration of --large-layer (default: ${DEFAULT-VALUE}).")
-    int seconds;
-
     @Override
-    public Integer call() throws Exception {
-        if (largeLayer) {
-            new PipelineBench(spec.commandLine().getOut(), quick).largeLayer(2048, seconds);
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a benchmark: spectrum, pipeline, large-layer or trainer (bench help <name> for its options)");
+    }
+
+    /**
+     * A benchmark that runs the monitor: {@code --solver} picks the spectrum backend of the monitor
+     * and of the reference alike, so that a ratio compares the same solver on both sides.
+     */
+    abstract static class MonitorBench implements Callable<Integer> {
+        @Option(names = "--solver", defaultValue = "auto",
+                description = "Spectrum backend of the monitor and of the reference: auto, native or ejml (default: ${DEFAULT-VALUE}).")
+        String solver;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cmd = spec.commandLine();
+            SolverSelection solvers;
+            try {
+                solvers = SolverSelection.select(SolverSelection.Mode.parse(solver), true);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new CommandLine.ParameterException(cmd, "--solver " + solver + ": " + e.getMessage());
+            }
+            measure(cmd, solvers);
             return 0;
         }
-        if (spectrum) {
-            return org.dysonmonitor.bench.SpectrumBench.run(spectrumOptions.toArray(String[]::new));
+
+        /** Checks the options (ParameterException: exit 2), measures and prints. */
+        abstract void measure(CommandLine cmd, SolverSelection solvers) throws Exception;
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Layer-snapshots per second over HTTP (policy all) for single-layer .npy POSTs and for "
+                    + "whole-model .npz POSTs, each against the bare spectrum + statistics loop of the same solver.",
+                    "Targets on 2 cores, 8 clients, 10×10 layers: ≥ 2 000/s single-layer, ≥ 10 000/s whole-model."})
+    static final class Pipeline extends MonitorBench {
+        @Option(names = "--quick", description = "A few seconds (for CI): 400 single-layer and 20 whole-model POSTs.")
+        boolean quick;
+
+        @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--size", defaultValue = "10", description = "Layers are n×n float32 (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--layers", defaultValue = "100", description = "Layers per whole-model POST (default: ${DEFAULT-VALUE}).")
+        int layers;
+
+        @Option(names = "--singles", defaultValue = "10000", description = "Single-layer POSTs timed (default: ${DEFAULT-VALUE}).")
+        int singles;
+
+        @Option(names = "--models", defaultValue = "500", description = "Whole-model POSTs timed (default: ${DEFAULT-VALUE}).")
+        int models;
+
+        @Override
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
+            PipelineBench.Options o;
+            try {
+                o = new PipelineBench.Options(clients, size, layers, quick ? 400 : singles, quick ? 20 : models,
+                        solvers);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+            PipelineBench.run(System.out, o);
         }
-        new PipelineBench(spec.commandLine().getOut(), quick).run();
-        return 0;
+    }
+
+    @Command(name = "large-layer", mixinStandardHelpOptions = true,
+            description = "Post an n×n float32 layer every second (policy latest) and report whether the monitor keeps up "
+                    + "(dropped must be 0) and the compute time per spectrum.")
+    static final class LargeLayer extends MonitorBench {
+        @Option(names = "--size", defaultValue = "2048", description = "n (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "How long to post (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Override
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
+            MonitorOptions.require(cmd, size >= 1 && seconds >= 1, "--size and --seconds must be ≥ 1");
+            LargeLayerBench.run(System.out, size, seconds, solvers);
+        }
+    }
+
+    @Command(name = "trainer", mixinStandardHelpOptions = true,
+            description = "Updates per second of the built-in RBM trainer with the monitor attached (a snapshot every 10, "
+                    + "policy latest) against the same trainer alone.")
+    static final class Trainer extends MonitorBench {
+        @Option(names = "--steps", defaultValue = "400000", description = "Updates per measurement (default: ${DEFAULT-VALUE}).")
+        long steps;
+
+        @Override
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
+            MonitorOptions.require(cmd, steps >= 1, "--steps must be ≥ 1");
+            TrainerOverheadBench.run(System.out, steps, solvers);
+        }
+    }
+
+    @Command(name = "spectrum", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Time per spectrum of EJML, native LAPACK (float64, float32) and numpy (eigvalsh, svd) on the "
+                    + "same matrices, n = 64 … 4096, as n×n and n×(n/4); ratios to numpy's float64 eigvalsh (see bench/RESULTS.md).",
+                    "Set OPENBLAS_NUM_THREADS before the JVM starts (OpenBLAS reads it once); to compare with a current "
+                            + "numpy on a machine that sets OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, unset both for this command."})
+    static final class Spectrum implements Callable<Integer> {
+        @Option(names = "--quick", description = "Sizes up to " + 1024 + " only.")
+        boolean quick;
+
+        @Option(names = "--sizes", split = ",", paramLabel = "n", description = "Long sides (default: 64,256,512,1024,2048,4096).")
+        List<Integer> sizes = List.of(64, 256, 512, 1024, 2048, 4096);
+
+        @Option(names = "--shapes", split = ",", defaultValue = "square,tall",
+                description = "square (n×n) and/or tall (n×(n/4)) (default: ${DEFAULT-VALUE}).")
+        List<String> shapes;
+
+        @Option(names = "--budget", defaultValue = "3.0", description = "Seconds of repeats per cell (default: ${DEFAULT-VALUE}).")
+        double budget;
+
+        @Option(names = "--clock", defaultValue = "wall",
+                description = "wall, or cpu: CPU time of the calling thread, needs OPENBLAS_NUM_THREADS=1 (default: ${DEFAULT-VALUE}).")
+        String clock;
+
+        @Option(names = "--ejml-max-seconds", defaultValue = "60",
+                description = "Skip EJML where its predicted time per spectrum exceeds this (default: ${DEFAULT-VALUE}).")
+        double ejmlMaxSeconds;
+
+        @Option(names = "--no-numpy", description = "Do not run numpy.")
+        boolean noNumpy;
+
+        @Option(names = "--python", defaultValue = "python3", description = "Python with numpy (default: ${DEFAULT-VALUE}).")
+        String python;
+
+        @Option(names = "--script", defaultValue = "bench/numpy_spectrum.py", description = "The numpy side (default: ${DEFAULT-VALUE}).")
+        Path script;
+
+        @Option(names = "--workdir", description = "Where the matrices are written (default: a temporary directory, deleted after).")
+        Path workDir;
+
+        @Option(names = "--out", description = "Also write the table into this file.")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the matrices (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--crossover", description = "Instead: EJML against native for small n (the auto crossover).")
+        boolean crossover;
+
+        @Option(names = "--threads", description = "Instead: one 2048 spectrum and 8 concurrent 256 spectra under this "
+                + "process's OpenBLAS thread setting (run with OPENBLAS_NUM_THREADS=1 and =2).")
+        boolean threads;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cmd = spec.commandLine();
+            MonitorOptions.require(cmd, !(crossover && threads), "--crossover and --threads are separate measurements");
+            if (crossover) {
+                return BlasBench.crossover(System.out);
+            }
+            if (threads) {
+                return BlasBench.threads(System.out);
+            }
+            MonitorOptions.require(cmd, clock.equals("wall") || clock.equals("cpu"), "--clock takes wall or cpu");
+            MonitorOptions.require(cmd, shapes.stream().allMatch(s -> s.equals("square") || s.equals("tall")),
+                    "--shapes takes square and/or tall");
+            SpectrumBench.Options o;
+            try {
+                o = new SpectrumBench.Options(sizes.stream().mapToInt(Integer::intValue).toArray(),
+                        shapes.contains("square"), shapes.contains("tall"), budget, clock.equals("cpu"), ejmlMaxSeconds,
+                        !noNumpy, python, script, workDir, out, seed);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+            int code = SpectrumBench.run(quick ? o.quick() : o, System.out, System.err);
+            if (code == 2) {
+                throw new CommandLine.ParameterException(cmd, "--clock cpu needs OPENBLAS_NUM_THREADS=1");
+            }
+            return code;
+        }
     }
 }

@@ -1,7 +1,7 @@
 package org.dysonmonitor.cli;
 
 import org.dysonmonitor.monitor.Monitor;
-import org.dysonmonitor.sweep.Model;
+import org.dysonmonitor.sweep.TrainerKind;
 import org.dysonmonitor.sweep.Progress;
 import org.dysonmonitor.sweep.ReportWriter;
 import org.dysonmonitor.sweep.SweepAnalysis;
@@ -81,7 +81,7 @@ final class SweepCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         SweepPlan plan;
         try {
-            plan = SweepPlan.create(Model.parse(model), learningRates, batches, runs, steps, burnIn, snapshotEvery, seed,
+            plan = SweepPlan.create(TrainerKind.parse(model), learningRates, batches, runs, steps, burnIn, snapshotEvery, seed,
                     epsilon);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, e.getMessage());

@@ -51,7 +51,7 @@ public record RunPlan(Setting setting, int index, long seed, long steps, long bu
     }
 
     /** Estimated CPU µs of the run (training plus snapshots), to weigh runs for the ETA. */
-    public double cost(Model model) {
+    public double cost(TrainerKind model) {
         return steps * model.updateMicros(setting.batchSize()) + snapshots() * model.snapshotMicros();
     }
 

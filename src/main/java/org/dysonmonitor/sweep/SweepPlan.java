@@ -11,11 +11,11 @@ import java.util.Set;
  * snapshot interval. Pure: built from the command-line options, tested directly.
  *
  * <p><b>Settings.</b> With neither α nor |B| given: the paper's two scans, α₀ = 0.1 with every |B| of
- * {@link Model#BATCH_SCAN} and |B| = 16 with every α of {@link Model#learningRateScan()} (their union:
+ * {@link TrainerKind#BATCH_SCAN} and |B| = 16 with every α of {@link TrainerKind#learningRateScan()} (their union:
  * (0.1, 16) is in both). With one list given, the other is α₀ or |B| = 16; with both, their product.
  *
  * <p><b>Run lengths.</b> Unless given, steps, burn-in and snapshot interval are the model's reference
- * values times α₀/α (see {@link Model}); a given value applies to every setting.
+ * values times α₀/α (see {@link TrainerKind}); a given value applies to every setting.
  *
  * <p><b>Order.</b> Runs are started by run index (run 0 of every setting, then run 1, …), so an
  * interrupted sweep has about as many runs of every setting; within an index the costliest first, so
@@ -29,7 +29,7 @@ import java.util.Set;
  * @param epsilon  teacher-student noise ε (unused by the RBM)
  * @param plans    every run, in start order, the evolution run first
  */
-public record SweepPlan(Model model, List<Setting> settings, int runs, long seed, double epsilon, List<RunPlan> plans) {
+public record SweepPlan(TrainerKind model, List<Setting> settings, int runs, long seed, double epsilon, List<RunPlan> plans) {
 
     public SweepPlan {
         settings = List.copyOf(settings);
@@ -45,7 +45,7 @@ public record SweepPlan(Model model, List<Setting> settings, int runs, long seed
      * @param snapshotEvery updates between snapshots, or null for the scaled default
      * @throws IllegalArgumentException naming the option that is wrong
      */
-    public static SweepPlan create(Model model, List<Double> learningRates, List<Integer> batches, Integer runs,
+    public static SweepPlan create(TrainerKind model, List<Double> learningRates, List<Integer> batches, Integer runs,
                                    Long steps, Long burnIn, Integer snapshotEvery, long seed, double epsilon) {
         int n = runs != null ? runs : model.defaultRuns();
         require(n >= 1, "--runs must be ≥ 1, got " + n);
@@ -77,7 +77,7 @@ public record SweepPlan(Model model, List<Setting> settings, int runs, long seed
     }
 
     /** The settings of the options (see the class comment), duplicates removed, order kept. */
-    static List<Setting> settings(Model model, List<Double> learningRates, List<Integer> batches) {
+    static List<Setting> settings(TrainerKind model, List<Double> learningRates, List<Integer> batches) {
         for (double a : learningRates) {
             require(Double.isFinite(a) && a > 0, "--lr values must be finite and > 0, got " + a);
         }
@@ -86,16 +86,16 @@ public record SweepPlan(Model model, List<Setting> settings, int runs, long seed
         }
         Set<Setting> out = new LinkedHashSet<>();
         if (learningRates.isEmpty() && batches.isEmpty()) {
-            for (int b : Model.BATCH_SCAN) {
-                out.add(new Setting(Model.REFERENCE_LEARNING_RATE, b));
+            for (int b : TrainerKind.BATCH_SCAN) {
+                out.add(new Setting(TrainerKind.REFERENCE_LEARNING_RATE, b));
             }
             for (double a : model.learningRateScan()) {
-                out.add(new Setting(a, Model.REFERENCE_BATCH));
+                out.add(new Setting(a, TrainerKind.REFERENCE_BATCH));
             }
             return List.copyOf(out);
         }
-        List<Double> as = learningRates.isEmpty() ? List.of(Model.REFERENCE_LEARNING_RATE) : learningRates;
-        List<Integer> bs = batches.isEmpty() ? List.of(Model.REFERENCE_BATCH) : batches;
+        List<Double> as = learningRates.isEmpty() ? List.of(TrainerKind.REFERENCE_LEARNING_RATE) : learningRates;
+        List<Integer> bs = batches.isEmpty() ? List.of(TrainerKind.REFERENCE_BATCH) : batches;
         for (double a : as) {
             for (int b : bs) {
                 out.add(new Setting(a, b));
@@ -104,9 +104,9 @@ public record SweepPlan(Model model, List<Setting> settings, int runs, long seed
         return List.copyOf(out);
     }
 
-    private static RunPlan plan(Model model, Setting s, int index, long seed, Long steps, Long burnIn,
+    private static RunPlan plan(TrainerKind model, Setting s, int index, long seed, Long steps, Long burnIn,
                                 Integer snapshotEvery) {
-        double f = Model.REFERENCE_LEARNING_RATE / s.learningRate();
+        double f = TrainerKind.REFERENCE_LEARNING_RATE / s.learningRate();
         long n = steps != null ? steps : Math.max(1, Math.round(model.referenceSteps() * f));
         long b = burnIn != null ? burnIn : Math.round(model.referenceBurnIn() * f);
         int k = snapshotEvery != null ? snapshotEvery : (int) Math.max(1, Math.round(model.referenceSnapshotEvery() * f));
@@ -121,12 +121,12 @@ public record SweepPlan(Model model, List<Setting> settings, int runs, long seed
      * The evolution run: at the setting closest to (α₀, 16), from step 0, a snapshot every
      * (reference interval)/2 updates, over three burn-in lengths.
      */
-    private static RunPlan evolutionPlan(Model model, List<Setting> settings, long seed, Long steps, Long burnIn,
+    private static RunPlan evolutionPlan(TrainerKind model, List<Setting> settings, long seed, Long steps, Long burnIn,
                                          Integer snapshotEvery) {
         Setting ref = settings.stream().min(Comparator.comparingDouble((Setting s) ->
-                Math.abs(Math.log(s.learningRate() / Model.REFERENCE_LEARNING_RATE))
-                        + Math.abs(Math.log((double) s.batchSize() / Model.REFERENCE_BATCH)))).orElseThrow();
-        double f = Model.REFERENCE_LEARNING_RATE / ref.learningRate();
+                Math.abs(Math.log(s.learningRate() / TrainerKind.REFERENCE_LEARNING_RATE))
+                        + Math.abs(Math.log((double) s.batchSize() / TrainerKind.REFERENCE_BATCH)))).orElseThrow();
+        double f = TrainerKind.REFERENCE_LEARNING_RATE / ref.learningRate();
         long b = burnIn != null && burnIn > 0 ? burnIn : Math.round(model.referenceBurnIn() * f);
         long n = Math.max(1, 3 * b);
         if (steps != null) {

@@ -4,9 +4,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Props;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.dysonmonitor.bench.Machine;
 import org.dysonmonitor.monitor.Monitor;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -62,7 +62,7 @@ public final class SweepRunner {
         }
         AtomicReference<Progress> progress = new AtomicReference<>(Progress.start(plan.pooledRuns().size(), plan.cost()));
         CompletableFuture<SweepCoordinator.Outcome> outcome = new CompletableFuture<>();
-        double loadBefore = loadAverage();
+        double loadBefore = Machine.loadAverage();
         long start = System.nanoTime();
         ActorRef<SweepCoordinator.Command> coordinator = monitor.system().systemActorOf(
                 SweepCoordinator.create(new SweepCoordinator.Setup(plan, monitor.registry(), monitor.system(), parallel,
@@ -70,7 +70,7 @@ public final class SweepRunner {
                 "sweep", Props.empty());
         CompletableFuture<SweepData> result = outcome.thenApply(o -> new SweepData(plan, o.runs(), o.evolution(),
                 o.failures(), o.interrupted(), new SweepData.Conditions(Duration.ofNanos(System.nanoTime() - start),
-                threads, parallel, Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage())));
+                threads, parallel, Runtime.getRuntime().availableProcessors(), loadBefore, Machine.loadAverage())));
         return new SweepRunner(coordinator, progress, result);
     }
 
@@ -86,11 +86,5 @@ public final class SweepRunner {
 
     public CompletableFuture<SweepData> result() {
         return result;
-    }
-
-    /** The 1-minute system load average, NaN where the platform has none. */
-    static double loadAverage() {
-        double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        return l >= 0 ? l : Double.NaN;
     }
 }

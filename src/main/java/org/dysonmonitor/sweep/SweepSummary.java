@@ -33,7 +33,7 @@ public record SweepSummary(SweepData data, List<Point> points, ScalingFit spacin
         runRows = List.copyOf(runRows);
     }
 
-    public Model model() {
+    public TrainerKind model() {
         return data.plan().model();
     }
 

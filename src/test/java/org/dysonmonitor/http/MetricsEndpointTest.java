@@ -1,5 +1,6 @@
 package org.dysonmonitor.http;
 
+import org.dysonmonitor.metrics.MetricNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,17 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class MetricsEndpointTest {
 
     /** Every metric of design.md's table, as sample names (counters with _total, the histogram as _bucket). */
-    private static final List<String> DESIGN_METRICS = List.of(
-            "dyson_eigenvalue", "dyson_eigenvalue_mean", "dyson_eigenvalue_variance", "dyson_eigenvalue_quantile",
-            "dyson_pair_sigma_squared", "dyson_pair_spacing_s2", "dyson_pair_binder_cumulant",
-            "dyson_sigma_squared_per_lr_batch", "dyson_spacing_ratio_mean", "dyson_spacing_ks_wigner",
-            "dyson_spacing_ks_poisson", "dyson_level_spacing_bucket", "dyson_level_spacing_count",
-            "dyson_level_spacing_sum", "dyson_mp_ks_distance", "dyson_mp_spikes", "dyson_spectral_norm",
-            "dyson_stable_rank", "dyson_target_distance", "dyson_converged", "dyson_training_step",
-            "dyson_learning_rate", "dyson_batch_size", "dyson_snapshots_received_total",
-            "dyson_snapshots_processed_total", "dyson_snapshots_dropped_total", "dyson_snapshots_rejected_total",
-            "dyson_spectrum_compute_seconds_count", "dyson_spectrum_compute_seconds_sum",
-            "dyson_last_update_timestamp_seconds");
+    private static final List<String> DESIGN_METRICS = MetricNames.DESIGN_SAMPLE_NAMES;
 
     private static final String RUN = "metered";
     private static LiveMonitor live;

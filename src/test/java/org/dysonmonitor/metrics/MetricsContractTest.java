@@ -20,45 +20,10 @@ import org.junit.jupiter.api.Test;
 /** The metric names of design.md ("Metrics") against a real scrape after one full update. */
 class MetricsContractTest {
 
-    /**
-     * The design's Metrics table, as sample names: histogram and summary families by their
-     * {@code _bucket}/{@code _count}/{@code _sum} samples. Change only together with design.md,
-     * the dashboards and the alert rules.
-     */
-    private static final List<String> DESIGN_SAMPLE_NAMES = List.of(
-            "dyson_eigenvalue",
-            "dyson_eigenvalue_mean",
-            "dyson_eigenvalue_variance",
-            "dyson_eigenvalue_quantile",
-            "dyson_pair_sigma_squared",
-            "dyson_pair_spacing_s2",
-            "dyson_pair_binder_cumulant",
-            "dyson_sigma_squared_per_lr_batch",
-            "dyson_spacing_ratio_mean",
-            "dyson_spacing_ks_wigner",
-            "dyson_spacing_ks_poisson",
-            "dyson_level_spacing_bucket",
-            "dyson_level_spacing_count",
-            "dyson_level_spacing_sum",
-            "dyson_mp_ks_distance",
-            "dyson_mp_spikes",
-            "dyson_spectral_norm",
-            "dyson_stable_rank",
-            "dyson_target_distance",
-            "dyson_converged",
-            "dyson_training_step",
-            "dyson_learning_rate",
-            "dyson_batch_size",
-            "dyson_snapshots_received_total",
-            "dyson_snapshots_processed_total",
-            "dyson_snapshots_dropped_total",
-            "dyson_snapshots_rejected_total",
-            "dyson_spectrum_compute_seconds_count",
-            "dyson_spectrum_compute_seconds_sum",
-            "dyson_last_update_timestamp_seconds");
+    /** design.md's Metrics table (change only together with design.md, the dashboards and the alert rules). */
+    private static final List<String> DESIGN_SAMPLE_NAMES = MetricNames.DESIGN_SAMPLE_NAMES;
 
-    /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
-    private static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");
+    private static final Set<String> MICROMETER_EXTRAS = MetricNames.MICROMETER_EXTRAS;
 
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-z_][a-z0-9_]*");

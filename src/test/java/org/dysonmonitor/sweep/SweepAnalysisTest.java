@@ -31,8 +31,8 @@ class SweepAnalysisTest {
      * jackknife error is the standard error of the mean, sd/√R.
      */
     private static SweepData handMade(int runs) {
-        SweepPlan plan = SweepPlan.create(Model.RBM, List.of(0.1), List.of(16, 32), runs, 40_000L, 10_000L, 20, 1,
-                Model.DEFAULT_EPSILON);
+        SweepPlan plan = SweepPlan.create(TrainerKind.RBM, List.of(0.1), List.of(16, 32), runs, 40_000L, 10_000L, 20, 1,
+                TrainerKind.DEFAULT_EPSILON);
         List<RunResult> results = new ArrayList<>();
         for (RunPlan rp : plan.pooledRuns()) {
             int r = rp.index();
@@ -123,7 +123,7 @@ class SweepAnalysisTest {
             assertEquals(0.003 / Math.sqrt(3), p.meanSpacing().error(), 1e-12);
         }
         assertTrue(s.spacingFit().error() > 0, "from the fit weights");
-        assertTrue(ReportWriter.markdown(s).contains("propagated from the monitor"));
+        assertTrue(SummaryMarkdown.of(s).contains("propagated from the monitor"));
     }
 
     /**
@@ -137,7 +137,7 @@ class SweepAnalysisTest {
         double sigma = 0.05;
         double offset = -0.03;
         int n = 3000;
-        SweepPlan plan = SweepPlan.create(Model.RBM, List.of(0.1), List.of(16), 8, 100_000L, 10_000L, 20, 1, 0.05);
+        SweepPlan plan = SweepPlan.create(TrainerKind.RBM, List.of(0.1), List.of(16), 8, 100_000L, 10_000L, 20, 1, 0.05);
         SplittableRandom rng = new SplittableRandom(2024);
         List<RunResult> results = new ArrayList<>();
         for (RunPlan rp : plan.pooledRuns()) {

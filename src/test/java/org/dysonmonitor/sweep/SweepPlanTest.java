@@ -14,24 +14,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What a sweep runs, from its options. */
 class SweepPlanTest {
 
-    private static SweepPlan defaults(Model model) {
-        return SweepPlan.create(model, List.of(), List.of(), null, null, null, null, 1, Model.DEFAULT_EPSILON);
+    private static SweepPlan defaults(TrainerKind model) {
+        return SweepPlan.create(model, List.of(), List.of(), null, null, null, null, 1, TrainerKind.DEFAULT_EPSILON);
     }
 
     @Test
     void defaultRbmSweepIsTheUnionOfThePapersTwoScans() {
-        SweepPlan p = defaults(Model.RBM);
+        SweepPlan p = defaults(TrainerKind.RBM);
         assertEquals(List.of(new Setting(0.1, 4), new Setting(0.1, 8), new Setting(0.1, 16), new Setting(0.1, 32),
                 new Setting(0.1, 64), new Setting(0.01, 16), new Setting(0.02, 16), new Setting(0.04, 16),
                 new Setting(0.06, 16), new Setting(0.08, 16)), p.settings());
-        assertEquals(Model.RBM.defaultRuns(), p.runs());
+        assertEquals(TrainerKind.RBM.defaultRuns(), p.runs());
         assertEquals(10 * p.runs(), p.pooledRuns().size());
         assertEquals(10 * p.runs() + 1, p.plans().size());
     }
 
     @Test
     void defaultRunLengthsScaleAsOneOverAlpha() {
-        SweepPlan p = defaults(Model.RBM);
+        SweepPlan p = defaults(TrainerKind.RBM);
         RunPlan reference = run(p, new Setting(0.1, 16));
         assertEquals(100_000, reference.steps());
         assertEquals(10_000, reference.burnIn());
@@ -42,7 +42,7 @@ class SweepPlanTest {
         assertEquals(200, slow.snapshotEvery());
         RunPlan smallBatch = run(p, new Setting(0.1, 4));
         assertEquals(100_000, smallBatch.steps(), "|B| does not change the relaxation time");
-        RunPlan ts = run(defaults(Model.TEACHER_STUDENT), new Setting(0.5, 16));
+        RunPlan ts = run(defaults(TrainerKind.TEACHER_STUDENT), new Setting(0.5, 16));
         assertEquals(2_000, ts.steps());
         assertEquals(100, ts.burnIn());
         assertEquals(1, ts.snapshotEvery());
@@ -50,8 +50,8 @@ class SweepPlanTest {
 
     @Test
     void givenRunLengthsApplyToEverySetting() {
-        SweepPlan p = SweepPlan.create(Model.RBM, List.of(0.05, 0.1), List.of(16, 32), 3, 40_000L, 5_000L, 25, 9,
-                Model.DEFAULT_EPSILON);
+        SweepPlan p = SweepPlan.create(TrainerKind.RBM, List.of(0.05, 0.1), List.of(16, 32), 3, 40_000L, 5_000L, 25, 9,
+                TrainerKind.DEFAULT_EPSILON);
         assertEquals(List.of(new Setting(0.05, 16), new Setting(0.05, 32), new Setting(0.1, 16), new Setting(0.1, 32)),
                 p.settings(), "both lists given: every combination");
         for (RunPlan r : p.pooledRuns()) {
@@ -65,13 +65,13 @@ class SweepPlanTest {
     @Test
     void oneListAloneScansAtTheReferenceOfTheOther() {
         assertEquals(List.of(new Setting(0.1, 8), new Setting(0.1, 64)),
-                SweepPlan.settings(Model.RBM, List.of(), List.of(8, 64, 8)));
-        assertEquals(List.of(new Setting(0.03, 16)), SweepPlan.settings(Model.RBM, List.of(0.03), List.of()));
+                SweepPlan.settings(TrainerKind.RBM, List.of(), List.of(8, 64, 8)));
+        assertEquals(List.of(new Setting(0.03, 16)), SweepPlan.settings(TrainerKind.RBM, List.of(0.03), List.of()));
     }
 
     @Test
     void runsStartByIndexCostliestFirstAfterTheEvolutionRun() {
-        SweepPlan p = defaults(Model.RBM);
+        SweepPlan p = defaults(TrainerKind.RBM);
         assertTrue(p.plans().get(0).evolution());
         assertEquals(0, p.plans().get(0).burnIn(), "the evolution run starts at the Marchenko-Pastur spectrum");
         assertEquals(new Setting(0.1, 16), p.plans().get(0).setting());
@@ -105,15 +105,15 @@ class SweepPlanTest {
 
     @Test
     void badOptionsAreRefusedWithTheirName() {
-        assertMessage("--runs", () -> SweepPlan.create(Model.RBM, List.of(), List.of(), 0, null, null, null, 1, 0.05));
-        assertMessage("--steps", () -> SweepPlan.create(Model.RBM, List.of(), List.of(), 2, 0L, null, null, 1, 0.05));
-        assertMessage("--lr", () -> SweepPlan.create(Model.RBM, List.of(-0.1), List.of(), 2, null, null, null, 1, 0.05));
-        assertMessage("--batch", () -> SweepPlan.create(Model.RBM, List.of(), List.of(0), 2, null, null, null, 1, 0.05));
-        assertMessage("--burn-in", () -> SweepPlan.create(Model.RBM, List.of(0.01), List.of(), 2, 50_000L, null, null,
+        assertMessage("--runs", () -> SweepPlan.create(TrainerKind.RBM, List.of(), List.of(), 0, null, null, null, 1, 0.05));
+        assertMessage("--steps", () -> SweepPlan.create(TrainerKind.RBM, List.of(), List.of(), 2, 0L, null, null, 1, 0.05));
+        assertMessage("--lr", () -> SweepPlan.create(TrainerKind.RBM, List.of(-0.1), List.of(), 2, null, null, null, 1, 0.05));
+        assertMessage("--batch", () -> SweepPlan.create(TrainerKind.RBM, List.of(), List.of(0), 2, null, null, null, 1, 0.05));
+        assertMessage("--burn-in", () -> SweepPlan.create(TrainerKind.RBM, List.of(0.01), List.of(), 2, 50_000L, null, null,
                 1, 0.05));
-        assertMessage("--epsilon", () -> SweepPlan.create(Model.TEACHER_STUDENT, List.of(), List.of(), 2, null, null,
+        assertMessage("--epsilon", () -> SweepPlan.create(TrainerKind.TEACHER_STUDENT, List.of(), List.of(), 2, null, null,
                 null, 1, 0));
-        assertMessage("--model", () -> Model.parse("mlp"));
+        assertMessage("--model", () -> TrainerKind.parse("mlp"));
     }
 
     private static void assertMessage(String option, org.junit.jupiter.api.function.Executable e) {

@@ -74,8 +74,8 @@ class SweepRunnerTest {
      */
     @Test
     void teacherStudentSweepCollectsEveryReportAndTheScaling() throws Exception {
-        SweepPlan plan = SweepPlan.create(Model.TEACHER_STUDENT, List.of(0.1), List.of(16, 32, 64), 6, null, null, null,
-                5, Model.DEFAULT_EPSILON);
+        SweepPlan plan = SweepPlan.create(TrainerKind.TEACHER_STUDENT, List.of(0.1), List.of(16, 32, 64), 6, null, null, null,
+                5, TrainerKind.DEFAULT_EPSILON);
         SweepData data = run(plan, false);
         assertEquals(18, data.runs().size(), data.failures().toString());
         assertNotNull(data.evolution());
@@ -99,8 +99,8 @@ class SweepRunnerTest {
     /** Ctrl-C: the running trainers stop, and the runs that finished make a report. */
     @Test
     void aStoppedSweepKeepsWhatFinishedAndStillReports() throws Exception {
-        SweepPlan plan = SweepPlan.create(Model.TEACHER_STUDENT, List.of(), List.of(), 40, null, null, null, 3,
-                Model.DEFAULT_EPSILON);
+        SweepPlan plan = SweepPlan.create(TrainerKind.TEACHER_STUDENT, List.of(), List.of(), 40, null, null, null, 3,
+                TrainerKind.DEFAULT_EPSILON);
         SweepData data = run(plan, true);
         assertTrue(data.interrupted());
         assertTrue(data.runs().size() >= 3 && data.runs().size() < plan.pooledRuns().size(),

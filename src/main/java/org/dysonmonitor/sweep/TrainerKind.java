@@ -20,7 +20,7 @@ import java.util.Locale;
  * updates at α = 0.1 and 0.9 at α = 0.5, independent of |B|). Scaling keeps the number of effectively
  * independent samples per run the same for every α.
  */
-public enum Model {
+public enum TrainerKind {
 
     /**
      * Gaussian scalar-field RBM at the authors' parameters (N_v = N_h = 10, μ² = 9, σ_h = 1, m² = 4, k = 3).
@@ -60,7 +60,7 @@ public enum Model {
     private final long referenceBurnIn;
     private final int referenceSnapshotEvery;
 
-    Model(String label, List<Double> learningRateScan, int defaultRuns, long referenceSteps, long referenceBurnIn,
+    TrainerKind(String label, List<Double> learningRateScan, int defaultRuns, long referenceSteps, long referenceBurnIn,
           int referenceSnapshotEvery) {
         this.label = label;
         this.learningRateScan = learningRateScan;
@@ -71,7 +71,7 @@ public enum Model {
     }
 
     /** rbm, teacher-student (also teacher_student, ts), case-insensitive. */
-    public static Model parse(String s) {
+    public static TrainerKind parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "rbm" -> RBM;
             case "teacher-student", "teacher_student", "ts" -> TEACHER_STUDENT;
