@@ -45,17 +45,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * float64 inputs always take the float64 path.
  *
  * <p><b>Threads.</b> OpenBLAS fixes its threads per call when it loads ({@code OPENBLAS_NUM_THREADS},
- * read by {@link NativeLapack}). With one thread (the recommended setting) solvers on different
- * actors run in parallel. With more, concurrent calls from several Java threads contend for
+ * read by {@link NativeLapack}; {@code bin/dyson-monitor} sets 1). With one thread solvers on
+ * different actors run in parallel. With more, concurrent calls from several Java threads contend for
  * OpenBLAS's one thread pool and slow down by two orders of magnitude (bench/RESULTS.md), so every
  * native solve then takes a process-wide lock: one spectrum at a time, using all of OpenBLAS's threads.
  *
  * <p><b>Garbage collection.</b> netlib's JNI layer pins the Java arrays it passes
- * ({@code GetPrimitiveArrayCritical}) for the whole LAPACK call. With G1, the JDK 17 default, no
- * collection can start meanwhile, so every thread that needs one waits for the spectrum to finish:
- * measured 417 ms at 2048×2048 while another thread allocated; with {@code -XX:+UseShenandoahGC}
- * (which pins regions instead) 13 ms and with {@code -XX:+UseZGC} 17 ms. Processes that compute
- * large native spectra beside latency-sensitive work (HTTP, metrics) should run one of those two.
+ * ({@code GetPrimitiveArrayCritical}) for the whole LAPACK call. Under G1 (the JDK 17 default),
+ * Parallel and JDK 17's ZGC no collection can start meanwhile, so every thread that needs one waits
+ * for the spectrum to finish; Shenandoah pins regions instead. {@code bench/NativeThreadsBench}
+ * measures the longest stall of an allocating thread per collector (2048² spectra: seconds under G1,
+ * Parallel and ZGC, under 0.2 s under Shenandoah); {@code bin/dyson-monitor} starts Shenandoah.
  *
  * <p>The steps are written once ({@link GramEigenWorkspace}), with one workspace per precision
  * ({@link DoubleGramWorkspace}, {@link FloatGramWorkspace}) holding the Gram matrix, the eigenvalue
@@ -192,13 +192,14 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
         };
     }
 
-    private void lock() {
+    /** Takes the process-wide native lock when solves are serialised (also for other native work, e.g. {@link TrackedTopSpectrum}). */
+    void lock() {
         if (serialize) {
             MULTI_THREADED_BLAS.lock();
         }
     }
 
-    private void unlock() {
+    void unlock() {
         if (serialize) {
             MULTI_THREADED_BLAS.unlock();
         }

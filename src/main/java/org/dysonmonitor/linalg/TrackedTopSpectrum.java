@@ -154,8 +154,13 @@ public final class TrackedTopSpectrum {
         }
         operator.set(values, rows, cols, layout);
         double[] top = new double[config.k()];
-        BlockKrylovEigensolver.Outcome o = krylov.solve(operator, vectors, config.k(), top,
-                config.tolerance(), config.maxCycles());
+        BlockKrylovEigensolver.Outcome o;
+        full.lock(); // the products are native calls too: one at a time when OpenBLAS runs several threads
+        try {
+            o = krylov.solve(operator, vectors, config.k(), top, config.tolerance(), config.maxCycles());
+        } finally {
+            full.unlock();
+        }
         warm = true;
         if (!o.converged()) {
             return fullSpectrum(values, rows, cols, layout, false, o.cycles(), o.products(), o.maxResidual());
