@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A training-like sequence per size: W₀ Gaussian (variance 1/n) plus a rank-2 signal, then
  * W_{t+1} = W_t + s·G_t/√n plus the signal again (s = 0.01: each snapshot moves every entry by 1 %
- * of its size). Snapshot 0 is the tracker's full spectrum; snapshot 1 its cold start (no subspace
+ * of its size), and the same with column j scaled by √(n/(1+j)), whose top eigenvalues spread like
+ * n/j (a heavy tail, as in trained layers, instead of a dense edge). Snapshot 0 is the tracker's full spectrum; snapshot 1 its cold start (no subspace
  * yet); snapshots 2… are warm. On the last one the full spectrum is computed again as the
  * reference for the error, and eigsh runs on the same matrix.
  */
@@ -55,19 +56,38 @@ public final class TopKBench {
             return;
         }
         int[] sizes = quick ? new int[]{1024} : new int[]{1024, 2048, 4096};
+        String only = System.getProperty("topk.sizes");
+        if (only != null) {
+            sizes = Arrays.stream(only.split(",")).mapToInt(Integer::parseInt).toArray();
+        }
         out.printf(Locale.ROOT, "%6s %10s %10s %6s %10s %6s %9s %10s %9s %9s %9s%n", "n", "full ms",
                 "cold ms", "cyc", "warm ms", "cyc", "full/warm", "eigsh ms", "eigsh/warm", "err top", "err eigsh");
-        for (int n : sizes) {
-            measure(out, n, quick ? 3 : 4, 0.01);
+        String spectra = System.getProperty("topk.spectra", "bulk,heavy");
+        for (boolean heavyTailed : new boolean[]{false, true}) {
+            if (!spectra.contains(heavyTailed ? "heavy" : "bulk")) {
+                continue;
+            }
+            out.println(heavyTailed ? "heavy-tailed (column scales j^-1/2: top eigenvalues ~ n/j, as in trained layers)"
+                    : "Marchenko-Pastur bulk plus a rank-2 signal (an untrained layer)");
+            for (int n : sizes) {
+                measure(out, n, quick ? 3 : 4, 0.01, heavyTailed);
+            }
         }
         out.println("err: max over the top " + K + " of |value − full| / full on the last snapshot;"
                 + " cyc: block Krylov cycles (5 products X·(n×80) each)");
     }
 
-    private static void measure(PrintStream out, int n, int snapshots, double step) {
+    private static void measure(PrintStream out, int n, int snapshots, double step, boolean heavyTailed) {
         SplittableRandom rng = new SplittableRandom(n);
         double[] w = new double[n * n];
         fill(w, 1 / Math.sqrt(n), rng);
+        if (heavyTailed) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    w[i * n + j] *= Math.sqrt(n / (1.0 + j));
+                }
+            }
+        }
         double[] u = new double[n];
         double[] v = new double[n];
         fill(u, 1 / Math.sqrt(n), rng);
@@ -180,7 +200,10 @@ public final class TopKBench {
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
     }
 
-    /** {@code java -cp … org.dysonmonitor.bench.TopKBench [--quick]}. */
+    /**
+     * {@code java -cp … org.dysonmonitor.bench.TopKBench [--quick]}; {@code -Dtopk.sizes=1024,2048} and
+     * {@code -Dtopk.spectra=bulk|heavy} restrict the run.
+     */
     public static void main(String[] args) {
         run(System.out, args.length > 0 && args[0].equals("--quick"));
     }

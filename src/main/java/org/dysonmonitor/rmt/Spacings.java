@@ -1,5 +1,9 @@
 package org.dysonmonitor.rmt;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
 /**
  * Nearest-neighbour spacings of an ordered spectrum x_0 ≤ x_1 ≤ … ≤ x_{n−1}, raw and unfolded.
  *
@@ -185,7 +189,7 @@ public final class Spacings {
      * directly: N̄(t) = Σ_{j≤d} c_j T_j(t) in the Chebyshev basis T_j on t ∈ [−1, 1], whose normal
      * matrix G_jl = Σ_i T_j(t_i) T_l(t_i) stays well conditioned (a few units times n for the
      * spectra met here, where the monomial one grows like 10^d), so G c = Σ_i T(t_i)(i + ½) is
-     * solved by one Cholesky factorisation in (d + 1)² n / 2 + O(d³) flops. The fitted values at the
+     * solved by one Cholesky factorisation (EJML) in (d + 1)² n / 2 + O(d³) flops. The fitted values at the
      * levels are the orthogonal projection of the staircase onto the polynomials of degree d, so they
      * do not depend on the basis: this is the same fit an iterative curve fitter converges to. With
      * fewer than d + 1 distinct levels that projection is the interpolant of degree p − 1 through the
@@ -242,47 +246,22 @@ public final class Spacings {
         }
     }
 
-    /**
-     * Solves G c = b for a symmetric positive definite m×m G given by its lower triangle (row-major),
-     * by Cholesky G = LLᵀ and two triangular solves.
-     */
-    private static double[] choleskySolve(double[] g, double[] b, int m) {
-        double[] l = new double[m * m];
+    /** Solves G c = b for the symmetric positive definite m×m G given by its lower triangle (row-major), by Cholesky (EJML). */
+    private static double[] choleskySolve(double[] lower, double[] b, int m) {
+        DMatrixRMaj g = new DMatrixRMaj(m, m);
         for (int j = 0; j < m; j++) {
-            double diag = g[j * m + j];
-            for (int k = 0; k < j; k++) {
-                diag -= l[j * m + k] * l[j * m + k];
-            }
-            if (!(diag > 0)) {
-                throw new ArithmeticException("unfolding: normal matrix not positive definite at column " + j);
-            }
-            double ljj = Math.sqrt(diag);
-            l[j * m + j] = ljj;
-            for (int i = j + 1; i < m; i++) {
-                double v = g[i * m + j];
-                for (int k = 0; k < j; k++) {
-                    v -= l[i * m + k] * l[j * m + k];
-                }
-                l[i * m + j] = v / ljj;
+            for (int l = 0; l <= j; l++) {
+                g.set(j, l, lower[j * m + l]);
+                g.set(l, j, lower[j * m + l]);
             }
         }
-        double[] y = new double[m];
-        for (int i = 0; i < m; i++) {
-            double v = b[i];
-            for (int k = 0; k < i; k++) {
-                v -= l[i * m + k] * y[k];
-            }
-            y[i] = v / l[i * m + i];
+        LinearSolverDense<DMatrixRMaj> cholesky = LinearSolverFactory_DDRM.symmPosDef(m);
+        if (!cholesky.setA(g)) {
+            throw new ArithmeticException("unfolding: normal matrix of degree " + (m - 1) + " not positive definite");
         }
-        double[] c = new double[m];
-        for (int i = m - 1; i >= 0; i--) {
-            double v = y[i];
-            for (int k = i + 1; k < m; k++) {
-                v -= l[k * m + i] * c[k];
-            }
-            c[i] = v / l[i * m + i];
-        }
-        return c;
+        DMatrixRMaj c = new DMatrixRMaj(m, 1);
+        cholesky.solve(new DMatrixRMaj(m, 1, true, b), c);
+        return c.getData();
     }
 
     /**

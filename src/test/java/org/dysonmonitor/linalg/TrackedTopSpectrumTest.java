@@ -73,7 +73,7 @@ class TrackedTopSpectrumTest {
     @Test
     void warmStartedTrackingEqualsTheFullSpectrumOnEverySnapshotOfARandomWalk() {
         TrackedTopSpectrum tracker = new TrackedTopSpectrum(CONFIG);
-        double[][] walk = randomWalk(N, 5, 1);
+        double[][] walk = randomWalk(N, 4, 1);
         int coldCycles = 0;
         for (int t = 0; t < walk.length; t++) {
             TrackedTopSpectrum.Result r = tracker.update(walk[t], N, N, MatrixLayout.ROW_MAJOR);
@@ -188,13 +188,13 @@ class TrackedTopSpectrumTest {
 
     @Test
     void fullSpectrumOnScheduleAndForSmallLayers() {
-        TrackedTopSpectrum tracker = new TrackedTopSpectrum(CONFIG.withFullEvery(3));
-        double[][] walk = randomWalk(N, 7, 6);
+        TrackedTopSpectrum tracker = new TrackedTopSpectrum(CONFIG.withFullEvery(2));
+        double[][] walk = randomWalk(N, 5, 6);
         String kinds = "";
         for (double[] w : walk) {
             kinds += tracker.update(w, N, N, MatrixLayout.ROW_MAJOR).kind().name().charAt(0);
         }
-        assertEquals("FTTFTTF", kinds);
+        assertEquals("FTFTF", kinds);
         // 2·(depth + 1)·(k + guard) = 480 > 400: tracking would not pay, every snapshot is full
         assertFalse(tracker.tracks(400, 400));
         double[] small = gaussian(400 * 400, 0.05, new SplittableRandom(7));
