@@ -19,7 +19,9 @@ import org.netlib.util.intW;
  *       its eigenpairs (θ_i, s_i) by {@code dsyevd} give the Ritz pairs θ_i, y_i = Q s_i with
  *       X y_i = (XQ) s_i, and so residuals r_i = X y_i − θ_i y_i without another product;</li>
  *   <li>the top k Ritz values are accepted when every one satisfies
- *       min(‖r_i‖, ‖r_i‖²/δ_i) ≤ tol·θ_1, δ_i = θ_i − θ_{b+1} (a Ritz value is within ‖r‖ of an
+ *       min(‖r_i‖, ‖r_i‖²/δ_i) ≤ tol·max(θ_i, 10⁻⁵θ_1), δ_i = θ_i − θ_{b+1}: relative to each value
+ *       itself, since a heavy-tailed top spectrum spans orders of magnitude (the floor lets the null
+ *       space of a rank-deficient layer count as converged at 10⁻⁵·tol of the largest value) (a Ritz value is within ‖r‖ of an
  *       eigenvalue, and within ‖r‖²/gap when the gap to the rest of the spectrum is known — Kato–Temple;
  *       the gap is estimated from the first Ritz value beyond the b tracked ones); otherwise the top b
  *       Ritz vectors start the next cycle.</li>
@@ -35,6 +37,9 @@ final class BlockKrylovEigensolver {
     /** The outcome of one {@link #solve} call. */
     record Outcome(boolean converged, int cycles, int products, double maxResidual) {
     }
+
+    /** Values below this fraction of the largest are judged on an absolute scale (see the class comment). */
+    private static final double NULL_SPACE_FLOOR = 1e-5;
 
     private final BLAS blas;
     private final LAPACK lapack;
@@ -169,7 +174,7 @@ final class BlockKrylovEigensolver {
      * H = Qᵀ(XQ), symmetrised; its top b eigenvectors give the Ritz vectors (into {@code vectors})
      * and the top k Ritz values (into {@code values}).
      *
-     * @return max over the top k of min(‖r_i‖, ‖r_i‖²/δ_i)/θ_1
+     * @return max over the top k of min(‖r_i‖, ‖r_i‖²/δ_i)/max(θ_i, 10⁻⁵θ_1)
      */
     private double rayleighRitz(int k, double[] values, double[] vectors) {
         blas.dgemm("T", "N", m, m, n, 1.0, q, 0, n, xq, 0, n, 0.0, h, 0, m);
@@ -199,7 +204,7 @@ final class BlockKrylovEigensolver {
             double residual = Math.sqrt(ss);
             double gap = t - beyond;
             double bound = gap > 0 ? Math.min(residual, ss / gap) : residual;
-            worst = Math.max(worst, bound / largest);
+            worst = Math.max(worst, bound / Math.max(t, NULL_SPACE_FLOOR * largest));
             values[i - (b - k)] = Math.max(0.0, t); // X is PSD: a negative Ritz value is round-off of 0
         }
         System.arraycopy(ritz, 0, vectors, 0, n * b);
