@@ -20,12 +20,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin dyson
 COPY --from=build /src/target/dyson-monitor.jar /app/dyson-monitor.jar
-# MODE: demo or serve. One BLAS thread per spectrum: the monitor already runs one spectrum actor
-# per layer in parallel. JAVA_OPTS: extra JVM options, e.g. -Xmx2g.
+# The launcher sets one BLAS thread per spectrum (the monitor runs one spectrum actor per layer in
+# parallel) and Shenandoah (netlib pins arrays during LAPACK calls); see bin/dyson-monitor.
+COPY bin/dyson-monitor /app/bin/dyson-monitor
+# MODE: demo or serve. JAVA_OPTS: extra JVM options, e.g. -Xmx2g.
 ENV MODE=demo \
-    OPENBLAS_NUM_THREADS=1 \
     JAVA_OPTS=""
 USER dyson
 WORKDIR /app
 EXPOSE 8080
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/dyson-monitor.jar \"$MODE\" --bind 0.0.0.0 \"$@\"", "dyson-monitor"]
+ENTRYPOINT ["sh", "-c", "exec /app/bin/dyson-monitor \"$MODE\" --bind 0.0.0.0 \"$@\"", "dyson-monitor"]

@@ -104,8 +104,8 @@ public final class NativeLapack {
                     + lapackImpl + "/" + blasImpl + "): " + INSTALL_HINT, "", 1);
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        return new Status(true, describeLoadedLibrary(), threadSetting(System.getenv()),
-                blasThreads(System.getenv(), cores));
+        String library = describeLoadedLibrary();
+        return new Status(true, library, threadSetting(System.getenv()), blasThreads(library, System.getenv(), cores));
     }
 
     /**
@@ -163,6 +163,14 @@ public final class NativeLapack {
             }
         }
         return "OPENBLAS_NUM_THREADS unset";
+    }
+
+    /**
+     * Threads per call of the loaded library: 1 for Debian's single-threaded OpenBLAS
+     * ({@code libopenblas0-serial}, which ignores the variables), else {@link #blasThreads(Map, int)}.
+     */
+    static int blasThreads(String library, Map<String, String> env, int cores) {
+        return library.contains("(openblas-serial)") ? 1 : blasThreads(env, cores);
     }
 
     /**

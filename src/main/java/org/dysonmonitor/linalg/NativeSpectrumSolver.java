@@ -2,7 +2,6 @@ package org.dysonmonitor.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
-import org.netlib.util.intW;
 
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,21 +45,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * float64 inputs always take the float64 path.
  *
  * <p><b>Threads.</b> OpenBLAS fixes its threads per call when it loads ({@code OPENBLAS_NUM_THREADS},
- * read by {@link NativeLapack}). With one thread (the recommended setting) solvers on different
- * actors run in parallel. With more, concurrent calls from several Java threads contend for
+ * read by {@link NativeLapack}; {@code bin/dyson-monitor} sets 1). With one thread solvers on
+ * different actors run in parallel. With more, concurrent calls from several Java threads contend for
  * OpenBLAS's one thread pool and slow down by two orders of magnitude (bench/RESULTS.md), so every
  * native solve then takes a process-wide lock: one spectrum at a time, using all of OpenBLAS's threads.
  *
  * <p><b>Garbage collection.</b> netlib's JNI layer pins the Java arrays it passes
- * ({@code GetPrimitiveArrayCritical}) for the whole LAPACK call. With G1, the JDK 17 default, no
- * collection can start meanwhile, so every thread that needs one waits for the spectrum to finish:
- * measured 417 ms at 2048×2048 while another thread allocated; with {@code -XX:+UseShenandoahGC}
- * (which pins regions instead) 13 ms and with {@code -XX:+UseZGC} 17 ms. Processes that compute
- * large native spectra beside latency-sensitive work (HTTP, metrics) should run one of those two.
+ * ({@code GetPrimitiveArrayCritical}) for the whole LAPACK call. Under G1 (the JDK 17 default),
+ * Parallel and JDK 17's ZGC no collection can start meanwhile, so every thread that needs one waits
+ * for the spectrum to finish; Shenandoah pins regions instead. {@code bench/NativeThreadsBench}
+ * measures the longest stall of an allocating thread per collector (2048² spectra: seconds under G1,
+ * Parallel and ZGC, under 0.2 s under Shenandoah); {@code bin/dyson-monitor} starts Shenandoah.
  *
- * <p>Workspaces (the Gram matrix, the eigenvalue array and LAPACK's work/iwork arrays sized by a
- * workspace query) are allocated on the first call for a size and reused while the size repeats;
- * they grow, never shrink. Not thread-safe: one instance per owner.
+ * <p>The steps are written once ({@link GramEigenWorkspace}), with one workspace per precision
+ * ({@link DoubleGramWorkspace}, {@link FloatGramWorkspace}) holding the Gram matrix, the eigenvalue
+ * array and LAPACK's work arrays, sized by a workspace query on the first call for a size and reused
+ * while the size repeats. Not thread-safe: one instance per owner.
  */
 public final class NativeSpectrumSolver implements SpectrumSolver {
 
@@ -107,34 +107,13 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
     /** Serialises native solves when OpenBLAS runs more than one thread per call. */
     private static final ReentrantLock MULTI_THREADED_BLAS = new ReentrantLock();
 
-    private final LAPACK lapack;
-    private final BLAS blas;
     private final boolean singlePrecision;
     private final int singlePrecisionMinSize;
-    private final Eigensolver eigensolver;
     private final boolean serialize;
 
-    // float64 workspaces
+    private final DoubleGramWorkspace float64;
+    private final FloatGramWorkspace float32;
     private double[] widened = new double[0];
-    private double[] gram = new double[0];
-    private double[] w = new double[0];
-    private double[] work = new double[0];
-    private int[] iwork = new int[0];
-    private int[] isuppz = new int[0];
-    private int workspaceSize = -1;
-    // float32 workspaces
-    private float[] gramF = new float[0];
-    private float[] wF = new float[0];
-    private float[] workF = new float[0];
-    private int[] iworkF = new int[0];
-    private int[] isuppzF = new int[0];
-    private int workspaceSizeF = -1;
-
-    private final intW info = new intW(0);
-    private final intW found = new intW(0);
-    // dsyevr/ssyevr never write Z with jobz = 'N', but netlib's argument check wants n elements (ldz = 1)
-    private double[] dummyZ = new double[0];
-    private float[] dummyZF = new float[0];
 
     /** Exact-double mode: every input is computed in float64. */
     public NativeSpectrumSolver() {
@@ -162,11 +141,12 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
         if (singlePrecisionMinSize < 1) {
             throw new IllegalArgumentException("singlePrecisionMinSize must be ≥ 1, got " + singlePrecisionMinSize);
         }
-        this.lapack = NativeLapack.lapack();
-        this.blas = NativeLapack.blas();
+        LAPACK lapack = NativeLapack.lapack();
+        BLAS blas = NativeLapack.blas();
+        this.float64 = new DoubleGramWorkspace(lapack, blas, eigensolver);
+        this.float32 = new FloatGramWorkspace(lapack, blas, eigensolver);
         this.singlePrecision = singlePrecision;
         this.singlePrecisionMinSize = singlePrecisionMinSize;
-        this.eigensolver = eigensolver;
         this.serialize = serializeSetting(System.getProperty(SERIALIZE_PROPERTY, "auto"),
                 NativeLapack.status().blasThreads());
     }
@@ -176,7 +156,7 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
         SpectrumSolver.checkShape(values.length, rows, cols, out.length);
         lock();
         try {
-            return solveDouble(values, rows, cols, layout, out);
+            return float64.solve(values, rows, cols, layout, out);
         } finally {
             unlock();
         }
@@ -196,7 +176,7 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
         }
         lock();
         try {
-            return f32 ? solveFloat(values, rows, cols, layout, out) : solveDouble(widened, rows, cols, layout, out);
+            return f32 ? float32.solve(values, rows, cols, layout, out) : float64.solve(widened, rows, cols, layout, out);
         } finally {
             unlock();
         }
@@ -212,13 +192,14 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
         };
     }
 
-    private void lock() {
+    /** Takes the process-wide native lock when solves are serialised (also for other native work, e.g. {@link TrackedTopSpectrum}). */
+    void lock() {
         if (serialize) {
             MULTI_THREADED_BLAS.lock();
         }
     }
 
-    private void unlock() {
+    void unlock() {
         if (serialize) {
             MULTI_THREADED_BLAS.unlock();
         }
@@ -251,133 +232,5 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
             return Double.POSITIVE_INFINITY; // k ≥ 2²⁴: no a-priori bound
         }
         return ku / (1 - ku) * trace + (double) EIGENSOLVER_CONSTANT * n * FLOAT32_UNIT_ROUNDOFF * norm;
-    }
-
-    private int solveDouble(double[] a, int rows, int cols, MatrixLayout layout, double[] out) {
-        int r = layout == MatrixLayout.COLUMN_MAJOR ? rows : cols; // rows of the column-major view A
-        int c = layout == MatrixLayout.COLUMN_MAJOR ? cols : rows;
-        int n = Math.min(r, c);
-        int k = Math.max(r, c);
-        ensureDoubleWorkspace(n);
-        // A is r×c with leading dimension r: AAᵀ when r ≤ c, AᵀA otherwise. C is overwritten (beta = 0).
-        blas.dsyrk("L", r <= c ? "N" : "T", n, k, 1.0, a, r, 0.0, gram, n);
-        eigenDouble(n);
-        for (int i = 0; i < n; i++) {
-            out[i] = Math.max(0.0, w[i]); // X is PSD: a negative value is round-off of a zero eigenvalue
-        }
-        return n;
-    }
-
-    private int solveFloat(float[] a, int rows, int cols, MatrixLayout layout, double[] out) {
-        int r = layout == MatrixLayout.COLUMN_MAJOR ? rows : cols;
-        int c = layout == MatrixLayout.COLUMN_MAJOR ? cols : rows;
-        int n = Math.min(r, c);
-        int k = Math.max(r, c);
-        ensureFloatWorkspace(n);
-        blas.ssyrk("L", r <= c ? "N" : "T", n, k, 1.0f, a, r, 0.0f, gramF, n);
-        eigenFloat(n);
-        for (int i = 0; i < n; i++) {
-            out[i] = Math.max(0.0, wF[i]);
-        }
-        return n;
-    }
-
-    private void eigenDouble(int n) {
-        switch (eigensolver) {
-            case SYEVD -> lapack.dsyevd("N", "L", n, gram, n, w, work, work.length, iwork, iwork.length, info);
-            case SYEVR -> lapack.dsyevr("N", "A", "L", n, gram, n, 0.0, 0.0, 0, 0, 0.0, found, w, dummyZ, 1,
-                    isuppz, work, work.length, iwork, iwork.length, info);
-            case SYEV -> lapack.dsyev("N", "L", n, gram, n, w, work, work.length, info);
-        }
-        checkInfo(n, "d");
-    }
-
-    private void eigenFloat(int n) {
-        switch (eigensolver) {
-            case SYEVD -> lapack.ssyevd("N", "L", n, gramF, n, wF, workF, workF.length, iworkF, iworkF.length, info);
-            case SYEVR -> lapack.ssyevr("N", "A", "L", n, gramF, n, 0f, 0f, 0, 0, 0f, found, wF, dummyZF, 1,
-                    isuppzF, workF, workF.length, iworkF, iworkF.length, info);
-            case SYEV -> lapack.ssyev("N", "L", n, gramF, n, wF, workF, workF.length, info);
-        }
-        checkInfo(n, "s");
-    }
-
-    private void checkInfo(int n, String prefix) {
-        if (info.val != 0) {
-            String routine = prefix + eigensolver.name().toLowerCase(java.util.Locale.ROOT);
-            throw new ArithmeticException(info.val > 0
-                    ? routine + " did not converge for a " + n + "×" + n + " Gram matrix (info = " + info.val + ")"
-                    : routine + " rejected argument " + (-info.val) + " for n = " + n);
-        }
-    }
-
-    /** Sizes the float64 workspaces for n by a LAPACK workspace query, once per size. */
-    private void ensureDoubleWorkspace(int n) {
-        if (n == workspaceSize) {
-            return;
-        }
-        if (gram.length < n * n) {
-            gram = new double[n * n];
-        }
-        if (w.length < n) {
-            w = new double[n];
-        }
-        if (eigensolver == Eigensolver.SYEVR && isuppz.length < 2 * n) {
-            isuppz = new int[2 * n];
-            dummyZ = new double[n];
-        }
-        double[] qw = new double[1];
-        int[] qi = new int[1];
-        switch (eigensolver) {
-            case SYEVD -> lapack.dsyevd("N", "L", n, gram, n, w, qw, -1, qi, -1, info);
-            case SYEVR -> lapack.dsyevr("N", "A", "L", n, gram, n, 0.0, 0.0, 0, 0, 0.0, found, w, dummyZ, 1,
-                    isuppz, qw, -1, qi, -1, info);
-            case SYEV -> lapack.dsyev("N", "L", n, gram, n, w, qw, -1, info);
-        }
-        checkInfo(n, "d");
-        int lwork = Math.max(1, (int) Math.ceil(qw[0]));
-        int liwork = Math.max(1, qi[0]);
-        if (work.length < lwork) {
-            work = new double[lwork];
-        }
-        if (iwork.length < liwork) {
-            iwork = new int[liwork];
-        }
-        workspaceSize = n;
-    }
-
-    /** Sizes the float32 workspaces for n by a LAPACK workspace query, once per size. */
-    private void ensureFloatWorkspace(int n) {
-        if (n == workspaceSizeF) {
-            return;
-        }
-        if (gramF.length < n * n) {
-            gramF = new float[n * n];
-        }
-        if (wF.length < n) {
-            wF = new float[n];
-        }
-        if (eigensolver == Eigensolver.SYEVR && isuppzF.length < 2 * n) {
-            isuppzF = new int[2 * n];
-            dummyZF = new float[n];
-        }
-        float[] qw = new float[1];
-        int[] qi = new int[1];
-        switch (eigensolver) {
-            case SYEVD -> lapack.ssyevd("N", "L", n, gramF, n, wF, qw, -1, qi, -1, info);
-            case SYEVR -> lapack.ssyevr("N", "A", "L", n, gramF, n, 0f, 0f, 0, 0, 0f, found, wF, dummyZF, 1,
-                    isuppzF, qw, -1, qi, -1, info);
-            case SYEV -> lapack.ssyev("N", "L", n, gramF, n, wF, qw, -1, info);
-        }
-        checkInfo(n, "s");
-        int lwork = Math.max(1, (int) Math.ceil(qw[0]));
-        int liwork = Math.max(1, qi[0]);
-        if (workF.length < lwork) {
-            workF = new float[lwork];
-        }
-        if (iworkF.length < liwork) {
-            iworkF = new int[liwork];
-        }
-        workspaceSizeF = n;
     }
 }

@@ -1,8 +1,8 @@
 package org.dysonmonitor.rmt;
 
-import org.apache.commons.math3.analysis.polynomials.PolynomialFunction;
-import org.apache.commons.math3.fitting.PolynomialCurveFitter;
-import org.apache.commons.math3.fitting.WeightedObservedPoints;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * Nearest-neighbour spacings of an ordered spectrum x_0 ≤ x_1 ≤ … ≤ x_{n−1}, raw and unfolded.
@@ -120,8 +120,8 @@ public final class Spacings {
      *       before unfolding — spacings are shift invariant.</li>
      *   <li>The staircase N(x_i) = i + ½ (the midpoint of the unit jump at x_i; the offset is
      *       irrelevant for spacings) is fitted by least squares with a polynomial N̄ of degree d in
-     *       t = (2x − x_0 − x_{n−1}) / (x_{n−1} − x_0) ∈ [−1, 1] (Commons Math
-     *       {@link PolynomialCurveFitter}); the rescaling keeps the monomial basis well conditioned.
+     *       t = (2x − x_0 − x_{n−1}) / (x_{n−1} − x_0) ∈ [−1, 1], solved directly in the Chebyshev
+     *       basis (see {@code smoothCountingFunction}).
      *       The degree is reduced to at most n − 2 so that the fit never interpolates.</li>
      *   <li>An unfolding map must be non-decreasing, or unfolded spacings could be negative. Where
      *       the density is tiny — a sparse tail, a square-root edge — a polynomial fitted to a noisy
@@ -184,23 +184,84 @@ public final class Spacings {
         return s;
     }
 
-    /** ξ_i = N̄(x_i) from a least-squares polynomial fit of the staircase N(x_i) = i + ½. */
-    private static double[] smoothCountingFunction(double[] x, int degree) {
+    /**
+     * ξ_i = N̄(x_i) from the least-squares polynomial fit of the staircase N(x_i) = i + ½, solved
+     * directly: N̄(t) = Σ_{j≤d} c_j T_j(t) in the Chebyshev basis T_j on t ∈ [−1, 1], whose normal
+     * matrix G_jl = Σ_i T_j(t_i) T_l(t_i) stays well conditioned (a few units times n for the
+     * spectra met here, where the monomial one grows like 10^d), so G c = Σ_i T(t_i)(i + ½) is
+     * solved by one Cholesky factorisation (EJML) in (d + 1)² n / 2 + O(d³) flops. The fitted values at the
+     * levels are the orthogonal projection of the staircase onto the polynomials of degree d, so they
+     * do not depend on the basis: this is the same fit an iterative curve fitter converges to. With
+     * fewer than d + 1 distinct levels that projection is the interpolant of degree p − 1 through the
+     * p distinct levels, so the degree is lowered to p − 1 (the normal matrix would be singular).
+     */
+    static double[] smoothCountingFunction(double[] x, int degree) {
         int n = x.length;
         double centre = 0.5 * (x[0] + x[n - 1]);
         double halfWidth = 0.5 * (x[n - 1] - x[0]);
         double[] t = new double[n];
-        WeightedObservedPoints staircase = new WeightedObservedPoints();
+        int distinct = 1;
         for (int i = 0; i < n; i++) {
             t[i] = (x[i] - centre) / halfWidth;
-            staircase.add(t[i], i + 0.5);
+            if (i > 0 && x[i] != x[i - 1]) {
+                distinct++;
+            }
         }
-        PolynomialFunction fit =
-                new PolynomialFunction(PolynomialCurveFitter.create(degree).fit(staircase.toList()));
+        int d = Math.min(degree, distinct - 1);
+        int m = d + 1;
+        double[] gram = new double[m * m];
+        double[] rhs = new double[m];
+        double[] basis = new double[m];
         for (int i = 0; i < n; i++) {
-            t[i] = fit.value(t[i]); // in place: t becomes ξ
+            chebyshev(t[i], basis);
+            double y = i + 0.5;
+            for (int j = 0; j < m; j++) {
+                double bj = basis[j];
+                rhs[j] += bj * y;
+                for (int l = 0; l <= j; l++) {
+                    gram[j * m + l] += bj * basis[l];
+                }
+            }
+        }
+        double[] c = choleskySolve(gram, rhs, m);
+        for (int i = 0; i < n; i++) {
+            chebyshev(t[i], basis);
+            double v = 0.0;
+            for (int j = 0; j < m; j++) {
+                v += c[j] * basis[j];
+            }
+            t[i] = v; // in place: t becomes ξ
         }
         return t;
+    }
+
+    /** T_0(t) … T_{m−1}(t) by the recurrence T_{j+1} = 2t T_j − T_{j−1}. */
+    private static void chebyshev(double t, double[] out) {
+        out[0] = 1.0;
+        if (out.length > 1) {
+            out[1] = t;
+        }
+        for (int j = 2; j < out.length; j++) {
+            out[j] = 2 * t * out[j - 1] - out[j - 2];
+        }
+    }
+
+    /** Solves G c = b for the symmetric positive definite m×m G given by its lower triangle (row-major), by Cholesky (EJML). */
+    private static double[] choleskySolve(double[] lower, double[] b, int m) {
+        DMatrixRMaj g = new DMatrixRMaj(m, m);
+        for (int j = 0; j < m; j++) {
+            for (int l = 0; l <= j; l++) {
+                g.set(j, l, lower[j * m + l]);
+                g.set(l, j, lower[j * m + l]);
+            }
+        }
+        LinearSolverDense<DMatrixRMaj> cholesky = LinearSolverFactory_DDRM.symmPosDef(m);
+        if (!cholesky.setA(g)) {
+            throw new ArithmeticException("unfolding: normal matrix of degree " + (m - 1) + " not positive definite");
+        }
+        DMatrixRMaj c = new DMatrixRMaj(m, 1);
+        cholesky.solve(new DMatrixRMaj(m, 1, true, b), c);
+        return c.getData();
     }
 
     /**

@@ -95,6 +95,9 @@ class SolverSelectionTest {
         assertEquals(2, NativeLapack.blasThreads(Map.of("OMP_NUM_THREADS", "8"), 2), "capped at the cores");
         assertEquals(1, NativeLapack.blasThreads(Map.of("GOTO_NUM_THREADS", "1"), 4));
         assertEquals(4, NativeLapack.blasThreads(Map.of("OPENBLAS_NUM_THREADS", "x"), 4));
+        assertEquals(1, NativeLapack.blasThreads("OpenBLAS 0.3.21 (openblas-serial) via liblapack.so.3", Map.of(), 4),
+                "the serial build runs one thread whatever the environment says");
+        assertEquals(4, NativeLapack.blasThreads("OpenBLAS 0.3.21 (openblas-pthread) via liblapack.so.3", Map.of(), 4));
         assertEquals("OMP_NUM_THREADS=3", NativeLapack.threadSetting(Map.of("OMP_NUM_THREADS", " 3")));
         assertEquals("OPENBLAS_NUM_THREADS unset", NativeLapack.threadSetting(Map.of()));
         assertEquals(SolverSelection.CROSSOVER_ONE_THREAD, SolverSelection.crossover(1));

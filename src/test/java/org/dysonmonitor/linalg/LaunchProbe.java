@@ -1,0 +1,24 @@
+package org.dysonmonitor.linalg;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+
+/** Started by {@link LauncherTest} through bin/dyson-monitor: prints what the launch gave the JVM. */
+public final class LaunchProbe {
+
+    private LaunchProbe() {
+    }
+
+    public static void main(String[] args) {
+        NativeLapack.Status status = NativeLapack.status();
+        System.out.println("env=" + System.getenv("OPENBLAS_NUM_THREADS"));
+        System.out.println("blasThreads=" + status.blasThreads());
+        System.out.println("serialized=" + new NativeSpectrumSolver().serialized());
+        StringBuilder gcs = new StringBuilder();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcs.append(gc.getName()).append(';');
+        }
+        System.out.println("gc=" + gcs);
+        System.out.println("args=" + String.join("|", args));
+    }
+}

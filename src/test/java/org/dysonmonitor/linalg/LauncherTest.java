@@ -1,0 +1,94 @@
+package org.dysonmonitor.linalg;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * bin/dyson-monitor, the launcher the README, the Dockerfile and users start the monitor with: run
+ * for real with this JVM on the test class path, it must give OpenBLAS one thread (so native
+ * spectra run in parallel, unserialised), choose Shenandoah where the JVM has it, keep an explicit
+ * thread setting, and pass arguments through unchanged.
+ */
+class LauncherTest {
+
+    private static final Path LAUNCHER = Path.of("bin", "dyson-monitor");
+
+    @BeforeAll
+    static void nativeLapack() {
+        NativeLapackAssumptions.requireNativeLapack();
+    }
+
+    private static Map<String, String> launch(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("sh", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+        pb.environment().remove("OPENBLAS_NUM_THREADS");
+        pb.environment().remove("OMP_NUM_THREADS");
+        pb.environment().remove("GOTO_NUM_THREADS");
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("DYSON_MONITOR_GC");
+        pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+        pb.environment().put("DYSON_MONITOR_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("DYSON_MONITOR_MAIN", LaunchProbe.class.getName());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher did not exit");
+        assertEquals(0, p.exitValue(), "launcher failed: " + err);
+        java.util.HashMap<String, String> values = new java.util.HashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void plainLaunchGivesOneBlasThreadParallelSpectraAndShenandoah() throws Exception {
+        assertTrue(Files.isExecutable(LAUNCHER), "bin/dyson-monitor must be executable");
+        Map<String, String> v = launch(Map.of(), "serve", "--bind", "two words", "");
+        assertEquals("1", v.get("env"));
+        assertEquals("1", v.get("blasThreads"));
+        assertEquals("false", v.get("serialized"), "one BLAS thread: native spectra of layers run in parallel");
+        if (jvmHasShenandoah()) {
+            assertTrue(v.get("gc").contains("Shenandoah"), v.get("gc"));
+        } else {
+            assertTrue(v.get("gc").contains("G1"), "without Shenandoah the JVM default stays: " + v.get("gc"));
+        }
+        assertEquals("serve|--bind|two words|", v.get("args"));
+    }
+
+    private static boolean jvmHasShenandoah() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseShenandoahGC", "-version").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    @Test
+    void anExplicitThreadSettingAndGcChoiceAreKept() throws Exception {
+        Map<String, String> v = launch(Map.of("OPENBLAS_NUM_THREADS", "2", "DYSON_MONITOR_GC", "-XX:+UseParallelGC"));
+        assertEquals("2", v.get("env"));
+        assertEquals(String.valueOf(Math.min(2, Runtime.getRuntime().availableProcessors())), v.get("blasThreads"));
+        assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors() > 1), v.get("serialized"),
+                "several BLAS threads per call: one native spectrum at a time");
+        assertTrue(v.get("gc").contains("PS "), v.get("gc"));
+    }
+}
