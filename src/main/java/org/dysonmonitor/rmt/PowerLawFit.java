@@ -36,7 +36,7 @@ package org.dysonmonitor.rmt;
  * @param xmin        the winning xmin (an eigenvalue)
  * @param ksDistance  its KS distance D
  * @param tailSize    n, the number of eigenvalues ≥ xmin
- * @param candidates  how many candidates were scanned
+ * @param candidates  how many candidate xmin there were
  */
 public record PowerLawFit(double alpha, double sigma, double xmin, double ksDistance, int tailSize,
                           int candidates) {
@@ -87,7 +87,6 @@ public record PowerLawFit(double alpha, double sigma, double xmin, double ksDist
             return NONE;
         }
         // Phase 1: a lower bound of every candidate's D from about COARSE_POINTS of its tail.
-        long[] order = new long[count];
         double[] lower = new double[count];
         for (int c = 0; c < count; c++) {
             int i = index[c];
