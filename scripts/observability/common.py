@@ -15,6 +15,7 @@ DASHBOARDS = {
     "grafana/dashboards/overview.json": "dyson-overview",
     "grafana/dashboards/layer-spectrum.json": "dyson-layer-spectrum",
     "grafana/dashboards/scaling.json": "dyson-scaling",
+    "grafana/dashboards/network-health.json": "dyson-network-health",
 }
 RULE_FILES = ["rules.yml", "alerts.yml"]  # in prometheus/, referenced relative to the configs
 # Sample values for the dashboard variables: an RBM run of the demo, which has pairs and a target.

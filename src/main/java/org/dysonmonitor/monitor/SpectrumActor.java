@@ -120,7 +120,10 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             long start = System.nanoTime();
             solve(s.weights());
             Spectrum spectrum = new Spectrum(id.rows(), id.cols(), eigenvalues);
-            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize());
+            // W and this actor's solver, for the randomized baseline every baselineEvery snapshots; W is
+            // copied into the baseline's own buffer only when one is due.
+            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), s.weights()::copyRowMajor,
+                    (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out));
             long nanos = System.nanoTime() - start;
             out.layerMetrics().update(latest, nanos);
             out.runMetrics().setStep(s.step());
