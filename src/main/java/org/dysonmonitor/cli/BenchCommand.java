@@ -1,9 +1,13 @@
 package org.dysonmonitor.cli;
 
 import org.dysonmonitor.bench.BlasBench;
+import org.dysonmonitor.bench.DiagnosticsCostBench;
 import org.dysonmonitor.bench.LargeLayerBench;
+import org.dysonmonitor.bench.NativeThreadsBench;
 import org.dysonmonitor.bench.PipelineBench;
 import org.dysonmonitor.bench.SpectrumBench;
+import org.dysonmonitor.bench.StatisticsCostBench;
+import org.dysonmonitor.bench.TopKBench;
 import org.dysonmonitor.bench.TrainerOverheadBench;
 import org.dysonmonitor.linalg.SolverSelection;
 import picocli.CommandLine;
@@ -23,7 +27,8 @@ import java.util.concurrent.Callable;
         description = "Measure the monitor's speed; each subcommand prints a Markdown table of figures and their "
                 + "ratios to a reference measured in the same run.",
         subcommands = {BenchCommand.Spectrum.class, BenchCommand.Pipeline.class, BenchCommand.LargeLayer.class,
-                BenchCommand.Trainer.class, CommandLine.HelpCommand.class})
+                BenchCommand.Trainer.class, BenchCommand.Statistics.class, BenchCommand.Diagnostics.class,
+                BenchCommand.TopK.class, BenchCommand.Threads.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -32,7 +37,8 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a benchmark: spectrum, pipeline, large-layer or trainer (bench help <name> for its options)");
+                "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k or threads "
+                        + "(bench help <name> for its options)");
     }
 
     /**
@@ -212,6 +218,55 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(cmd, "--clock cpu needs OPENBLAS_NUM_THREADS=1");
             }
             return code;
+        }
+    }
+
+    @Command(name = "statistics", mixinStandardHelpOptions = true,
+            description = "Each statistic's cost per snapshot for n = 64 … 4096 against the native spectrum's own time "
+                    + "in the same run (target: LayerStatistics ≤ 10 %% of the spectrum at n ≥ 512).")
+    static final class Statistics implements Runnable {
+        @Option(names = "--quick", description = "Sizes up to 1024 only, fewer repeats.")
+        boolean quick;
+
+        @Override
+        public void run() {
+            StatisticsCostBench.run(System.out, quick);
+        }
+    }
+
+    @Command(name = "diagnostics", mixinStandardHelpOptions = true,
+            description = "Cost of the network-health diagnostics (power-law fit, norms, rigidity; the randomized baseline "
+                    + "amortised over --baseline-every) against the native spectrum (target: ≤ 25 %% at n ≥ 512).")
+    static final class Diagnostics implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            return DiagnosticsCostBench.run(System.out);
+        }
+    }
+
+    @Command(name = "top-k", mixinStandardHelpOptions = true,
+            description = "Tracked top-64 spectrum of a training-like sequence against the full native spectrum and scipy's "
+                    + "eigsh(k=64) on the same matrices (targets at 4096²: ≥ 5× faster than full, faster than eigsh).")
+    static final class TopK implements Runnable {
+        @Option(names = "--quick", description = "Small sizes only.")
+        boolean quick;
+
+        @Override
+        public void run() {
+            TopKBench.run(System.out, quick);
+        }
+    }
+
+    @Command(name = "threads", mixinStandardHelpOptions = true,
+            description = "Two native spectra on two threads against one (≈ 1 when OpenBLAS runs one thread per call, as "
+                    + "bin/dyson-monitor sets it), and the longest allocation stall under each garbage collector.")
+    static final class Threads implements Runnable {
+        @Option(names = "--quick", description = "Smaller matrices, fewer repeats.")
+        boolean quick;
+
+        @Override
+        public void run() {
+            NativeThreadsBench.run(System.out, quick);
         }
     }
 }
