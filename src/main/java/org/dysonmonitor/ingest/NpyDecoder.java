@@ -12,8 +12,8 @@ import org.dysonmonitor.ingest.NpyFormatException.Reason;
 
 /**
  * Decodes one NPY file (what {@code numpy.save} writes) holding a 2-D float16, float32 or float64 array
- * into a {@link WeightMatrix} (float32 and float16 into floats, float64 into doubles), rejecting anything else with an {@link NpyFormatException} whose message tells the
- * sender what to fix.
+ * into a {@link WeightMatrix} (float32 and float16 into floats, float64 into doubles), rejecting anything
+ * else with an {@link NpyFormatException} whose message tells the sender what to fix.
  *
  * <p>Layout: the magic string {@code \x93NUMPY}, a major and a minor version byte (1.0, 2.0 or 3.0), the
  * header length as a little-endian uint16 (version 1) or uint32 (versions 2 and 3), the header, a Python
@@ -41,7 +41,8 @@ public final class NpyDecoder {
 
     /**
      * The element limit of the overloads without one: 2<sup>26</sup> elements, such as 8192 × 8192,
-     * which decode into 256 MiB of floats or 512 MiB of doubles. Callers that know their memory budget should pass their own.
+     * which decode into 256 MiB of floats or 512 MiB of doubles. Callers that know their memory budget
+     * should pass their own.
      */
     public static final long DEFAULT_MAX_ELEMENTS = 1L << 26;
 

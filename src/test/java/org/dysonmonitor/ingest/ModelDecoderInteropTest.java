@@ -60,6 +60,15 @@ class ModelDecoderInteropTest {
             bf = (np.arange(65536, dtype='<u4') << 16).view('<f4')
             bf = bf[np.isfinite(bf)].reshape(255, 256)
 
+            # The zip64 end-of-directory record and locator numpy's zipfile writes for huge archives.
+            a64, b64 = rng.standard_normal((3, 5)).astype('<f4'), rng.standard_normal((2, 2, 2))
+            entries = []
+            for key, a in (('a', a64), ('b', b64)):
+                data = npy_bytes(a)
+                entries.append((key + '.npy', 8, deflate(data), len(data), zlib.crc32(data)))
+                expect(os.path.join(out, 'zip64.' + key + '.f64'), a)
+            raw_zip(os.path.join(out, 'zip64.npz'), entries, zip64_end=True)
+
             w = rng.standard_normal((6, 4)).astype('<f4')
             conv = rng.standard_normal((8, 3, 3, 3)).astype('<f4')
             d = rng.standard_normal((3, 5))
@@ -137,6 +146,15 @@ class ModelDecoderInteropTest {
         assertEquals(3, h.layers().size());
         assertEquals(3, h.skipped().size());
         assertEquals(h.arrays(), ModelDecoder.headers(body(dir.resolve("z_f2_be_F.npz")), ModelLimits.DEFAULT));
+    }
+
+    @Test
+    void zip64EndRecordIsFollowed() throws NpyFormatException {
+        DecodedModel model = ModelDecoder.decode(body(dir.resolve("zip64.npz")), ModelLimits.DEFAULT);
+        assertEquals(List.of("a", "b"), model.layers().stream().map(NamedMatrix::name).toList());
+        for (NamedMatrix layer : model.layers()) {
+            assertValues(expected(dir.resolve("zip64." + layer.name() + ".f64")), layer.matrix(), layer.name());
+        }
     }
 
     @Test

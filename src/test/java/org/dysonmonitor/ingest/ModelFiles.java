@@ -24,7 +24,9 @@ import java.nio.file.Path;
  *       upper 16 bits of each value, so the file holds exactly representable bfloat16 numbers;</li>
  *   <li>{@code bf16_values(a)}: the float32 values those bfloat16 bits stand for, computed by numpy;</li>
  *   <li>{@code raw_zip(path, entries)}: a zip written byte by byte from {@code (name, method, data,
- *       declared_size, crc)} tuples, so that a test can make an archive lie about its sizes.</li>
+ *       declared_size, crc)} tuples, so that a test can make an archive lie about its sizes; with
+ *       {@code zip64_end} it ends with the zip64 end record and locator, as writers do past 65535
+ *       entries or 4 GiB.</li>
  * </ul>
  */
 final class ModelFiles {
@@ -79,7 +81,7 @@ final class ModelFiles {
                 c = zlib.compressobj(9, zlib.DEFLATED, -15)
                 return c.compress(data) + c.flush()
 
-            def raw_zip(path, entries):
+            def raw_zip(path, entries, zip64_end=False):
                 out, central = bytearray(), bytearray()
                 for name, method, data, size, crc in entries:
                     n = name.encode()
@@ -94,7 +96,13 @@ final class ModelFiles {
                                            len(n), len(extra), 0, 0, 0, 0, offset) + n + extra
                 start = len(out)
                 out += central
-                out += struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, len(entries), len(entries), len(central), start, 0)
+                n, size, offset = len(entries), len(central), start
+                if zip64_end:
+                    record = len(out)
+                    out += struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, 45, 45, 0, 0, n, n, size, offset)
+                    out += struct.pack('<IIQI', 0x07064b50, 0, record, 1)
+                    n, size, offset = 0xffff, 0xffffffff, 0xffffffff
+                out += struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, n, n, size, offset, 0)
                 with open(path, 'wb') as f:
                     f.write(out)
 
