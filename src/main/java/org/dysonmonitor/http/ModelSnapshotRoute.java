@@ -53,11 +53,15 @@ final class ModelSnapshotRoute extends AllDirectives {
 
     ModelSnapshotRoute(SnapshotSteps steps) {
         this.steps = steps;
-        // Decoded floats take at most 2 × --max-body (a float16 body widens to float32), however compressed.
+        // Bounded by --max-body however the body is compressed: at most maxBody / 2 elements (a float16
+        // body's count), so decoded floats take at most 2 × --max-body, and at most 4 × --max-body inflated
+        // (float64 entries of that many elements).
+        ModelLimits d = ModelLimits.DEFAULT;
         long maxBody = steps.options.maxBody();
-        long elements = Math.max(1, maxBody / 2);
-        this.limits = ModelLimits.DEFAULT.withElements(Math.min(elements, ModelLimits.DEFAULT.maxElementsPerArray()),
-                elements);
+        long elements = Math.min(d.maxTotalElements(), Math.max(1, maxBody / 2));
+        this.limits = new ModelLimits(d.maxEntries(), d.maxHeaderBytes(), elements,
+                Math.min(elements, d.maxElementsPerArray()), Math.min(d.maxInflatedBytes(), 4 * maxBody),
+                d.maxCompressionRatio());
     }
 
     Route model(String run) {

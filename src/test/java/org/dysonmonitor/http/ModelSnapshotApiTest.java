@@ -62,6 +62,7 @@ class ModelSnapshotApiTest {
                 pickled = model(5)
                 pickled["obj.weight"] = np.array([[1, "a"], [None, 2.0]], dtype=object)
                 np.savez("pickled.npz", **pickled)
+                save("zeros.c.npz", {"big.weight": np.zeros((1000, 1000), dtype=np.float32)})
                 print(json.dumps(reference(good)))
                 """);
     }
@@ -127,7 +128,9 @@ class ModelSnapshotApiTest {
                 new Bad("nan.npz", 422, "head.weight", "non_finite"),
                 new Bad("cap_junk.safetensors", 409, "layer extra.3.weight was not added", "layer_cap"),
                 new Bad("underscore.npz", 400, "'_hidden.weight'", "bad_name"),
-                new Bad("pickled.npz", 415, "obj.weight", "unsupported_dtype"));
+                new Bad("pickled.npz", 415, "obj.weight", "unsupported_dtype"),
+                // 4 KB on the wire, 10⁶ elements declared: over --max-body / 2 (1 MiB here), refused unread.
+                new Bad("zeros.c.npz", 413, "big.weight", "too_large"));
         for (Bad b : bad) {
             ApiClient.Reply reply = postModel(run, "step=2", b.file());
             assertAll(b.file(),
