@@ -237,7 +237,10 @@ public final class LayerStatistics {
         double mpKs = Double.NaN;
         int spikes = 0;
         double edge = Double.NaN;
-        if (spectrum.max() > 0) {
+        // The Marchenko-Pastur scale is fitted to the median eigenvalue: a layer of rank below n/2
+        // (a zero-initialised adapter, a constant matrix) has none, and no bulk to compare.
+        double median = (x.length % 2 == 1) ? x[x.length / 2] : 0.5 * (x[x.length / 2 - 1] + x[x.length / 2]);
+        if (median > 0) {
             MarchenkoPastur mp = MarchenkoPastur.fit(rows, cols, x);
             mpKs = mp.ksDistance(x);
             // A pure-noise top eigenvalue passes x₊ itself ~17% of the time (finite-N Tracy-Widom

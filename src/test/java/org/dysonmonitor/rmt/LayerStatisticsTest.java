@@ -22,6 +22,26 @@ class LayerStatisticsTest {
      * Independent Wishart spectra (W_ij ~ N(0, 1/M)): GOE-like repulsion, Marchenko-Pastur bulk,
      * no spikes, and, since nothing drifts, stationary once the test has its 20 blocks.
      */
+    /**
+     * A layer of low rank has no Marchenko-Pastur bulk: a constant 12×8 matrix (rank 1: one
+     * eigenvalue 12·8 = 96, seven zeros) and an all-zero one (a zero-initialised adapter) are reported,
+     * with the fit's fields NaN, instead of failing the layer.
+     */
+    @Test
+    void lowRankAndZeroLayersAreReportedWithoutAMarchenkoPasturFit() {
+        LayerStatistics stats = new LayerStatistics("r", "lora_B", 12, 8, null, CONFIG);
+        double[] rankOne = new double[8];
+        rankOne[7] = 96;
+        LayerReport report = stats.update(1, new Spectrum(12, 8, rankOne), 0.01, 32);
+        assertEquals(96, report.eigenvalue(7), 0);
+        assertTrue(Double.isNaN(report.mpKsDistance()) && Double.isNaN(report.mpUpperEdge()), report::toString);
+        assertEquals(0, report.mpSpikes());
+
+        report = stats.update(2, new Spectrum(12, 8, new double[8]), 0.01, 32);
+        assertEquals(0, report.eigenvalue(7), 0);
+        assertTrue(Double.isNaN(report.mpUpperEdge()), report::toString);
+    }
+
     @Test
     void wishartStreamShowsRepulsionMarchenkoPasturAndBecomesStationary() {
         int rows = 400;
