@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * {@code POST /api/v1/runs/{run}/layers/{layer}/snapshots} against a real server: every .npy layout
- * the design accepts gives 202 and a report with the exact spectrum; every bad input of issue 3 gets
+ * the design accepts gives 202 and a report with the exact spectrum; every bad input of the design gets
  * its status and a JSON error naming the problem, is counted under its reason on {@code /metrics},
  * and neither loses an accepted snapshot nor disturbs another run.
  */
@@ -233,7 +233,7 @@ class SnapshotApiTest {
         assertEquals(bad.stream().filter(b -> b.runLabel().equals(RUN)).count(), (long) rejected, "rejected");
     }
 
-    // ---- the bad inputs of issue 3 ---------------------------------------------------------------
+    // ---- the bad inputs -------------------------------------------------------------------------
 
     private static List<BadInput> badInputs() {
         String layer = new Layout(true, false, ByteOrder.LITTLE_ENDIAN, false).layer(); // 5×3 float32
