@@ -1,0 +1,171 @@
+package org.dysonmonitor.store;
+
+import org.dysonmonitor.rmt.LayerReport;
+import org.dysonmonitor.rmt.PairReport;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one {@link LayerReport} is kept: its eigenvalues and its scalar statistics as two arrays of
+ * little-endian float64 (numpy reads them with {@code np.frombuffer(blob, "<f8")}), the names of the
+ * statistics kept once per distinct list in the store.
+ *
+ * <p>The scalar statistics are every {@code double}, {@code int}, {@code long} and {@code boolean}
+ * component of {@link LayerReport} (booleans as 0/1) but the step and the shape, named as in the
+ * API's JSON (snake_case), and those of every {@link PairReport} but its modes and centre, named
+ * {@code pairs.<pair>.<name>}. Read by reflection, so a
+ * statistic added to the report is kept without a change here. Per-mode arrays (window means and
+ * variances, unfolded spacings, the pair histogram) are not kept: they follow from the eigenvalue
+ * history, or describe a window rather than a point of it.
+ *
+ * <p>Eigenvalues: all of them up to {@code maxEigenvalues}; above, K = maxEigenvalues evenly spaced
+ * modes m_i = ⌊i (n − 1)/(K − 1)⌋, i = 0..K−1 (the smallest and the largest always among them).
+ * Stateless and thread-safe.
+ */
+public final class ReportEncoding {
+
+    /** Kept as columns (step) or once per layer (its shape); not repeated in every point. */
+    private static final List<Scalar> REPORT_SCALARS = scalars(LayerReport.class, "step", "rows", "cols");
+    /** The pair's modes are its label, its centre the run's target: constant, not repeated. */
+    private static final List<Scalar> PAIR_SCALARS = scalars(PairReport.class, "lower", "upper", "centre");
+
+    private ReportEncoding() {
+    }
+
+    /** A report's stored form. */
+    public record Encoded(byte[] eigenvalues, List<String> names, byte[] statistics) {
+    }
+
+    /** The modes kept of an n-mode spectrum when at most {@code max} are kept, ascending. */
+    public static int[] keptModes(int n, int max) {
+        int k = Math.min(n, max);
+        int[] modes = new int[k];
+        for (int i = 0; i < k; i++) {
+            modes[i] = k == n ? i : (int) ((long) i * (n - 1) / (k - 1));
+        }
+        return modes;
+    }
+
+    public static Encoded encode(LayerReport report, int maxEigenvalues) {
+        int[] modes = keptModes(report.modes(), maxEigenvalues);
+        double[] kept = new double[modes.length];
+        for (int i = 0; i < modes.length; i++) {
+            kept[i] = report.eigenvalue(modes[i]);
+        }
+        List<String> names = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (Scalar s : REPORT_SCALARS) {
+            names.add(s.name());
+            values.add(s.read(report));
+        }
+        for (PairReport p : report.pairs()) {
+            for (Scalar s : PAIR_SCALARS) {
+                names.add("pairs." + p.pair() + "." + s.name());
+                values.add(s.read(p));
+            }
+        }
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return new Encoded(bytes(kept), List.copyOf(names), bytes(v));
+    }
+
+    /** Little-endian float64, the layout of numpy's {@code "<f8"}. */
+    public static byte[] bytes(double[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(values);
+        return b.array();
+    }
+
+    public static double[] doubles(byte[] bytes) {
+        if (bytes.length % Double.BYTES != 0) {
+            throw new IllegalArgumentException("a float64 array cannot be " + bytes.length + " bytes long");
+        }
+        double[] out = new double[bytes.length / Double.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(out);
+        return out;
+    }
+
+    /**
+     * The statistics of a stored point by name, the pair statistics grouped under their pair
+     * (in the order stored): {@code {"spacing_ratio_mean": 0.53, ..., "pairs": {"1-2": {...}}}}.
+     */
+    public static Map<String, Object> statistics(List<String> names, double[] values) {
+        if (names.size() != values.length) {
+            throw new IllegalArgumentException(names.size() + " names for " + values.length + " values");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> pairs = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            String name = names.get(i);
+            if (name.startsWith("pairs.")) {
+                int dot = name.indexOf('.', 6);
+                pairs.computeIfAbsent(name.substring(6, dot), k -> new LinkedHashMap<>())
+                        .put(name.substring(dot + 1), values[i]);
+            } else {
+                out.put(name, values[i]);
+            }
+        }
+        out.put("pairs", pairs);
+        return out;
+    }
+
+    private record Scalar(String name, MethodHandle accessor, Class<?> type) {
+
+        double read(Object record) {
+            try {
+                Object v = accessor.invoke(record);
+                if (v instanceof Boolean b) {
+                    return b ? 1.0 : 0.0;
+                }
+                return ((Number) v).doubleValue();
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot read " + name, e);
+            }
+        }
+    }
+
+    private static List<Scalar> scalars(Class<? extends Record> type, String... keptElsewhere) {
+        List<Scalar> out = new ArrayList<>();
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        List<String> skip = List.of(keptElsewhere);
+        for (RecordComponent c : type.getRecordComponents()) {
+            Class<?> t = c.getType();
+            boolean scalar = t == double.class || t == int.class || t == long.class || t == boolean.class;
+            if (scalar && !skip.contains(c.getName())) {
+                try {
+                    out.add(new Scalar(snakeCase(c.getName()), lookup.unreflect(c.getAccessor()), t));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code spacingRatioMean} → {@code spacing_ratio_mean}, as Jackson's SNAKE_CASE does it. */
+    static String snakeCase(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 8);
+        for (int i = 0; i < camel.length(); i++) {
+            char ch = camel.charAt(i);
+            if (Character.isUpperCase(ch)) {
+                if (i > 0) {
+                    b.append('_');
+                }
+                b.append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+}
