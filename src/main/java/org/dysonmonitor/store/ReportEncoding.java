@@ -5,6 +5,7 @@ import org.dysonmonitor.rmt.PairReport;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -60,21 +61,19 @@ public final class ReportEncoding {
         for (int i = 0; i < modes.length; i++) {
             kept[i] = report.eigenvalue(modes[i]);
         }
-        List<String> names = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
+        int count = REPORT_SCALARS.size() + report.pairs().size() * PAIR_SCALARS.size();
+        List<String> names = new ArrayList<>(count);
+        double[] v = new double[count];
+        int k = 0;
         for (Scalar s : REPORT_SCALARS) {
             names.add(s.name());
-            values.add(s.read(report));
+            v[k++] = s.read(report);
         }
         for (PairReport p : report.pairs()) {
             for (Scalar s : PAIR_SCALARS) {
                 names.add("pairs." + p.pair() + "." + s.name());
-                values.add(s.read(p));
+                v[k++] = s.read(p);
             }
-        }
-        double[] v = new double[values.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(i);
         }
         return new Encoded(bytes(kept), List.copyOf(names), bytes(v));
     }
@@ -119,35 +118,43 @@ public final class ReportEncoding {
         return out;
     }
 
-    private record Scalar(String name, MethodHandle accessor, Class<?> type) {
+    /** One scalar component, read as a double through a handle typed (Object)double. */
+    private record Scalar(String name, MethodHandle accessor) {
 
         double read(Object record) {
             try {
-                Object v = accessor.invoke(record);
-                if (v instanceof Boolean b) {
-                    return b ? 1.0 : 0.0;
-                }
-                return ((Number) v).doubleValue();
+                return (double) accessor.invokeExact(record);
             } catch (Throwable e) {
                 throw new IllegalStateException("cannot read " + name, e);
             }
         }
     }
 
+    private static double booleanAsDouble(boolean b) {
+        return b ? 1.0 : 0.0;
+    }
+
     private static List<Scalar> scalars(Class<? extends Record> type, String... keptElsewhere) {
         List<Scalar> out = new ArrayList<>();
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
         List<String> skip = List.of(keptElsewhere);
-        for (RecordComponent c : type.getRecordComponents()) {
-            Class<?> t = c.getType();
-            boolean scalar = t == double.class || t == int.class || t == long.class || t == boolean.class;
-            if (scalar && !skip.contains(c.getName())) {
-                try {
-                    out.add(new Scalar(snakeCase(c.getName()), lookup.unreflect(c.getAccessor()), t));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
+        try {
+            MethodHandle fromBoolean = lookup.findStatic(ReportEncoding.class, "booleanAsDouble",
+                    MethodType.methodType(double.class, boolean.class));
+            for (RecordComponent c : type.getRecordComponents()) {
+                Class<?> t = c.getType();
+                boolean scalar = t == double.class || t == int.class || t == long.class || t == boolean.class;
+                if (scalar && !skip.contains(c.getName())) {
+                    MethodHandle h = lookup.unreflect(c.getAccessor());
+                    if (t == boolean.class) {
+                        h = MethodHandles.filterReturnValue(h, fromBoolean);
+                    }
+                    h = h.asType(MethodType.methodType(double.class, Object.class));
+                    out.add(new Scalar(snakeCase(c.getName()), h));
                 }
             }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
         return List.copyOf(out);
     }

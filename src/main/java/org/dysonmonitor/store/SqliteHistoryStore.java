@@ -329,14 +329,14 @@ public final class SqliteHistoryStore implements HistoryStore {
                 maintenanceDue = true;
             }
         } catch (SQLException | RuntimeException e) {
-            rollback();
-            writes.forgetIds();
             counters.writeErrors.incrementAndGet();
             counters.dropped.addAndGet(batch.size());
+            logError("a transaction of " + batch.size() + " writes failed and was dropped", e);
+            rollback();
+            writes.forgetIds();
             if (e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_FULL) {
                 maintenanceDue = true;
             }
-            logError("a transaction of " + batch.size() + " writes failed and was dropped", e);
         } finally {
             try {
                 writerConnection.setAutoCommit(true);
@@ -376,9 +376,9 @@ public final class SqliteHistoryStore implements HistoryStore {
             }
             counters.databaseBytes.set(SqliteSchema.bytesInUse(writerConnection));
         } catch (SQLException | RuntimeException e) {
-            rollback();
             counters.writeErrors.incrementAndGet();
             logError("retention and size maintenance failed", e);
+            rollback();
         }
     }
 
@@ -388,7 +388,8 @@ public final class SqliteHistoryStore implements HistoryStore {
                 writerConnection.rollback();
             }
         } catch (SQLException e) {
-            logError("rollback failed", e);
+            // SQLite rolls back by itself on some errors (SQLITE_FULL among them): nothing is left to undo.
+            LOG.debug("history store: rollback: {}", e.getMessage());
         }
     }
 
