@@ -32,7 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         Config config = options.config(cmd);
         ServerOptions serverOptions = options.server(cmd);
         SolverSelection solvers = options.solver(cmd);
-        Monitor monitor = Monitor.start("dyson-monitor", config, solvers);
+        Monitor monitor = options.start(cmd, config, solvers);
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());
         Urls.print(cmd.getOut(), server.url());

@@ -95,31 +95,50 @@ public final class ReportEncoding {
     }
 
     /**
-     * The statistics of a stored point by name, the pair statistics grouped under their pair
-     * (in the order stored): {@code {"spacing_ratio_mean": 0.53, ..., "pairs": {"1-2": {...}}}}.
+     * The statistics of a stored point by name, as the report's JSON has them: booleans as
+     * booleans, counts as integers (by the report's current types; a name it no longer has stays a
+     * double), and the pair statistics as a list under {@code "pairs"}, each with its {@code "pair"}
+     * label: {@code {"spacing_ratio_mean": 0.53, ..., "pairs": [{"pair": "1-2", ...}]}}.
      */
     public static Map<String, Object> statistics(List<String> names, double[] values) {
         if (names.size() != values.length) {
             throw new IllegalArgumentException(names.size() + " names for " + values.length + " values");
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        Map<String, Map<String, Double>> pairs = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> pairs = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             String name = names.get(i);
             if (name.startsWith("pairs.")) {
                 int dot = name.indexOf('.', 6);
-                pairs.computeIfAbsent(name.substring(6, dot), k -> new LinkedHashMap<>())
-                        .put(name.substring(dot + 1), values[i]);
+                String label = name.substring(6, dot);
+                String field = name.substring(dot + 1);
+                pairs.computeIfAbsent(label, k -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("pair", k);
+                    return m;
+                }).put(field, typed(PAIR_SCALARS, field, values[i]));
             } else {
-                out.put(name, values[i]);
+                out.put(name, typed(REPORT_SCALARS, name, values[i]));
             }
         }
-        out.put("pairs", pairs);
+        out.put("pairs", List.copyOf(pairs.values()));
         return out;
     }
 
+    private static Object typed(List<Scalar> scalars, String name, double v) {
+        for (Scalar s : scalars) {
+            if (s.name().equals(name)) {
+                if (s.type() == boolean.class) {
+                    return v != 0;
+                }
+                return s.type() == double.class ? (Object) v : (Object) (long) v;
+            }
+        }
+        return v;
+    }
+
     /** One scalar component, read as a double through a handle typed (Object)double. */
-    private record Scalar(String name, MethodHandle accessor) {
+    private record Scalar(String name, MethodHandle accessor, Class<?> type) {
 
         double read(Object record) {
             try {
@@ -150,7 +169,7 @@ public final class ReportEncoding {
                         h = MethodHandles.filterReturnValue(h, fromBoolean);
                     }
                     h = h.asType(MethodType.methodType(double.class, Object.class));
-                    out.add(new Scalar(snakeCase(c.getName()), h));
+                    out.add(new Scalar(snakeCase(c.getName()), h, t));
                 }
             }
         } catch (ReflectiveOperationException e) {

@@ -55,16 +55,19 @@ class SqliteHistoryStoreTest {
                 assertEquals(NOW + i, p.timestampMillis());
                 assertArrayEquals(r.eigenvalues(), p.eigenvalues(), 0.0);
                 assertEquals(r.spacingRatioMean(), (double) p.statistics().get("spacing_ratio_mean"), 0.0);
-                assertEquals(r.stationary() ? 1.0 : 0.0, p.statistics().get("stationary"));
-                assertEquals((double) r.snapshots(), p.statistics().get("snapshots"));
+                assertEquals(r.stationary(), p.statistics().get("stationary"));
+                assertEquals(r.snapshots(), p.statistics().get("snapshots"));
+                assertEquals((long) r.mpSpikes(), p.statistics().get("mp_spikes"));
                 @SuppressWarnings("unchecked")
-                Map<String, Map<String, Double>> pairs = (Map<String, Map<String, Double>>) p.statistics().get("pairs");
+                List<Map<String, Object>> pairs = (List<Map<String, Object>>) p.statistics().get("pairs");
                 assertEquals(r.pairs().size(), pairs.size());
-                for (PairReport pair : r.pairs()) {
-                    Map<String, Double> stored = pairs.get(pair.pair());
-                    assertEquals(pair.sigmaSquared(), stored.get("sigma_squared"), 0.0);
-                    assertEquals(pair.binderCumulantError(), stored.get("binder_cumulant_error"), 0.0);
-                    assertEquals((double) pair.samples(), stored.get("samples"), 0.0);
+                for (int k = 0; k < pairs.size(); k++) {
+                    PairReport pair = r.pairs().get(k);
+                    Map<String, Object> stored = pairs.get(k);
+                    assertEquals(pair.pair(), stored.get("pair"));
+                    assertEquals(pair.sigmaSquared(), (double) stored.get("sigma_squared"), 0.0);
+                    assertEquals(pair.binderCumulantError(), (double) stored.get("binder_cumulant_error"), 0.0);
+                    assertEquals(pair.samples(), stored.get("samples"));
                 }
             }
             assertEquals(4, sent.get(299).pairs().size(), "the RBM target has four pairs");
