@@ -52,7 +52,10 @@ final class MonitorOptions {
             description = "Directory of the history store, dyson.db: runs, every report, statistics checkpoints (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--no-store", description = "Keep nothing on disk: history lives only as long as the process.")
+    // The test suite starts serve and demo many times: it sets -Ddyson.no-store=true, so no test
+    // resumes another's runs from ./dyson-data.
+    @Option(names = "--no-store", defaultValue = "${sys:dyson.no-store:-false}",
+            description = "Keep nothing on disk: history lives only as long as the process.")
     boolean noStore;
 
     @Option(names = "--history-retention", defaultValue = "30d", converter = DurationConverter.class,
@@ -93,9 +96,9 @@ final class MonitorOptions {
         overrides.put("dyson.max-runs", maxRuns);
         overrides.put("dyson.max-layers-per-run", maxLayers);
         overrides.put("dyson.retention", retention.toMillis() + "ms");
+        require(cmd, !historyRetention.isZero() && !historyRetention.isNegative(), "--history-retention must be positive");
+        require(cmd, maxDbSize >= 1L << 20, "--max-db-size must be at least 1MiB");
         if (!noStore) {
-            require(cmd, !historyRetention.isZero() && !historyRetention.isNegative(), "--history-retention must be positive");
-            require(cmd, maxDbSize >= 1L << 20, "--max-db-size must be at least 1MiB");
             overrides.put("dyson.store.data-dir", dataDir.toString());
             overrides.put("dyson.store.retention", historyRetention.toMillis() + "ms");
             overrides.put("dyson.store.max-size", maxDbSize);
