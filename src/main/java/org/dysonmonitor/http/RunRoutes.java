@@ -34,6 +34,7 @@ final class RunRoutes extends AllDirectives {
     private final ActorSystem<?> system;
     private final ActorRef<RunRegistry.Command> registry;
     private final Duration askTimeout;
+    private final HistoryRoutes history;
 
     RunRoutes(Monitor monitor, ServerOptions options, BodyReader bodies) {
         this.monitor = monitor;
@@ -42,11 +43,13 @@ final class RunRoutes extends AllDirectives {
         this.system = monitor.system();
         this.registry = monitor.registry();
         this.askTimeout = monitor.settings().askTimeout();
+        this.history = new HistoryRoutes(monitor);
     }
 
     Route listRuns() {
         return onSuccess(askRegistry(RunRegistry.ListRuns::new), reply -> replyRoute(reply, r ->
-                Responses.json(StatusCodes.OK, Map.of("runs", ((RunRegistry.Runs) r).runs(), "solver", monitor.solver()))));
+                onSuccess(history.withStored(((RunRegistry.Runs) r).runs()), all ->
+                        Responses.json(StatusCodes.OK, Map.of("runs", all, "solver", monitor.solver())))));
     }
 
     Route putRun(String run) {
@@ -72,6 +75,10 @@ final class RunRoutes extends AllDirectives {
     Route finish(String run) {
         return onSuccess(askRegistry(r -> new RunRegistry.FinishRun(run, r)), reply -> replyRoute(reply,
                 ok -> Responses.json(StatusCodes.OK, Map.of("run", run, "message", ((RunRegistry.Ok) ok).message()))));
+    }
+
+    Route history(String run, String layer) {
+        return history.history(run, layer);
     }
 
     Route layerReport(String run, String layer) {

@@ -63,6 +63,14 @@ public final class Monitor implements AutoCloseable {
         MonitorSettings settings = MonitorSettings.create(config);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers), name, config);
+        try {
+            // Opens the store now: a bad data directory fails the start.
+            HistoryExtension.get(system).store().ifPresent(
+                    store -> org.dysonmonitor.metrics.HistoryMetrics.bind(meters, store.counters()));
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
         Guardian.Wiring wiring = AskPattern.<Guardian.Command, Guardian.Wiring>ask(
                         system, Guardian.GetWiring::new, Duration.ofSeconds(10), system.scheduler())
                 .toCompletableFuture().join();

@@ -128,6 +128,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private final Map<String, RunEntry> runs = new LinkedHashMap<>();
     private RunMetrics unattributed;
     private long actorCounter;
+    private final RunHistory history;
 
     public static Behavior<Command> create(Dependencies deps) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RunRegistry(ctx, timers, deps)));
@@ -138,6 +139,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         this.deps = deps;
         this.directory = deps.directory();
         this.timers = timers;
+        this.history = new RunHistory(HistoryExtension.get(context.getSystem()));
     }
 
     @Override
@@ -178,6 +180,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             return this;
         }
         entry.apply(next);
+        history.run(entry);
         msg.replyTo().tell(new Ok("run " + msg.run() + " updated"));
         return this;
     }
@@ -248,6 +251,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         if (!entry.finished) {
             entry.finished = true;
             directory.finish(msg.run());
+            history.run(entry);
             timers.startSingleTimer(new Expire(msg.run()), deps.settings().retention());
         }
         msg.replyTo().tell(new Ok("run " + msg.run() + " finished; its series are removed in "
@@ -326,12 +330,13 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     /** A run not yet added: nothing of it is registered or visible until {@link #add}. */
     private RunEntry newRun(String run, RunSpec spec) {
-        return new RunEntry(run, spec, new RunMetrics(deps.meters(), run));
+        return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run));
     }
 
     private RunEntry add(RunEntry entry) {
         runs.put(entry.run, entry);
         directory.addRun(entry.run);
+        history.run(entry);
         getContext().getLog().info("run {} added (policy {})", entry.run, entry.spec.policy().label());
         return entry;
     }
@@ -340,6 +345,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         RunEntry.Layer created = LayerStream.start(getContext(), deps, entry, shape, "spectrum-" + (++actorCounter));
         entry.layers.put(shape.layer(), created);
         directory.addLayer(entry.run, created.channel());
+        history.layer(entry, shape);
         getContext().getLog().info("layer {} of run {} added: {}×{}{}", shape.layer(), entry.run, shape.rows(),
                 shape.cols(), entry.spec.targets().containsKey(shape.layer()) ? " with a target spectrum" : "");
         return created;

@@ -61,6 +61,11 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     public record NotFound(String message) implements LayerLookup {
     }
 
+    /** The layer's stored checkpoint has been read (or found missing): the actor can start. */
+    private record Resumed(java.util.Optional<org.dysonmonitor.store.HistoryStore.Checkpoint> checkpoint)
+            implements Command {
+    }
+
     /** Which layer this actor serves. */
     public record Identity(String run, String layer, int rows, int cols) {
     }
@@ -85,19 +90,52 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     private final double[] eigenvalues;
     private LayerReport latest;
     private long lastPublishedNanos;
+    private final LayerHistory history;
 
     public static Behavior<Command> create(Setup setup) {
-        return Behaviors.setup(ctx -> new SpectrumActor(ctx, setup));
+        return Behaviors.setup(ctx -> {
+            HistoryExtension h = HistoryExtension.get(ctx.getSystem());
+            return h.store().<Behavior<Command>>map(store -> resuming(ctx, setup, store, h.checkpointInterval()))
+                    .orElseGet(() -> new SpectrumActor(ctx, setup, null, null));
+        });
     }
 
-    private SpectrumActor(ActorContext<Command> context, Setup setup) {
+    /**
+     * Reads the layer's latest checkpoint off this thread (the store's reader answers), keeping the
+     * few snapshots that arrive meanwhile (at most the stream's in-flight count) in a stash.
+     */
+    private static Behavior<Command> resuming(ActorContext<Command> ctx, Setup setup,
+                                              org.dysonmonitor.store.HistoryStore store, Duration interval) {
+        ctx.pipeToSelf(store.latestCheckpoint(setup.id().run(), setup.id().layer()),
+                (checkpoint, failure) -> new Resumed(failure == null ? checkpoint : java.util.Optional.empty()));
+        return Behaviors.withStash(64, stash -> Behaviors.receive(Command.class)
+                .onMessage(Resumed.class, r -> stash.unstashAll(new SpectrumActor(ctx, setup,
+                        new LayerHistory(store, setup.id(), interval), resumed(ctx, setup, r))))
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build());
+    }
+
+    private static LayerStatistics resumed(ActorContext<Command> ctx, Setup setup, Resumed r) {
+        LayerStatistics s = r.checkpoint().map(c -> LayerHistory.resume(c, setup.id(), setup.analysis())).orElse(null);
+        if (s != null) {
+            ctx.getLog().info("layer {} of run {} resumes its statistics after {} snapshots (step {})",
+                    setup.id().layer(), setup.id().run(), s.snapshots(), r.checkpoint().get().step());
+        }
+        return s;
+    }
+
+    private SpectrumActor(ActorContext<Command> context, Setup setup, LayerHistory history, LayerStatistics resumed) {
         super(context);
         this.id = setup.id();
         this.out = setup.outputs();
         this.solver = setup.analysis().solvers().get();
-        this.statistics = new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
+        this.statistics = resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
                 setup.analysis().target(), setup.analysis().statistics());
         this.eigenvalues = new double[Math.min(id.rows(), id.cols())];
+        this.history = history;
     }
 
     @Override
@@ -124,6 +162,9 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             // copied into the baseline's own buffer only when one is due.
             latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), s.weights()::copyRowMajor,
                     (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out));
+            if (history != null) {
+                history.record(latest, statistics, out.runMetrics());
+            }
             long nanos = System.nanoTime() - start;
             out.layerMetrics().update(latest, nanos);
             out.runMetrics().setStep(s.step());
