@@ -23,7 +23,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     /** The answer to {@link GetWiring}. */
-    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory) {
+    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory,
+                         InflightBudget budget) {
     }
 
     /** Start a built-in trainer on the trainer dispatcher; replies with its reference. */
@@ -34,19 +35,21 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     private final ActorRef<RunRegistry.Command> registry;
     private final ReportBus bus;
     private final ChannelDirectory directory = new ChannelDirectory();
+    private final InflightBudget budget;
     private long trainers;
 
     public static Behavior<Command> create(MonitorSettings settings, MeterRegistry meters,
-                                           Supplier<SpectrumSolver> solvers) {
-        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers));
+                                           Supplier<SpectrumSolver> solvers, InflightBudget budget) {
+        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers, budget));
     }
 
     private Guardian(ActorContext<Command> context, MonitorSettings settings, MeterRegistry meters,
-                     Supplier<SpectrumSolver> solvers) {
+                     Supplier<SpectrumSolver> solvers, InflightBudget budget) {
         super(context);
         this.bus = new ReportBus(context.getSystem());
+        this.budget = budget;
         this.registry = context.spawn(RunRegistry.create(
-                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory)), "runs");
+                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory, budget)), "runs");
     }
 
     @Override
@@ -58,7 +61,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Behavior<Command> onGetWiring(GetWiring msg) {
-        msg.replyTo().tell(new Wiring(registry, bus, directory));
+        msg.replyTo().tell(new Wiring(registry, bus, directory, budget));
         return this;
     }
 

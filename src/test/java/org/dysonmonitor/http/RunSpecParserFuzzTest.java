@@ -23,7 +23,7 @@ class RunSpecParserFuzzTest {
                 () -> "learning rate " + spec.learningRate());
         assertTrue(spec.batchSize() >= 0, () -> "batch " + spec.batchSize());
         spec.targets().forEach((layer, values) -> {
-            assertTrue(HttpApi.NAME.matcher(layer).matches(), layer);
+            assertTrue(org.dysonmonitor.metrics.LabelValues.isLayerName(layer), layer);
             assertTrue(values.length > 0, layer);
             for (int i = 0; i < values.length; i++) {
                 assertTrue(Double.isFinite(values[i]) && values[i] >= 0, () -> layer + " has " + java.util.Arrays.toString(values));
