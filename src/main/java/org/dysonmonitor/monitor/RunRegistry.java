@@ -132,15 +132,20 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         }
     }
 
+    static final int IDLE_PER_RUN = 10;
+
     private final Dependencies deps;
     private final ChannelDirectory directory;
     private final TimerScheduler<Command> timers;
     private final Map<String, RunEntry> runs = new LinkedHashMap<>();
-    /** Runs expired for silence, with what a new snapshot revives them with; at most --max-runs, oldest forgotten. */
+    /**
+     * Runs expired for silence, with what a new snapshot revives them with (a name and a spec each, no
+     * series): at most {@link #IDLE_PER_RUN} × --max-runs, the oldest forgotten.
+     */
     private final Map<String, RunSpec> idle = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RunSpec> eldest) {
-            return size() > deps.settings().maxRuns();
+            return size() > IDLE_PER_RUN * deps.settings().maxRuns();
         }
     };
     private RunMetrics unattributed;

@@ -254,6 +254,22 @@ class LayerMetricsTest {
     }
 
     @Test
+    void pairSeriesAreUnderTheModeCapTheLargestPairsKept() {
+        // 10 modes, 5 pairs (0-1 … 8-9), a cap of 2: the two pairs of the largest modes, with their values.
+        LayerMetrics metrics = new LayerMetrics(registry, "r1", "W", 2, CLOCK);
+        metrics.update(TestReports.report("r1", "W", 1, 10, 1.0, 5, true), 1_000);
+        Exposition e = scrape();
+        for (String name : List.of("dyson_pair_sigma_squared", "dyson_pair_spacing_s2",
+                "dyson_pair_binder_cumulant", "dyson_sigma_squared_per_lr_batch")) {
+            Set<String> pairs = e.samples(name, RUN_LAYER).stream().map(s -> s.labels().get("pair"))
+                    .collect(Collectors.toSet());
+            assertEquals(Set.of("6-7", "8-9"), pairs, name);
+        }
+        assertEquals(TestReports.sigmaSquared(5, 1), e.value("dyson_pair_sigma_squared", labels("pair", "8-9")));
+        assertEquals(TestReports.spacingS2(4, 1), e.value("dyson_pair_spacing_s2", labels("pair", "6-7")));
+    }
+
+    @Test
     void closeRemovesEverySeriesOfTheLayerAndNothingElse() {
         LayerMetrics w1 = new LayerMetrics(registry, "r1", "W", 64, CLOCK);
         LayerMetrics v1 = new LayerMetrics(registry, "r1", "V", 64, CLOCK);
