@@ -136,7 +136,8 @@ final class SnapshotSteps {
             if (cause instanceof java.util.concurrent.TimeoutException) {
                 throw refuse(run, label, "read_timeout", 408, "the body did not arrive within the read timeout");
             }
-            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            // The client went away mid-body (or the stream broke): counted, never a silent 500.
+            throw refuse(run, label, "read_failed", 400, "the body could not be read: " + cause.getMessage());
         });
     }
 
