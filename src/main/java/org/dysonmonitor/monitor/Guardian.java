@@ -46,7 +46,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     private Guardian(ActorContext<Command> context, MonitorSettings settings, MeterRegistry meters,
                      Supplier<SpectrumSolver> solvers, InflightBudget budget) {
         super(context);
-        this.bus = new ReportBus(context.getSystem());
+        this.bus = new ReportBus(context.getSystem(), meters);
         this.budget = budget;
         this.registry = context.spawn(RunRegistry.create(
                 new RunRegistry.Dependencies(settings, meters, bus, solvers, directory, budget)), "runs");
