@@ -48,6 +48,18 @@ final class MonitorOptions {
             description = "Snapshots of a layer between two randomized baselines (W with permuted entries: one more spectrum each; 0: never; default: ${DEFAULT-VALUE}).")
     int baselineEvery;
 
+    @Option(names = "--max-inflight-bytes", defaultValue = "0",
+            description = "Snapshot bytes in flight at most (bodies being read and decoded, matrices queued); over it a POST gets 503 with Retry-After. Default 0: a quarter of the max heap (-Xmx).")
+    long maxInflightBytes;
+
+    @Option(names = "--idle-timeout", defaultValue = "PT1H", converter = DurationConverter.class,
+            description = "A run that sends nothing this long goes idle: its slot, actors and series are freed, a new snapshot revives it (default: 1h; 0s: never).")
+    Duration idleTimeout;
+
+    @Option(names = "--max-series", defaultValue = "100000",
+            description = "Metric meters held at most; new ones beyond are refused and counted in dyson_series_refused_total (default: ${DEFAULT-VALUE}).")
+    int maxSeries;
+
     @Option(names = "--solver", defaultValue = "auto",
             description = "Spectrum backend: auto (native LAPACK where it loads and gains, EJML otherwise), native, or ejml (default: ${DEFAULT-VALUE}).")
     String solver;
@@ -94,6 +106,9 @@ final class MonitorOptions {
         require(cmd, maxModeSeries > 0, "--max-mode-series must be positive");
         require(cmd, maxRuns > 0, "--max-runs must be positive");
         require(cmd, maxLayers > 0, "--max-layers must be positive");
+        require(cmd, maxInflightBytes >= 0, "--max-inflight-bytes must be ≥ 0 (0: a quarter of the max heap)");
+        require(cmd, !idleTimeout.isNegative(), "--idle-timeout must be ≥ 0 (0s: never)");
+        require(cmd, maxSeries > 0, "--max-series must be positive");
         require(cmd, port >= 0 && port <= 65535, "--port must be in 0..65535");
         require(cmd, baselineEvery >= 0, "--baseline-every must be ≥ 0 (0: never)");
         Map<String, Object> overrides = new HashMap<>();
@@ -110,6 +125,9 @@ final class MonitorOptions {
             overrides.put("dyson.store.max-size", maxDbSize);
             overrides.put("dyson.store.checkpoint-interval", "5s");
         }
+        overrides.put("dyson.max-inflight-bytes", maxInflightBytes);
+        overrides.put("dyson.idle-timeout", idleTimeout.toMillis() + "ms");
+        overrides.put("dyson.max-series", maxSeries);
         return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
     }
 

@@ -94,13 +94,20 @@ final class RunRoutes extends AllDirectives {
 
     /** Server-Sent Events of LayerReports, optionally only of one run (and layer). */
     Route stream() {
-        return parameterOptional("run", run -> parameterOptional("layer", layer -> completeOK(
-                monitor.bus().subscribe()
+        return parameterOptional("run", run -> parameterOptional("layer", layer -> {
+            var reports = monitor.bus().trySubscribe();
+            if (reports.isEmpty()) {
+                return respondWithHeader(akka.http.javadsl.model.headers.RawHeader.create("Retry-After", "10"), () ->
+                        Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "the live stream already has "
+                                + org.dysonmonitor.monitor.ReportBus.MAX_SUBSCRIBERS + " subscribers: retry after 10 s"));
+            }
+            return completeOK(reports.get()
                         .filter(r -> run.map(r.run()::equals).orElse(true)
                                 && layer.map(r.layer()::equals).orElse(true))
                         .map(r -> ServerSentEvent.create(Json.write(r), "report"))
                         .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat),
-                EventStreamMarshalling.toEventStream())));
+                EventStreamMarshalling.toEventStream());
+        }));
     }
 
     private CompletionStage<RunRegistry.Reply> askRegistry(

@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * reusable workspaces), feeds them to the layer's {@link LayerStatistics}, and publishes the
  * resulting {@link LayerReport} to the metrics and the live stream.
  *
- * <p>A snapshot that cannot be processed is rejected and counted; an unexpected exception is
- * counted too, answered, and then rethrown so that the supervisor restarts this actor (with
+ * <p>Its answer to each snapshot ({@link Processed} or {@link Failed} with a reason) is what the
+ * layer's {@link LayerChannel} counts, once; an unexpected exception is answered, and then rethrown so that the supervisor restarts this actor (with
  * back-off) with fresh statistics, while no other layer notices.
  */
 public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command> {
@@ -150,7 +150,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         Snapshot s = msg.snapshot();
         Failed refused = check(s.weights());
         if (refused != null) {
-            out.runMetrics().rejected(id.layer(), refused.reason());
             msg.replyTo().tell(refused);
             return this;
         }
@@ -168,7 +167,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             long nanos = System.nanoTime() - start;
             out.layerMetrics().update(latest, nanos);
             out.runMetrics().setStep(s.step());
-            out.runMetrics().processed(id.layer());
             publishThrottled(start + nanos);
             for (ActorRef<LayerReport> watcher : out.watchers()) {
                 watcher.tell(latest);
@@ -176,7 +174,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             msg.replyTo().tell(new Processed(s.step()));
             return this;
         } catch (RuntimeException e) {
-            out.runMetrics().rejected(id.layer(), "internal_error");
             msg.replyTo().tell(new Failed("internal_error", e.toString()));
             throw e; // the supervisor restarts this actor with back-off
         }

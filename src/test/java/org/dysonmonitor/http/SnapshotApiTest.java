@@ -303,11 +303,12 @@ class SnapshotApiTest {
                 () -> api.post(ApiClient.snapshotPath(RUN, layer, "step=100"), good, "application/json"), 415,
                 "send the .npy bytes as application/octet-stream", RUN, layer, "bad_content_type"));
         // Names
+        // A rejection of an unknown run counts under run and layer _invalid: it makes no series of its names.
         String longName = "r".repeat(65);
         cases.add(new BadInput("a run name of 65 characters", () -> api.snapshot(longName, layer, "step=100", good), 400,
-                "name \"" + longName + "\" is not allowed: use 1 to 64 characters", "_invalid", layer, "bad_name"));
+                "name \"" + longName + "\" is not allowed: use 1 to 64 characters", "_invalid", "_invalid", "bad_name"));
         cases.add(new BadInput("a run name with a space", () -> api.snapshot("bad%20run", layer, "step=100", good), 400,
-                "name \"bad run\" is not allowed", "_invalid", layer, "bad_name"));
+                "name \"bad run\" is not allowed", "_invalid", "_invalid", "bad_name"));
         cases.add(new BadInput("a layer name with a non-ASCII letter", () -> api.snapshot(RUN, "na%C3%AFve", "step=100", good),
                 400, "name \"naïve\" is not allowed", RUN, "_invalid", "bad_name"));
         cases.add(new BadInput("a layer name with an encoded slash", () -> api.snapshot(RUN, "a%2Fb", "step=100", good),
