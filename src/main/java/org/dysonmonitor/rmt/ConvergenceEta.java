@@ -11,7 +11,7 @@ import java.util.List;
  *   t = ln(d/(kσ))/Ω  if d &gt; kσ,  else 0,
  * </pre>
  * and the layer's ETA is the largest t over the tracked modes. Unknown (NaN) when any mode has no
- * restoring drift (a ≥ 1: no fixed point to reach yet) or an undefined fit; the wall-clock ETA divides by
+ * measurably restoring drift ({@link ModeDynamics#restoring()}: no fixed point to reach yet) or an undefined fit; the wall-clock ETA divides by
  * the measured update rate. The linearisation makes the ETA optimistic far from the fixed point when the
  * drift flattens there (the RBM's κ = 8 mode near x = 0).
  *
@@ -52,7 +52,7 @@ public record ConvergenceEta(double updates, double seconds, int slowestMode, do
 
     /** ln(d/(kσ))/Ω for one mode, 0 inside the band, NaN without a restoring drift. */
     public static double updatesToBand(ModeDynamics m, double band) {
-        if (!(m.rate() > 0) || !(m.predictedVariance() > 0) || Double.isNaN(m.fixedPoint())) {
+        if (!m.restoring() || !(m.predictedVariance() > 0) || Double.isNaN(m.fixedPoint())) {
             return Double.NaN;
         }
         double distance = Math.abs(m.latest() - m.fixedPoint());

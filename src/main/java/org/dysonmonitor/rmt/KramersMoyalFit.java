@@ -17,7 +17,8 @@ import java.util.Map;
  *   a = φ^Δ = e^{−ΩΔ},   Var ε = s² = σ²(1 − a²),   σ² = 2g²/(1 − φ²).
  * </pre>
  * The fit measures the conditional mean increment E[x_{n+1} − x_n | x_n] in bins of x_n around the window
- * mean (bins of equal width over ±{@code range} s.d., outliers clamped into the edge bins), fits a straight
+ * mean (bins of equal width over ±{@code range} s.d., outliers clamped into the edge bins; fewer bins when
+ * the window has fewer than 2·{@value #MIN_BIN_COUNT} pairs per bin), fits a straight
  * line through the bins weighted by 1/SE², slope β = a − 1 and zero crossing x_s, and takes s² from the
  * residuals of all pairs about that line. Then, without any small-ΩΔ approximation,
  * <pre>
@@ -59,6 +60,12 @@ public final class KramersMoyalFit {
             throw new IllegalArgumentException("need bins >= 2 and range > 0, got " + bins + ", " + range);
         }
         long delta = modalInterval(steps, n);
+        int pairCount = 0;
+        for (int k = 0; k + 1 < n; k++) {
+            pairCount += steps[k + 1] - steps[k] == delta ? 1 : 0;
+        }
+        // Short windows (a transient) get fewer, fuller bins: at least MIN_BIN_COUNT pairs per bin on average, twice.
+        bins = Math.max(2, Math.min(bins, pairCount / (2 * MIN_BIN_COUNT)));
         double mean = 0;
         for (int k = 0; k < n; k++) {
             mean += (x[k] - x[0]) / n;

@@ -71,8 +71,11 @@ public record ModeDynamics(
         return rate * predictedVariance;
     }
 
-    /** Whether the drift restores x towards a fixed point at a resolvable rate (0 &lt; a &lt; 1). */
+    /**
+     * Whether the drift measurably restores x towards a fixed point: Ω &gt; 0 by more than two standard
+     * errors, or faster than one snapshot interval (Ω = ∞).
+     */
     public boolean restoring() {
-        return rate > 0 && Double.isFinite(rate);
+        return rate == Double.POSITIVE_INFINITY || (rate > 0 && rate > 2 * rateError);
     }
 }
