@@ -24,7 +24,7 @@ import java.util.Map;
  * <pre>
  *   Ω = −ln(a)/Δ,  φ = a^{1/Δ},  drift slope per update = φ − 1,  σ² = s²/(1 − a²),  g² = ½σ²(1 − φ²).
  * </pre>
- * (The small-Δ forms Ω ≈ (1 − a)/Δ and g² ≈ s²/(2Δ) are off by 21 % and 37 % at ΩΔ = 0.5.) The drift is
+ * (The small-Δ forms Ω ≈ (1 − a)/Δ and g² ≈ s²/(2Δ) are off by 21 % and 34 % at ΩΔ = 0.5.) The drift is
  * the <em>effective</em> one: K plus the mean Coulomb force of the other modes and any O(α²/|B|) bias, so
  * x_s is the measured fixed point, not the target. Only pairs whose step interval equals Δ, the most
  * frequent interval of the window (the smallest of equally frequent ones), enter the fit; a dropped
