@@ -47,6 +47,7 @@ DASHBOARDS = {
     "grafana/dashboards/overview.json": "dyson-overview",
     "grafana/dashboards/layer-spectrum.json": "dyson-layer-spectrum",
     "grafana/dashboards/scaling.json": "dyson-scaling",
+    "grafana/dashboards/network-health.json": "dyson-network-health",
 }
 RULE_FILES = ["rules.yml", "alerts.yml"]  # in prometheus/, referenced relative to the configs
 # Sample values for the dashboard variables: an RBM run of the demo, which has pairs and a target.
@@ -64,6 +65,9 @@ DESIGN_SAMPLE_NAMES = {
     "dyson_snapshots_processed_total", "dyson_snapshots_dropped_total", "dyson_snapshots_rejected_total",
     "dyson_spectrum_compute_seconds_count", "dyson_spectrum_compute_seconds_sum",
     "dyson_last_update_timestamp_seconds",
+    "dyson_powerlaw_alpha", "dyson_powerlaw_alpha_weighted", "dyson_powerlaw_xmin", "dyson_powerlaw_ks_distance",
+    "dyson_log_frobenius_norm", "dyson_log_spectral_norm", "dyson_mp_softrank", "dyson_matrix_entropy",
+    "dyson_randomized_distance", "dyson_correlation_traps", "dyson_spectral_rigidity", "dyson_number_variance",
 }
 # Series that exist without being in the table: Micrometer's Timer maximum, Prometheus's ALERTS.
 EXTRA_NAMES = {"dyson_spectrum_compute_seconds_max", "ALERTS"}
@@ -359,6 +363,7 @@ if design:
     for name in DESIGN_SAMPLE_NAMES:
         family = re.sub(r"_(bucket|count|sum)$", "", name) if "level_spacing" in name or "compute_seconds" in name else name
         short = re.sub(r"^dyson_snapshots_(processed|dropped)_total$", r"_\1_total", family)
+        short = re.sub(r"^dyson_powerlaw_(alpha_weighted|xmin|ks_distance)$", r"_\1", short)  # "`_alpha_weighted`, …"
         if family not in text and short not in text:
             problem("scripts/check-observability.sh", f"{name} is not in {design} (update the list here)")
 contract = os.path.join(ROOT, "src/test/java/org/dysonmonitor/metrics/MetricsContractTest.java")

@@ -51,6 +51,8 @@
     latest: null,
     recent: new Map(),
     errors: [],
+    /** Called with each report drawn, and with null when the page starts afresh (health.js listens). */
+    listeners: [],
     /** What the page shows now, as plain data. */
     summary() {
       const l = this.latest;
@@ -229,6 +231,7 @@
     dyson.reports++;
     lastReportAt = performance.now();
     record(r);
+    for (const f of dyson.listeners) f(r);
     scheduleRender();
   }
 
@@ -251,6 +254,7 @@
     $('chart-spacing').dataset.kind = 'none';
     spacingDensity = [];
     $('pairs-body').replaceChildren();
+    for (const f of dyson.listeners) f(null);
   }
 
   // ---- charts ---------------------------------------------------------------------------------

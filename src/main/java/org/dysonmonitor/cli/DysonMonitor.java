@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Live monitor of neural-network weight spectra: eigenvalues of WᵀW as a Dyson Brownian motion.",
-        subcommands = {DemoCommand.class, ServeCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class, AnalyzeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DysonMonitor implements Runnable {
 
@@ -26,6 +26,6 @@ public final class DysonMonitor implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, serve, train, sweep or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, serve, train, sweep, bench or analyze");
     }
 }

@@ -44,6 +44,10 @@ final class MonitorOptions {
             description = "How long a finished run's series stay, e.g. 5m, 30s, 1h (default: 5m).")
     Duration retention;
 
+    @Option(names = "--baseline-every", defaultValue = "50",
+            description = "Snapshots of a layer between two randomized baselines (W with permuted entries: one more spectrum each; 0: never; default: ${DEFAULT-VALUE}).")
+    int baselineEvery;
+
     @Option(names = "--solver", defaultValue = "auto",
             description = "Spectrum backend: auto (native LAPACK where it loads and gains, EJML otherwise), native, or ejml (default: ${DEFAULT-VALUE}).")
     String solver;
@@ -64,11 +68,13 @@ final class MonitorOptions {
         require(cmd, maxRuns > 0, "--max-runs must be positive");
         require(cmd, maxLayers > 0, "--max-layers must be positive");
         require(cmd, port >= 0 && port <= 65535, "--port must be in 0..65535");
+        require(cmd, baselineEvery >= 0, "--baseline-every must be ≥ 0 (0: never)");
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("dyson.max-mode-series", maxModeSeries);
         overrides.put("dyson.max-runs", maxRuns);
         overrides.put("dyson.max-layers-per-run", maxLayers);
         overrides.put("dyson.retention", retention.toMillis() + "ms");
+        overrides.put("dyson.statistics.baseline-every", baselineEvery);
         return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
     }
 

@@ -3,8 +3,6 @@ package org.dysonmonitor.ingest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +11,8 @@ import java.util.Objects;
 import org.dysonmonitor.ingest.NpyFormatException.Reason;
 
 /**
- * Decodes one NPY file (what {@code numpy.save} writes) holding a 2-D float32 or float64 array into a
- * {@link WeightMatrix}, rejecting anything else with an {@link NpyFormatException} whose message tells the
+ * Decodes one NPY file (what {@code numpy.save} writes) holding a 2-D float16, float32 or float64 array
+ * into a {@link WeightMatrix} (float32 and float16 into floats, float64 into doubles), rejecting anything else with an {@link NpyFormatException} whose message tells the
  * sender what to fix.
  *
  * <p>Layout: the magic string {@code \x93NUMPY}, a major and a minor version byte (1.0, 2.0 or 3.0), the
@@ -29,10 +27,9 @@ import org.dysonmonitor.ingest.NpyFormatException.Reason;
  * pickle; the declared shape is checked against a caller's element limit before anything is allocated;
  * the data length must match the shape exactly; and every value must be finite.
  *
- * <p>Decoding is a bulk copy through a typed buffer view with the data's byte order, without boxing or
- * per-element calls into the header logic: a 4096 × 4096 float32 body (64 MiB) decodes in about 15-20 ms
- * row-major and 35-40 ms column-major ({@code NpyDecodeBenchmark} in the tests, on a 2-core AMD EPYC),
- * most of it spent filling the 128 MiB result. The class is stateless and thread-safe.
+ * <p>Decoding ({@link MatrixReader}) is one bulk pass from the bytes through a typed buffer view with the
+ * data's byte order, without boxing or per-element calls into the header logic; a float32 body is never
+ * widened to double. The class is stateless and thread-safe.
  */
 public final class NpyDecoder {
 
@@ -44,7 +41,7 @@ public final class NpyDecoder {
 
     /**
      * The element limit of the overloads without one: 2<sup>26</sup> elements, such as 8192 × 8192,
-     * which decode into 512 MiB of doubles. Callers that know their memory budget should pass their own.
+     * which decode into 256 MiB of floats or 512 MiB of doubles. Callers that know their memory budget should pass their own.
      */
     public static final long DEFAULT_MAX_ELEMENTS = 1L << 26;
 
@@ -55,18 +52,6 @@ public final class NpyDecoder {
     static final int MAX_HEADER_BYTES = 10_000;
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-
-    /** Elements converted per bulk read of float32 data: 32 KiB of floats stays in the L1/L2 cache. */
-    private static final int CHUNK = 8192;
-
-    /** Columns per transpose panel: 16 doubles are two whole cache lines of each output row. */
-    private static final int PANEL_COLS = 16;
-
-    /** Rows per transpose panel, so that a panel (16 × 1024 doubles, 128 KiB) stays in the L2 cache. */
-    private static final int PANEL_ROWS = 1024;
-
-    /** Padding of the panel's column stride, so that its columns do not all map to the same cache sets. */
-    private static final int PANEL_PAD = 8;
 
     private NpyDecoder() {
     }
@@ -119,6 +104,30 @@ public final class NpyDecoder {
                     "request body is empty: send one 2-D array saved with numpy.save");
         }
         checkMagic(in, length);
+        Preamble preamble = preamble(in, length);
+        NpyHeader header = NpyHeader.parse(preamble.headerText(), maxElements);
+
+        long dataBytes = length - preamble.dataStart();
+        if (dataBytes != header.dataBytes()) {
+            throw sizeMismatch(header, dataBytes);
+        }
+        ByteBuffer data = in.slice(preamble.dataStart(), (int) dataBytes);
+        return MatrixReader.read(null, data, header.type(), header.dtype().order(), header.fortranOrder(),
+                header.shape());
+    }
+
+    /** The header text of an NPY file and where its data starts. */
+    record Preamble(String headerText, int dataStart) {
+    }
+
+    /**
+     * Reads the version, header length and header text of an NPY file whose magic has been checked.
+     *
+     * @param in     the file from index 0, little-endian
+     * @param length how many bytes of it are present (for an {@code .npz} entry being admitted, possibly
+     *               only a prefix)
+     */
+    static Preamble preamble(ByteBuffer in, int length) throws NpyFormatException {
         if (length < MAGIC.length + 2) {
             throw truncatedPreamble(length);
         }
@@ -142,23 +151,18 @@ public final class NpyDecoder {
             throw new NpyFormatException(Reason.TRUNCATED, "body ends inside the NPY header: the header declares "
                     + headerLength + " bytes but only " + (length - preamble) + " follow the preamble");
         }
-        NpyHeader header = NpyHeader.parse(headerText(in, preamble, (int) headerLength, major), maxElements);
+        return new Preamble(headerText(in, preamble, (int) headerLength, major), dataStart);
+    }
 
-        long dataBytes = length - dataStart;
-        if (dataBytes != header.dataBytes()) {
-            long diff = dataBytes - header.dataBytes();
-            String hint = diff < 0
-                    ? " (" + -diff + " bytes missing: was the upload cut short?)"
-                    : " (" + diff + " bytes too many)";
-            throw new NpyFormatException(Reason.SIZE_MISMATCH, "declared shape " + header.shapeRepr() + " "
-                    + header.dtype().typeName() + " needs " + header.dataBytes() + " bytes of data, body has "
-                    + dataBytes + hint);
-        }
-        ByteBuffer data = in.slice(dataStart, (int) dataBytes).order(header.dtype().order());
-        double[] values = header.fortranOrder()
-                ? readColumnMajor(data, header)
-                : readRowMajor(data, header);
-        return WeightMatrix.adopt(header.rows(), header.cols(), values, header.dtype().float32());
+    /** The data section is not exactly what the header's shape and dtype need. */
+    static NpyFormatException sizeMismatch(NpyHeader header, long dataBytes) {
+        long diff = dataBytes - header.dataBytes();
+        String hint = diff < 0
+                ? " (" + -diff + " bytes missing: was the upload cut short?)"
+                : " (" + diff + " bytes too many)";
+        return new NpyFormatException(Reason.SIZE_MISMATCH, "declared shape " + header.shapeRepr() + " "
+                + header.type().typeName() + " needs " + header.dataBytes() + " bytes of data, body has "
+                + dataBytes + hint);
     }
 
     private static void checkMagic(ByteBuffer in, int length) throws NpyFormatException {
@@ -175,13 +179,26 @@ public final class NpyDecoder {
         }
     }
 
+    /** Whether the bytes from index 0 start with the NPY magic string. */
+    static boolean hasMagic(ByteBuffer in, int length) {
+        if (length < MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (in.get(i) != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static NpyFormatException truncatedPreamble(int length) {
         return new NpyFormatException(Reason.TRUNCATED,
                 "body ends after " + length + " bytes, inside the NPY preamble (magic, version, header length)");
     }
 
     /** The first bytes as a Python bytes literal, e.g. {@code b'PK\x03\x04'}, so a sender can recognise them. */
-    private static String describeStart(ByteBuffer in, int length) {
+    static String describeStart(ByteBuffer in, int length) {
         StringBuilder sb = new StringBuilder("b'");
         for (int i = 0; i < Math.min(length, 8); i++) {
             int b = in.get(i) & 0xff;
@@ -227,99 +244,5 @@ public final class NpyDecoder {
         } catch (CharacterCodingException e) {
             throw new NpyFormatException(Reason.BAD_HEADER, "NPY version 3.0 header is not valid UTF-8");
         }
-    }
-
-    /** Row-major data is copied in order: float64 in one bulk read, float32 in cached chunks widened to double. */
-    private static double[] readRowMajor(ByteBuffer data, NpyHeader header) throws NpyFormatException {
-        int n = (int) header.size();
-        double[] out = new double[n];
-        boolean finite = true;
-        if (header.dtype().float32()) {
-            FloatBuffer src = data.asFloatBuffer();
-            float[] chunk = new float[Math.min(n, CHUNK)];
-            for (int off = 0; off < n; off += chunk.length) {
-                int len = Math.min(chunk.length, n - off);
-                src.get(off, chunk, 0, len);
-                for (int i = 0; i < len; i++) {
-                    double v = chunk[i];
-                    out[off + i] = v;
-                    // Non-short-circuit AND keeps the loop branch-free; the position is found later if needed.
-                    finite &= Math.abs(v) <= Double.MAX_VALUE;
-                }
-            }
-        } else {
-            data.asDoubleBuffer().get(0, out);
-            for (double v : out) {
-                finite &= Math.abs(v) <= Double.MAX_VALUE;
-            }
-        }
-        if (!finite) {
-            throw nonFinite(out, header.cols());
-        }
-        return out;
-    }
-
-    /**
-     * Column-major data is transposed through a small panel: for {@value #PANEL_COLS} columns at a time and
-     * up to {@value #PANEL_ROWS} rows, each column's segment is one contiguous bulk read, and each row of the
-     * panel is then written as {@value #PANEL_COLS} adjacent doubles. Both sides touch whole cache lines,
-     * and the panel's column stride is padded away from a power of two, because a naive transpose of a
-     * 4096-wide matrix strides by exactly 32 KiB and evicts its own lines from every cache set.
-     */
-    private static double[] readColumnMajor(ByteBuffer data, NpyHeader header) throws NpyFormatException {
-        int rows = header.rows();
-        int cols = header.cols();
-        double[] out = new double[rows * cols];
-        FloatBuffer floats = header.dtype().float32() ? data.asFloatBuffer() : null;
-        DoubleBuffer doubles = floats == null ? data.asDoubleBuffer() : null;
-        int panelRows = Math.min(rows, PANEL_ROWS);
-        int stride = panelRows + PANEL_PAD;
-        double[] panel = new double[PANEL_COLS * stride];
-        float[] segment = floats == null ? null : new float[panelRows];
-        boolean finite = true;
-        for (int c0 = 0; c0 < cols; c0 += PANEL_COLS) {
-            int width = Math.min(PANEL_COLS, cols - c0);
-            for (int r0 = 0; r0 < rows; r0 += panelRows) {
-                int height = Math.min(panelRows, rows - r0);
-                for (int j = 0; j < width; j++) {
-                    // Element (r0, c0 + j) of a column-major matrix; below rows * cols, so no overflow.
-                    int src = (c0 + j) * rows + r0;
-                    if (floats != null) {
-                        floats.get(src, segment, 0, height);
-                        for (int r = 0, p = j * stride; r < height; r++, p++) {
-                            panel[p] = segment[r];
-                        }
-                    } else {
-                        doubles.get(src, panel, j * stride, height);
-                    }
-                }
-                for (int r = 0; r < height; r++) {
-                    int o = (r0 + r) * cols + c0;
-                    for (int j = 0; j < width; j++) {
-                        double v = panel[j * stride + r];
-                        out[o + j] = v;
-                        finite &= Math.abs(v) <= Double.MAX_VALUE;
-                    }
-                }
-            }
-        }
-        if (!finite) {
-            throw nonFinite(out, cols);
-        }
-        return out;
-    }
-
-    /** Reports the first non-finite value in row-major order, which is how the sender indexes w[row, col]. */
-    private static NpyFormatException nonFinite(double[] rowMajor, int cols) {
-        for (int i = 0; i < rowMajor.length; i++) {
-            double v = rowMajor[i];
-            if (!Double.isFinite(v)) {
-                String what = Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
-                return new NpyFormatException(Reason.NON_FINITE,
-                        "value at row " + i / cols + ", col " + i % cols + " is " + what
-                                + " (has training diverged?)");
-            }
-        }
-        throw new IllegalStateException("nonFinite called on finite values");
     }
 }

@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import org.dysonmonitor.ingest.NpyFormatException.Reason;
 
 /**
- * The four element types a snapshot may have: float32 or float64, little- or big-endian, named by their
- * NPY {@code descr} strings.
+ * The floating-point element types an NPY array may have for its values to be decoded: float16, float32
+ * or float64, little- or big-endian, named by their NPY {@code descr} strings.
  *
  * <p>{@code '=f4'} and {@code '=f8'} (the writer's native order) are read as little-endian: numpy itself
  * always writes an explicit {@code '<'} or {@code '>'}, so {@code '='} only comes from hand-made writers,
@@ -14,18 +14,20 @@ import org.dysonmonitor.ingest.NpyFormatException.Reason;
  * {@code '|'} ("byte order not applicable") is rejected, since for a multi-byte float it is meaningless.
  */
 enum NpyDtype {
-    FLOAT32_LE("<f4", 4, ByteOrder.LITTLE_ENDIAN),
-    FLOAT32_BE(">f4", 4, ByteOrder.BIG_ENDIAN),
-    FLOAT64_LE("<f8", 8, ByteOrder.LITTLE_ENDIAN),
-    FLOAT64_BE(">f8", 8, ByteOrder.BIG_ENDIAN);
+    FLOAT16_LE("<f2", ElementType.FLOAT16, ByteOrder.LITTLE_ENDIAN),
+    FLOAT16_BE(">f2", ElementType.FLOAT16, ByteOrder.BIG_ENDIAN),
+    FLOAT32_LE("<f4", ElementType.FLOAT32, ByteOrder.LITTLE_ENDIAN),
+    FLOAT32_BE(">f4", ElementType.FLOAT32, ByteOrder.BIG_ENDIAN),
+    FLOAT64_LE("<f8", ElementType.FLOAT64, ByteOrder.LITTLE_ENDIAN),
+    FLOAT64_BE(">f8", ElementType.FLOAT64, ByteOrder.BIG_ENDIAN);
 
     private final String descr;
-    private final int itemSize;
+    private final ElementType type;
     private final ByteOrder order;
 
-    NpyDtype(String descr, int itemSize, ByteOrder order) {
+    NpyDtype(String descr, ElementType type, ByteOrder order) {
         this.descr = descr;
-        this.itemSize = itemSize;
+        this.type = type;
         this.order = order;
     }
 
@@ -34,9 +36,14 @@ enum NpyDtype {
         return descr;
     }
 
-    /** Bytes per element: 4 or 8. */
+    /** The element type. */
+    ElementType type() {
+        return type;
+    }
+
+    /** Bytes per element: 2, 4 or 8. */
     int itemSize() {
-        return itemSize;
+        return type.itemSize();
     }
 
     /** Byte order of the elements in the data section. */
@@ -44,17 +51,12 @@ enum NpyDtype {
         return order;
     }
 
-    /** Whether elements are float32. */
-    boolean float32() {
-        return itemSize == 4;
-    }
-
-    /** Short name for messages: "float32" or "float64". */
+    /** Short name for messages: "float16", "float32" or "float64". */
     String typeName() {
-        return float32() ? "float32" : "float64";
+        return type.typeName();
     }
 
-    /** The dtype with this precision and byte order. */
+    /** The float32 ({@code float32} true) or float64 dtype with this byte order, as the encoder writes. */
     static NpyDtype of(boolean float32, ByteOrder order) {
         boolean little = ByteOrder.LITTLE_ENDIAN.equals(order);
         if (float32) {
@@ -64,13 +66,39 @@ enum NpyDtype {
     }
 
     /**
+     * The integer or boolean type named by a plain {@code descr} such as {@code '<i8'} or {@code '|b1'}, or
+     * null for anything else: arrays of these are never decoded, only skipped when they are 0-D or 1-D.
+     */
+    static ElementType plainNonFloat(String descr) {
+        if (descr.length() != 3 || "<>|=".indexOf(descr.charAt(0)) < 0) {
+            return null;
+        }
+        return switch (descr.substring(1)) {
+            case "b1" -> ElementType.BOOL;
+            case "i1" -> ElementType.INT8;
+            case "u1" -> ElementType.UINT8;
+            case "i2" -> ElementType.INT16;
+            case "u2" -> ElementType.UINT16;
+            case "i4" -> ElementType.INT32;
+            case "u4" -> ElementType.UINT32;
+            case "i8" -> ElementType.INT64;
+            case "u8" -> ElementType.UINT64;
+            default -> null;
+        };
+    }
+
+    /**
      * The dtype named by a {@code descr} string from a header.
      *
      * @throws NpyFormatException with {@link Reason#UNSUPPORTED_DTYPE} and a message that names the type
-     *                            the sender used, for anything but the six accepted strings
+     *                            the sender used, for anything but the nine accepted strings
      */
     static NpyDtype forDescr(String descr) throws NpyFormatException {
         switch (descr) {
+            case "<f2", "=f2":
+                return FLOAT16_LE;
+            case ">f2":
+                return FLOAT16_BE;
             case "<f4", "=f4":
                 return FLOAT32_LE;
             case ">f4":
@@ -86,7 +114,7 @@ enum NpyDtype {
 
     private static NpyFormatException unsupported(String descr) {
         String quoted = new PyLiteral.Str(descr).briefRepr();
-        if (descr.equals("|f4") || descr.equals("|f8")) {
+        if (descr.equals("|f2") || descr.equals("|f4") || descr.equals("|f8")) {
             return new NpyFormatException(Reason.UNSUPPORTED_DTYPE, "dtype " + quoted
                     + " has no byte order ('|'): send '<" + descr.substring(1) + "' or '>" + descr.substring(1) + "'");
         }
@@ -115,9 +143,6 @@ enum NpyDtype {
         int bytes = size.matches("[0-9]{1,3}") ? Integer.parseInt(size) : -1;
         switch (kind) {
             case 'f':
-                if (bytes == 2) {
-                    return "float16";
-                }
                 return bytes > 8 ? "long double" : null;
             case 'c':
                 return bytes > 0 ? "complex" + bytes * 8 : "complex";

@@ -75,24 +75,26 @@ public final class NpyEncoder {
     }
 
     private static void writeRowMajor(WeightMatrix m, ByteBuffer data, boolean float32) {
-        double[] values = m.sharedValues();
-        if (!float32) {
-            data.asDoubleBuffer().put(values);
-            return;
-        }
-        FloatBuffer dst = data.asFloatBuffer();
-        float[] chunk = new float[Math.min(values.length, 8192)];
-        for (int off = 0; off < values.length; off += chunk.length) {
-            int len = Math.min(chunk.length, values.length - off);
-            for (int i = 0; i < len; i++) {
-                chunk[i] = (float) values[off + i];
-            }
-            dst.put(chunk, 0, len);
+        if (float32) {
+            FloatBuffer dst = data.asFloatBuffer();
+            m.read((values, rows, cols) -> dst.put(values), (values, rows, cols) -> {
+                for (double v : values) {
+                    dst.put((float) v);
+                }
+                return dst;
+            });
+        } else {
+            DoubleBuffer dst = data.asDoubleBuffer();
+            m.read((values, rows, cols) -> {
+                for (float v : values) {
+                    dst.put(v);
+                }
+                return dst;
+            }, (values, rows, cols) -> dst.put(values));
         }
     }
 
     private static void writeColumnMajor(WeightMatrix m, ByteBuffer data, boolean float32) {
-        double[] values = m.sharedValues();
         int rows = m.rows();
         int cols = m.cols();
         FloatBuffer floats = float32 ? data.asFloatBuffer() : null;
@@ -100,7 +102,7 @@ public final class NpyEncoder {
         // Written in output order (down each column); the encoder is not on the hot path, so no tiling.
         for (int c = 0; c < cols; c++) {
             for (int r = 0; r < rows; r++) {
-                double v = values[r * cols + c];
+                double v = m.get(r, c);
                 if (floats != null) {
                     floats.put((float) v);
                 } else {

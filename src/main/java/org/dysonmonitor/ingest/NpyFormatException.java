@@ -3,7 +3,8 @@ package org.dysonmonitor.ingest;
 import java.util.Objects;
 
 /**
- * A snapshot body that cannot be accepted as a weight matrix, with a machine-readable {@link Reason}
+ * A snapshot body (one {@code .npy} array, or a whole model as {@code .npz} or safetensors) that cannot be
+ * accepted, with a machine-readable {@link Reason}
  * and a message meant for the person who sent it.
  *
  * <p>This is a checked exception on purpose: rejecting bad input is an expected outcome of decoding
@@ -51,8 +52,39 @@ public final class NpyFormatException extends Exception {
         UNSUPPORTED_DTYPE("unsupported_dtype"),
         /** A value is NaN or ±Infinity (suggested 422). */
         NON_FINITE("non_finite"),
-        /** The declared shape has more elements than the caller's limit allows (suggested 413). */
-        TOO_LARGE("too_large");
+        /**
+         * The declared shape has more elements than the caller's limit allows, one array or a whole model,
+         * or a model's header (safetensors JSON, zip central directory) is longer than allowed (suggested
+         * 413).
+         */
+        TOO_LARGE("too_large"),
+        /**
+         * A model body ({@code .npz} or safetensors) is structurally broken: no end-of-directory record,
+         * offsets outside the body, overlapping or out-of-order entries, a checksum that does not match, a
+         * deflate stream that is corrupt or ends early (suggested 400).
+         */
+        BAD_ARCHIVE("bad_archive"),
+        /**
+         * A well-formed zip that uses what an {@code .npz} never does: encryption, compression other than
+         * stored or deflate, or several disks (suggested 415).
+         */
+        UNSUPPORTED_ARCHIVE("unsupported_archive"),
+        /** Two arrays of one model have the same name (suggested 422). */
+        DUPLICATE_NAME("duplicate_name"),
+        /**
+         * An array's name is not 1 to 128 characters of {@code [A-Za-z0-9_.:-]}, starts with {@code _}
+         * (reserved), or an {@code .npz} entry is not called {@code name.npy} (suggested 422).
+         */
+        BAD_NAME("bad_name"),
+        /** A model has more arrays than the caller's limit allows (suggested 413). */
+        TOO_MANY_ENTRIES("too_many_entries"),
+        /**
+         * A compressed entry would inflate to more than the caller allows, claims a compression ratio
+         * beyond the limit, or inflates beyond the size it declares (suggested 413).
+         */
+        ZIP_BOMB("zip_bomb"),
+        /** A model has no array of two or more dimensions, so nothing to monitor (suggested 422). */
+        NO_LAYERS("no_layers");
 
         private final String label;
 

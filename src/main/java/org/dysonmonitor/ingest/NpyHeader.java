@@ -8,30 +8,48 @@ import java.util.Set;
 import org.dysonmonitor.ingest.NpyFormatException.Reason;
 
 /**
- * The validated content of an NPY header for a 2-D float array: element type, memory order and shape.
+ * The validated content of an NPY header: element type, memory order and shape. {@link #parse} accepts
+ * only a 2-D float array (a lone {@code .npy} snapshot); {@link #parseArray} any shape, as an entry of an
+ * {@code .npz} model, where 0-D and 1-D arrays are skipped.
  *
- * @param dtype        element type and byte order
+ * @param type         element type
+ * @param dtype        the floating dtype with its byte order, or null if {@code type} is an integer or bool
+ *                     type (allowed only for a skipped 0-D or 1-D array)
  * @param fortranOrder true if the data is column-major
- * @param rows         first dimension, at least 1
- * @param cols         second dimension, at least 1
+ * @param shape        the dimensions, each at least 1
  */
-record NpyHeader(NpyDtype dtype, boolean fortranOrder, int rows, int cols) {
+record NpyHeader(ElementType type, NpyDtype dtype, boolean fortranOrder, long[] shape) {
 
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
 
+    /** A 2-D float header, as the encoder writes it. */
+    NpyHeader(NpyDtype dtype, boolean fortranOrder, int rows, int cols) {
+        this(dtype.type(), dtype, fortranOrder, new long[] {rows, cols});
+    }
+
+    /** First dimension of a 2-D header. */
+    int rows() {
+        return (int) shape[0];
+    }
+
+    /** Second dimension of a 2-D header. */
+    int cols() {
+        return (int) shape[1];
+    }
+
     /** Number of elements. */
     long size() {
-        return (long) rows * cols;
+        return ArrayHeader.elementCount(shape);
     }
 
     /** Exact length of the data section in bytes. */
     long dataBytes() {
-        return size() * dtype.itemSize();
+        return size() * type.itemSize();
     }
 
     /** Shape as Python prints it, e.g. {@code (64, 64)}. */
     String shapeRepr() {
-        return "(" + rows + ", " + cols + ")";
+        return ArrayHeader.shapeRepr(shape);
     }
 
     /**
@@ -43,16 +61,11 @@ record NpyHeader(NpyDtype dtype, boolean fortranOrder, int rows, int cols) {
                 + ", 'shape': " + shapeRepr() + ", }";
     }
 
-    /**
-     * Parses and validates header text. Checks run from form to meaning, so the reason reported is the most
-     * basic thing wrong: the dict and the types of its values ({@link Reason#BAD_HEADER}), then the dtype
-     * ({@link Reason#UNSUPPORTED_DTYPE}), then the number of dimensions and their signs
-     * ({@link Reason#BAD_SHAPE}), then the element count ({@link Reason#TOO_LARGE}).
-     *
-     * @param text        the header text after the preamble
-     * @param maxElements the largest accepted {@code rows * cols}
-     */
-    static NpyHeader parse(String text, long maxElements) throws NpyFormatException {
+    /** The three values of a well-formed header dict, types checked, meaning not yet. */
+    private record Fields(PyLiteral descr, boolean fortranOrder, List<BigInteger> dims, String shapeText) {
+    }
+
+    private static Fields fields(String text) throws NpyFormatException {
         Map<String, PyLiteral> dict = PyLiteralParser.parseDict(text);
         for (String key : dict.keySet()) {
             if (!KEYS.contains(key)) {
@@ -78,15 +91,65 @@ record NpyHeader(NpyDtype dtype, boolean fortranOrder, int rows, int cols) {
                 || !tuple.items().stream().allMatch(PyLiteral.Int.class::isInstance)) {
             throw badHeader("'shape' must be a tuple of integers such as (3, 4), got " + shape.briefRepr());
         }
+        List<BigInteger> dims = tuple.items().stream().map(d -> ((PyLiteral.Int) d).value()).toList();
+        return new Fields(descr, fortranOrder.value(), dims, tuple.briefRepr());
+    }
 
-        if (descr instanceof PyLiteral.PyList fields) {
-            throw new NpyFormatException(Reason.UNSUPPORTED_DTYPE, "structured dtype " + fields.briefRepr()
+    /**
+     * Parses and validates the header of one array of an {@code .npz} model, of any number of dimensions:
+     * the form ({@link Reason#BAD_HEADER}), then the dtype ({@link Reason#UNSUPPORTED_DTYPE}: a float type,
+     * or for a 0-D or 1-D array also a plain integer or bool type), then the dimensions
+     * ({@link Reason#BAD_SHAPE}: none may be 0 or negative), then the element count
+     * ({@link Reason#TOO_LARGE}).
+     *
+     * @param text        the header text after the preamble
+     * @param maxElements the largest accepted element count, at most {@link NpyDecoder#MAX_ELEMENTS_LIMIT}
+     */
+    static NpyHeader parseArray(String text, long maxElements) throws NpyFormatException {
+        Fields f = fields(text);
+        if (f.descr() instanceof PyLiteral.PyList list) {
+            throw new NpyFormatException(Reason.UNSUPPORTED_DTYPE, "structured dtype " + list.briefRepr()
+                    + " is not supported: send plain float32 or float64 arrays");
+        }
+        String descr = ((PyLiteral.Str) f.descr()).value();
+        ElementType plain = NpyDtype.plainNonFloat(descr);
+        NpyDtype dtype = plain != null && f.dims().size() < 2 ? null : NpyDtype.forDescr(descr);
+        BigInteger elements = BigInteger.ONE;
+        for (BigInteger d : f.dims()) {
+            if (d.signum() <= 0) {
+                throw new NpyFormatException(Reason.BAD_SHAPE, "shape " + f.shapeText() + " has a "
+                        + (d.signum() < 0 ? "negative" : "zero") + " dimension");
+            }
+            elements = elements.multiply(d);
+        }
+        if (elements.compareTo(BigInteger.valueOf(maxElements)) > 0) {
+            throw new NpyFormatException(Reason.TOO_LARGE, "declared shape " + f.shapeText() + " has "
+                    + elements + " elements, more than the limit of " + maxElements);
+        }
+        // Every dimension is at most the product, which is at most maxElements < Integer.MAX_VALUE.
+        long[] shape = f.dims().stream().mapToLong(BigInteger::longValueExact).toArray();
+        return new NpyHeader(dtype == null ? plain : dtype.type(), dtype, f.fortranOrder(), shape);
+    }
+
+    /**
+     * Parses and validates header text. Checks run from form to meaning, so the reason reported is the most
+     * basic thing wrong: the dict and the types of its values ({@link Reason#BAD_HEADER}), then the dtype
+     * ({@link Reason#UNSUPPORTED_DTYPE}), then the number of dimensions and their signs
+     * ({@link Reason#BAD_SHAPE}), then the element count ({@link Reason#TOO_LARGE}).
+     *
+     * @param text        the header text after the preamble
+     * @param maxElements the largest accepted {@code rows * cols}
+     */
+    static NpyHeader parse(String text, long maxElements) throws NpyFormatException {
+        Fields f = fields(text);
+        if (f.descr() instanceof PyLiteral.PyList list) {
+            throw new NpyFormatException(Reason.UNSUPPORTED_DTYPE, "structured dtype " + list.briefRepr()
                     + " is not supported: send a plain 2-D float32 or float64 array");
         }
-        NpyDtype dtype = NpyDtype.forDescr(((PyLiteral.Str) descr).value());
+        NpyDtype dtype = NpyDtype.forDescr(((PyLiteral.Str) f.descr()).value());
 
-        List<BigInteger> dims = tuple.items().stream().map(d -> ((PyLiteral.Int) d).value()).toList();
-        String shapeText = tuple.briefRepr();
+        List<BigInteger> dims = f.dims();
+        String shapeText = f.shapeText();
         if (dims.size() != 2) {
             throw new NpyFormatException(Reason.BAD_SHAPE, wrongDimensions(dims.size(), shapeText));
         }
@@ -106,7 +169,7 @@ record NpyHeader(NpyDtype dtype, boolean fortranOrder, int rows, int cols) {
                     + " elements, more than the limit of " + maxElements);
         }
         // Both dimensions are now at most maxElements, which the decoder keeps below Integer.MAX_VALUE.
-        return new NpyHeader(dtype, fortranOrder.value(), dims.get(0).intValueExact(), dims.get(1).intValueExact());
+        return new NpyHeader(dtype, f.fortranOrder(), dims.get(0).intValueExact(), dims.get(1).intValueExact());
     }
 
     private static String wrongDimensions(int ndim, String shapeText) {

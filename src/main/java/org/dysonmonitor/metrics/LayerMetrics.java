@@ -68,6 +68,20 @@ public final class LayerMetrics implements AutoCloseable {
     static final String STABLE_RANK = "dyson.stable.rank";
     static final String TARGET_DISTANCE = "dyson.target.distance";
     static final String CONVERGED = "dyson.converged";
+    static final String POWERLAW_ALPHA = "dyson.powerlaw.alpha";
+    static final String POWERLAW_ALPHA_WEIGHTED = "dyson.powerlaw.alpha.weighted";
+    static final String POWERLAW_XMIN = "dyson.powerlaw.xmin";
+    static final String POWERLAW_KS_DISTANCE = "dyson.powerlaw.ks.distance";
+    static final String LOG_FROBENIUS_NORM = "dyson.log.frobenius.norm";
+    static final String LOG_SPECTRAL_NORM = "dyson.log.spectral.norm";
+    static final String MP_SOFTRANK = "dyson.mp.softrank";
+    static final String MATRIX_ENTROPY = "dyson.matrix.entropy";
+    static final String RANDOMIZED_DISTANCE = "dyson.randomized.distance";
+    static final String CORRELATION_TRAPS = "dyson.correlation.traps";
+    static final String SPECTRAL_RIGIDITY = "dyson.spectral.rigidity";
+    static final String NUMBER_VARIANCE = "dyson.number.variance";
+    /** The label of the window length L of Δ₃ and Σ² (lower case, as every label of the design). */
+    static final String LENGTH_LABEL = "l";
     /** A Timer: the Prometheus naming convention appends the base unit, giving {@code _seconds}. */
     static final String SPECTRUM_COMPUTE = "dyson.spectrum.compute";
     /** With base unit seconds, giving {@code dyson_last_update_timestamp_seconds}. */
@@ -92,6 +106,7 @@ public final class LayerMetrics implements AutoCloseable {
     private final Map<Integer, List<Meter>> modeMeters = new HashMap<>();
     private final Map<String, List<Meter>> pairMeters = new HashMap<>();
     private List<Meter> targetMeters = List.of();
+    private List<Meter> baselineMeters = List.of();
     private Timer computeTime;
     private LevelSpacingHistogram spacings;
     private boolean bound;
@@ -171,6 +186,9 @@ public final class LayerMetrics implements AutoCloseable {
         if (report.hasTarget()) {
             addTarget();
         }
+        if (report.randomizedStep() >= 0) {
+            addBaseline();
+        }
         computeTime.record(computeNanos, TimeUnit.NANOSECONDS);
         spacings.observe(report.unfoldedSpacings());
     }
@@ -188,6 +206,7 @@ public final class LayerMetrics implements AutoCloseable {
         removeModesOutside(0, 0);
         removePairsOtherThan(Set.of());
         removeTarget();
+        removeAll(baselineMeters);
         removeAll(layerMeters);
         if (spacings != null) {
             spacings.close();
@@ -246,6 +265,7 @@ public final class LayerMetrics implements AutoCloseable {
         layerMeters.add(gauge(CONVERGED,
                 "1 once the layer's spectrum is stationary (and near its target, if known), else 0",
                 tags, r -> r.converged() ? 1 : 0));
+        bindHeavyTail();
         layerMeters.add(Gauge.builder(LAST_UPDATE_TIMESTAMP, lastUpdateMillis, millis -> millis.get() / 1000.0)
                 .description("Unix time at which the layer last produced a report")
                 .baseUnit("seconds") // the Prometheus naming convention appends it: _seconds
@@ -343,6 +363,48 @@ public final class LayerMetrics implements AutoCloseable {
             targetMeters = List.of(gauge(TARGET_DISTANCE,
                     "RMS distance of the eigenvalue window means to the target spectrum", tags,
                     LayerReport::targetDistance));
+        }
+    }
+
+    /** WeightWatcher's metrics and the rigidity of the bulk: every report has them (NaN when undefined). */
+    private void bindHeavyTail() {
+        layerMeters.add(gauge(POWERLAW_ALPHA,
+                "Power-law exponent α of the eigenvalue tail (Clauset-Shalizi-Newman fit; 2 to 6 well trained)",
+                tags, LayerReport::powerlawAlpha));
+        layerMeters.add(gauge(POWERLAW_ALPHA_WEIGHTED, "α̂ = α log10 λ_max of the eigenvalue tail fit",
+                tags, LayerReport::powerlawAlphaWeighted));
+        layerMeters.add(gauge(POWERLAW_XMIN, "xmin of the power-law fit: the smallest eigenvalue of the tail",
+                tags, LayerReport::powerlawXmin));
+        layerMeters.add(gauge(POWERLAW_KS_DISTANCE, "Kolmogorov-Smirnov distance D of the power-law fit of the tail",
+                tags, LayerReport::powerlawKsDistance));
+        layerMeters.add(gauge(LOG_FROBENIUS_NORM, "log10 of the squared Frobenius norm of W: log10 Σλ",
+                tags, LayerReport::logFrobeniusNorm));
+        layerMeters.add(gauge(LOG_SPECTRAL_NORM, "log10 of the squared spectral norm of W: log10 λ_max",
+                tags, LayerReport::logSpectralNorm));
+        layerMeters.add(gauge(MP_SOFTRANK, "Marchenko-Pastur soft rank: fitted bulk edge x₊ / λ_max",
+                tags, LayerReport::mpSoftrank));
+        layerMeters.add(gauge(MATRIX_ENTROPY, "Matrix entropy −Σ p ln p / ln rank of p = λ/Σλ (1 flat, 0 rank one)",
+                tags, LayerReport::matrixEntropy));
+        for (int length : org.dysonmonitor.rmt.SpectralRigidity.LENGTHS) {
+            Tags lengthTags = tags.and(LENGTH_LABEL, Integer.toString(length));
+            layerMeters.add(gauge(SPECTRAL_RIGIDITY,
+                    "Spectral rigidity Δ₃(L) of the unfolded bulk (GOE ≈ ln(L)/π², Poisson L/15)",
+                    lengthTags, r -> r.spectralRigidity(length)));
+            layerMeters.add(gauge(NUMBER_VARIANCE, "Number variance Σ²(L) of the unfolded bulk (GOE ≈ 2 ln(L)/π², Poisson L)",
+                    lengthTags, r -> r.numberVariance(length)));
+        }
+    }
+
+    /** From the first report with a randomized baseline on (reports without one say nothing about it). */
+    private void addBaseline() {
+        if (baselineMeters.isEmpty()) {
+            baselineMeters = List.of(
+                    gauge(RANDOMIZED_DISTANCE,
+                            "Jensen-Shannon distance of the spectrum to that of W with permuted entries",
+                            tags, LayerReport::randomizedDistance),
+                    gauge(CORRELATION_TRAPS,
+                            "Eigenvalues of W with permuted entries above its Marchenko-Pastur edge + Tracy-Widom margin",
+                            tags, r -> r.correlationTraps() == null ? Double.NaN : r.correlationTraps()));
         }
     }
 

@@ -49,6 +49,7 @@ public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSerie
                         s.getDouble("stationarity-z"),
                         s.getDouble("target-tolerance"),
                         defaults.pairTolerance(),
-                        defaults.pairReservoir()));
+                        defaults.pairReservoir(),
+                        s.getInt("baseline-every")));
     }
 }

@@ -124,7 +124,9 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
                 solver.eigenvalues(values, setup.rows(), setup.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
             }
             Spectrum spectrum = new Spectrum(setup.rows(), setup.cols(), eigenvalues);
-            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize());
+            // W and this actor's solver, for the randomized baseline every baselineEvery snapshots.
+            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), values,
+                    (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out));
             long nanos = System.nanoTime() - start;
             setup.layerMetrics().update(latest, nanos);
             setup.runMetrics().setStep(s.step());

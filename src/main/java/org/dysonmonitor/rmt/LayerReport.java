@@ -1,6 +1,9 @@
 package org.dysonmonitor.rmt;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything known about one layer after one snapshot: the spectrum and its statistics. Immutable
@@ -35,6 +38,25 @@ import java.util.List;
  * @param pairs                   statistics of the degenerate pairs (known only from a target)
  * @param pairSpacingHistogram    density of the pooled rescaled pair spacings s = S/⟨S⟩ in bins of
  *                                {@link #PAIR_HISTOGRAM_BIN} on [0, 4); empty when no pairs
+ * @param powerlawAlpha           α of the power-law fit of the eigenvalue tail ({@link PowerLawFit}); NaN without a fit
+ * @param powerlawAlphaSigma      its standard error (α − 1)/√n
+ * @param powerlawXmin            the fitted xmin
+ * @param powerlawKsDistance      the fit's Kolmogorov-Smirnov distance D
+ * @param powerlawTailSize        n, eigenvalues ≥ xmin (0 without a fit)
+ * @param powerlawAlphaWeighted   α̂ = α log₁₀ λ_max
+ * @param logFrobeniusNorm        log₁₀ Σλ = log₁₀ ‖W‖_F²
+ * @param logSpectralNorm         log₁₀ λ_max = log₁₀ ‖W‖₂²
+ * @param logAlphaNorm            log₁₀ Σλ^α
+ * @param mpSoftrank              Marchenko-Pastur edge x₊ / λ_max
+ * @param matrixEntropy           −Σ p ln p / ln rank, p = λ/Σλ ({@link HeavyTailMetrics})
+ * @param trainingStatus          "over-trained" (α &lt; 2), "under-trained" (α &gt; 6), "ok" or "unknown"
+ * @param randomizedDistance      Jensen-Shannon distance to the spectrum of W with permuted entries
+ *                                ({@link RandomizedBaseline}); NaN before the first baseline
+ * @param correlationTraps        eigenvalues of the permuted W above its Marchenko-Pastur edge plus a
+ *                                Tracy-Widom margin; null before the first baseline
+ * @param randomizedStep          step of the snapshot the baseline was computed from; −1 before the first
+ * @param spectralRigidity        Δ₃(L) of the unfolded bulk, keyed by L ({@link SpectralRigidity#LENGTHS})
+ * @param numberVariance          Σ²(L) of the unfolded bulk, keyed by L
  */
 public record LayerReport(
         String run,
@@ -63,7 +85,24 @@ public record LayerReport(
         double learningRate,
         int batchSize,
         List<PairReport> pairs,
-        double[] pairSpacingHistogram) {
+        double[] pairSpacingHistogram,
+        double powerlawAlpha,
+        double powerlawAlphaSigma,
+        double powerlawXmin,
+        double powerlawKsDistance,
+        int powerlawTailSize,
+        double powerlawAlphaWeighted,
+        double logFrobeniusNorm,
+        double logSpectralNorm,
+        double logAlphaNorm,
+        double mpSoftrank,
+        double matrixEntropy,
+        String trainingStatus,
+        double randomizedDistance,
+        Integer correlationTraps,
+        long randomizedStep,
+        Map<String, Double> spectralRigidity,
+        Map<String, Double> numberVariance) {
 
     /** The quantile levels of {@link #eigenvalueQuantiles()}. */
     public static final double[] QUANTILES = {0, 0.25, 0.5, 0.75, 1};
@@ -80,6 +119,34 @@ public record LayerReport(
         target = target.clone();
         pairs = List.copyOf(pairs);
         pairSpacingHistogram = pairSpacingHistogram.clone();
+        spectralRigidity = Collections.unmodifiableMap(new LinkedHashMap<>(spectralRigidity));
+        numberVariance = Collections.unmodifiableMap(new LinkedHashMap<>(numberVariance));
+    }
+
+    /** A report without the heavy-tail, baseline and rigidity diagnostics (NaN, "unknown", empty). */
+    public LayerReport(String run, String layer, long step, int rows, int cols, long snapshots, double[] eigenvalues,
+                       double[] eigenvalueMean, double[] eigenvalueVariance, double[] eigenvalueQuantiles,
+                       double spacingRatioMean, double spacingKsWigner, double spacingKsPoisson,
+                       double[] unfoldedSpacings, double mpKsDistance, int mpSpikes, double mpUpperEdge,
+                       double spectralNorm, double stableRank, double[] target, double targetDistance,
+                       boolean stationary, boolean converged, double learningRate, int batchSize,
+                       List<PairReport> pairs, double[] pairSpacingHistogram) {
+        this(run, layer, step, rows, cols, snapshots, eigenvalues, eigenvalueMean, eigenvalueVariance,
+                eigenvalueQuantiles, spacingRatioMean, spacingKsWigner, spacingKsPoisson, unfoldedSpacings,
+                mpKsDistance, mpSpikes, mpUpperEdge, spectralNorm, stableRank, target, targetDistance, stationary,
+                converged, learningRate, batchSize, pairs, pairSpacingHistogram, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                TrainingStatus.UNKNOWN.label(), Double.NaN, null, -1, Map.of(), Map.of());
+    }
+
+    /** Δ₃(L) without a map lookup by the caller; NaN if L is not reported. */
+    public double spectralRigidity(int length) {
+        return spectralRigidity.getOrDefault(Integer.toString(length), Double.NaN);
+    }
+
+    /** Σ²(L); NaN if L is not reported. */
+    public double numberVariance(int length) {
+        return numberVariance.getOrDefault(Integer.toString(length), Double.NaN);
     }
 
     @Override

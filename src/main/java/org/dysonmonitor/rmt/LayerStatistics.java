@@ -12,6 +12,11 @@ import java.util.List;
  *   <li>bulk statistics of the spectrum itself: ⟨r̃⟩, unfolded spacings and their KS distances to the
  *       Wigner surmise and to Poisson, the Marchenko-Pastur fit, its KS distance and spikes;</li>
  *   <li>running per-mode means and variances over a window, and a stationarity test on them;</li>
+ *   <li>WeightWatcher's heavy-tail diagnostics ({@link HeavyTailMetrics}: power-law α of the tail,
+ *       norms, ranks, entropy, a training status) and the spectral rigidity Δ₃(L) and number variance
+ *       Σ²(L) of the unfolded bulk ({@link SpectralRigidity}), every snapshot;</li>
+ *   <li>every {@link Config#baselineEvery()} snapshots, when the caller passes W and a solver, the
+ *       randomized baseline ({@link RandomizedBaseline}); later reports carry the latest one;</li>
  *   <li>with a target spectrum: the RMS distance to it, convergence, and the statistics of its
  *       degenerate pairs (σ̂², ⟨S⟩, ⟨s²⟩, U₄), pooled only over stationary snapshots, since
  *       physics.md §3 defines them for the stationary distribution.</li>
@@ -33,9 +38,21 @@ public final class LayerStatistics {
      * @param targetTolerance    converged needs RMS(mean − target)/RMS(target) ≤ this, when a target is known
      * @param pairTolerance      target eigenvalues equal within this relative tolerance form a degenerate pair
      * @param pairReservoir      recent rescaled spacings kept per pair for the live histogram
+     * @param baselineEvery      snapshots between two randomized baselines (0: never); each costs one
+     *                           more spectrum, so the amortised cost is 1/baselineEvery of a spectrum
      */
     public record Config(int window, int stationarityBlock, int stationarityBlocks, double stationarityZ,
-                         double targetTolerance, double pairTolerance, int pairReservoir) {
+                         double targetTolerance, double pairTolerance, int pairReservoir, int baselineEvery) {
+
+        /** Default snapshots between two randomized baselines: 2 % of the spectrum's cost amortised. */
+        public static final int DEFAULT_BASELINE_EVERY = 50;
+
+        /** The settings with the default baseline period. */
+        public Config(int window, int stationarityBlock, int stationarityBlocks, double stationarityZ,
+                      double targetTolerance, double pairTolerance, int pairReservoir) {
+            this(window, stationarityBlock, stationarityBlocks, stationarityZ, targetTolerance, pairTolerance,
+                    pairReservoir, DEFAULT_BASELINE_EVERY);
+        }
 
         public Config {
             if (window < 2) {
@@ -48,6 +65,15 @@ public final class LayerStatistics {
             if (!(stationarityZ > 0) || !(targetTolerance > 0) || !(pairTolerance >= 0) || pairReservoir < 1) {
                 throw new IllegalArgumentException("z, target tolerance and reservoir must be positive");
             }
+            if (baselineEvery < 0) {
+                throw new IllegalArgumentException("baselineEvery must be ≥ 0 (0: never), got " + baselineEvery);
+            }
+        }
+
+        /** These settings with another baseline period. */
+        public Config withBaselineEvery(int snapshots) {
+            return new Config(window, stationarityBlock, stationarityBlocks, stationarityZ, targetTolerance,
+                    pairTolerance, pairReservoir, snapshots);
         }
 
         /**
@@ -84,6 +110,8 @@ public final class LayerStatistics {
     private long histogramAt = -HISTOGRAM_EVERY; // due at the first snapshot
     private double pairsLearningRate = Double.NaN;
     private int pairsBatchSize;
+    private RandomizedBaseline baseline;
+    private RandomizedBaseline.Result lastBaseline;
 
     /**
      * @param target the ascending target spectrum of WᵀW (length min(rows, cols)), or null if unknown
@@ -122,12 +150,34 @@ public final class LayerStatistics {
      * @throws IllegalArgumentException if the spectrum's shape is not this layer's
      */
     public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize) {
+        return update(step, spectrum, learningRate, batchSize, null, null);
+    }
+
+    /**
+     * Adds one spectrum of W and reports on it, with a randomized baseline of W when one is due (the
+     * first snapshot, then every {@link Config#baselineEvery()}).
+     *
+     * @param weights W row-major, the matrix of this spectrum; not modified; null for no baseline
+     * @param solver  eigenvalues of the permuted W (the caller's spectrum solver); null for no baseline
+     * @throws IllegalArgumentException if the spectrum's shape is not this layer's
+     */
+    public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize, double[] weights,
+                              RandomizedBaseline.GramEigenvalues solver) {
         if (spectrum.rows() != rows || spectrum.cols() != cols) {
             throw new IllegalArgumentException("layer " + layer + " is " + rows + "×" + cols + ", snapshot is "
                     + spectrum.rows() + "×" + spectrum.cols());
         }
         snapshots++;
         spectrum.copyEigenvalues(x);
+        if (weights != null && solver != null && config.baselineEvery() > 0
+                && (snapshots - 1) % config.baselineEvery() == 0) {
+            if (baseline == null) {
+                baseline = new RandomizedBaseline(rows, cols);
+            }
+            // Seeded by layer and snapshot: reproducible, and a different permutation each time.
+            long seed = (run + "/" + layer).hashCode() * 0x9E3779B97F4A7C15L + snapshots;
+            lastBaseline = baseline.compute(step, weights, x, seed, solver);
+        }
         moments.add(x);
         boolean stationary = stationarity.add(x);
         for (int i = 0; i < modes; i++) {
@@ -189,6 +239,10 @@ public final class LayerStatistics {
             edge = mp.upperEdge();
         }
 
+        HeavyTailMetrics tail = HeavyTailMetrics.of(x, edge);
+        PowerLawFit fit = tail.powerLaw();
+        SpectralRigidity.Result rigidity = SpectralRigidity.of(unfolded);
+
         double alphaOverBatch = learningRate / batchSize; // NaN or ∞ when unknown
         List<PairReport> pairReports = new ArrayList<>(pairs.size());
         for (PairStatistics p : pairs) {
@@ -197,7 +251,12 @@ public final class LayerStatistics {
         return new LayerReport(run, layer, step, rows, cols, snapshots, x, means, variances, quantiles,
                 ratio, ksWigner, ksPoisson, unfolded, mpKs, spikes, edge, spectrum.spectralNorm(),
                 spectrum.stableRank(), target, targetDistance, stationary, converged, learningRate, batchSize,
-                pairReports, pairSpacingHistogram());
+                pairReports, pairSpacingHistogram(), fit.alpha(), fit.sigma(), fit.xmin(), fit.ksDistance(),
+                fit.tailSize(), tail.alphaWeighted(), tail.logFrobeniusNorm(), tail.logSpectralNorm(),
+                tail.logAlphaNorm(), tail.mpSoftRank(), tail.matrixEntropy(), tail.status().label(),
+                lastBaseline == null ? Double.NaN : lastBaseline.distance(),
+                lastBaseline == null ? null : lastBaseline.traps(),
+                lastBaseline == null ? -1 : lastBaseline.step(), rigidity.rigidity(), rigidity.numberVariance());
     }
 
     private static PairReport pairReport(PairStatistics p, double alphaOverBatch) {

@@ -213,6 +213,17 @@ class LivePageTest {
             assertEquals(0, bulk.get("target").size());
             assertTrue(distanceTo(bulk, LivePageTest::wigner) < distanceTo(bulk, s -> Math.exp(-s)),
                     "a random layer's unfolded spacings are closer to Wigner than to Poisson");
+            // The network-health panels draw the same layer: α over time, the tail with its fit, Δ₃(L).
+            JsonNode health = waitForPage(chromium, "the network-health panels", Duration.ofSeconds(10),
+                    s -> s.path("health").path("alphaPoints").asInt() >= 10
+                            && s.path("health").path("rigidityPoints").asInt() == 4).path("health");
+            assertEquals(100, health.path("tailPoints").asInt(), "every eigenvalue in the log-log tail");
+            assertTrue(health.path("tailFitPoints").asInt() >= 10, "the fit line over a tail of ≥ 10 eigenvalues");
+            JsonNode latest = getJson("/api/v1/runs/" + EXTERNAL + "/layers/fc1");
+            assertTrue(List.of("ok", "over-trained", "under-trained").contains(health.path("status").asText()),
+                    health.toString());
+            assertTrue(latest.get("powerlaw_alpha").asDouble() > 2, "a random layer is not over-trained: " + latest.get("powerlaw_alpha"));
+            assertTrue(health.path("facts").asText().startsWith(health.path("status").asText() + " · α = "), health.toString());
             chromium.screenshotOfPage(SCREENSHOT_BULK);
 
             String other = LiveDemo.RBM_RUNS.get(3).name();

@@ -38,7 +38,10 @@ class MetricsEndpointTest {
             "dyson_learning_rate", "dyson_batch_size", "dyson_snapshots_received_total",
             "dyson_snapshots_processed_total", "dyson_snapshots_dropped_total", "dyson_snapshots_rejected_total",
             "dyson_spectrum_compute_seconds_count", "dyson_spectrum_compute_seconds_sum",
-            "dyson_last_update_timestamp_seconds");
+            "dyson_last_update_timestamp_seconds", "dyson_powerlaw_alpha", "dyson_powerlaw_alpha_weighted",
+            "dyson_powerlaw_xmin", "dyson_powerlaw_ks_distance", "dyson_log_frobenius_norm", "dyson_log_spectral_norm",
+            "dyson_mp_softrank", "dyson_matrix_entropy", "dyson_randomized_distance", "dyson_correlation_traps",
+            "dyson_spectral_rigidity", "dyson_number_variance");
 
     private static final String RUN = "metered";
     private static LiveMonitor live;

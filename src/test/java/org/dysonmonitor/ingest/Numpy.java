@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * of the format, so these tests must not be skipped quietly: if python3 or numpy is missing, the test
  * fails and says how to fix the machine. Set {@code DYSON_PYTHON} to use another interpreter.
  */
-final class Numpy {
+public final class Numpy {
 
     private static final long TIMEOUT_SECONDS = 120;
 
@@ -26,7 +26,7 @@ final class Numpy {
      * Runs {@code script} with {@code args} and returns its standard output; fails the test if the
      * interpreter cannot start, numpy cannot be imported, or the script exits with an error.
      */
-    static String run(Path workDir, String script, String... args) {
+    public static String run(Path workDir, String script, String... args) {
         String python = System.getenv().getOrDefault("DYSON_PYTHON", "python3");
         List<String> command = new ArrayList<>(List.of(python, "-c", script));
         command.addAll(List.of(args));

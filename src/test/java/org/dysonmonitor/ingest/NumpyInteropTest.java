@@ -68,7 +68,6 @@ class NumpyInteropTest {
             save("int32", np.arange(12, dtype=np.int32).reshape(3, 4))
             save("int64", np.arange(12, dtype=np.int64).reshape(3, 4))
             save("bool", base(3, 4) > 0)
-            save("float16", base(3, 4).astype(np.float16))
             save("unicode", np.array([["a", "bc"], ["d", "e"]]))
             save("structured", np.zeros((2, 3), dtype=[("w", "<f4"), ("b", "<i4")]))
             save("datetime", np.zeros((2, 2), dtype="datetime64[s]"))
@@ -199,7 +198,6 @@ class NumpyInteropTest {
         "int32      => UNSUPPORTED_DTYPE => dtype '<i4' (int32) is not supported: send float32 or float64",
         "int64      => UNSUPPORTED_DTYPE => dtype '<i8' (int64) is not supported: send float32 or float64",
         "bool       => UNSUPPORTED_DTYPE => dtype '|b1' (bool) is not supported: send float32 or float64",
-        "float16    => UNSUPPORTED_DTYPE => dtype '<f2' (float16) is not supported: send float32 or float64",
         "unicode    => UNSUPPORTED_DTYPE => dtype '<U2' (unicode strings) is not supported: send float32 or float64",
         "structured => UNSUPPORTED_DTYPE => structured dtype [('w', '<f4'), ('b', '<i4')] is not supported: send a plain 2-D float32 or float64 array",
         "datetime   => UNSUPPORTED_DTYPE => dtype '<M8[s]' (datetime64) is not supported: send float32 or float64",

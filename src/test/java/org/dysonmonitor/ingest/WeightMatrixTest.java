@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,5 +101,60 @@ class WeightMatrixTest {
     @Test
     void toStringShowsShapeNotValues() {
         assertEquals("WeightMatrix[2x3 float64]", WeightMatrix.of(2, 3, SIX, false).toString());
+    }
+
+    @Test
+    void float32IsStoredAsFloatsAndLentWithoutACopy() {
+        WeightMatrix m = WeightMatrix.of(2, 3, new float[] {1, 2, 3, 4, 5, 0.1f});
+        assertTrue(m.float32());
+        float[] first = m.read((v, r, c) -> v, (v, r, c) -> null);
+        float[] second = m.read((v, r, c) -> v, (v, r, c) -> null);
+        // The same array both times: read() lends the backing store, it does not copy it.
+        assertSame(first, second);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 0.1f}, first);
+        assertEquals("2x3", m.read((v, r, c) -> r + "x" + c, (v, r, c) -> "float64"));
+        assertEquals((double) 0.1f, m.get(1, 2));
+    }
+
+    @Test
+    void float32FactoryFromDoublesNarrowsExactly() {
+        WeightMatrix m = WeightMatrix.of(1, 2, new double[] {(float) 0.1, -3}, true);
+        assertArrayEquals(new float[] {0.1f, -3}, m.read((v, r, c) -> v, (v, r, c) -> null));
+        assertEquals(m, WeightMatrix.of(1, 2, new float[] {0.1f, -3}));
+    }
+
+    @Test
+    void float64IsLentAsDoubles() {
+        WeightMatrix m = WeightMatrix.of(2, 3, SIX, false);
+        assertArrayEquals(SIX, m.read((v, r, c) -> null, (v, r, c) -> v));
+    }
+
+    @Test
+    void copyRowMajorIntoFloats() {
+        float[] into = new float[7];
+        into[6] = -1;
+        WeightMatrix.of(2, 3, new float[] {1, 2, 3, 4, 5, 0.1f}).copyRowMajor(into);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 0.1f, -1}, into);
+        // A float64 matrix is rounded to the nearest float.
+        WeightMatrix.of(1, 2, new double[] {0.1, 1e300}, false).copyRowMajor(into);
+        assertEquals(0.1f, into[0]);
+        assertEquals(Float.POSITIVE_INFINITY, into[1]);
+        assertThrows(IllegalArgumentException.class,
+                () -> WeightMatrix.of(2, 3, SIX, false).copyRowMajor(new float[5]));
+    }
+
+    @Test
+    void float32WidensExactlyIntoDoubles() {
+        WeightMatrix m = WeightMatrix.of(1, 2, new float[] {0.1f, Float.MIN_VALUE});
+        assertArrayEquals(new double[] {0.1f, Float.MIN_VALUE}, m.toRowMajor());
+    }
+
+    @Test
+    void floatFactoryCopiesItsInput() {
+        float[] values = {1, 2};
+        WeightMatrix m = WeightMatrix.of(1, 2, values);
+        values[0] = 99;
+        assertEquals(1.0, m.get(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of(1, 3, values));
     }
 }

@@ -86,6 +86,22 @@ class LayerMetricsTest {
         assertEquals(0.25, e.value("dyson_target_distance", RUN_LAYER));
         assertEquals(1.0, e.value("dyson_converged", RUN_LAYER));
 
+        assertEquals(3.5, e.value("dyson_powerlaw_alpha", RUN_LAYER));
+        assertEquals(3.5, e.value("dyson_powerlaw_alpha_weighted", RUN_LAYER));
+        assertEquals(2.0, e.value("dyson_powerlaw_xmin", RUN_LAYER));
+        assertEquals(0.04, e.value("dyson_powerlaw_ks_distance", RUN_LAYER));
+        assertEquals(1.7, e.value("dyson_log_frobenius_norm", RUN_LAYER));
+        assertEquals(1.0, e.value("dyson_log_spectral_norm", RUN_LAYER));
+        assertEquals(0.4, e.value("dyson_mp_softrank", RUN_LAYER));
+        assertEquals(0.8, e.value("dyson_matrix_entropy", RUN_LAYER));
+        assertEquals(0.3, e.value("dyson_randomized_distance", RUN_LAYER));
+        assertEquals(3.0, e.value("dyson_correlation_traps", RUN_LAYER));
+        for (String length : new String[] {"2", "5", "10", "20"}) {
+            assertEquals(0.1 * Integer.parseInt(length), e.value("dyson_spectral_rigidity", labels("l", length)), 1e-12);
+            assertEquals(0.2 * Integer.parseInt(length), e.value("dyson_number_variance", labels("l", length)), 1e-12);
+        }
+        assertEquals(4, e.samples("dyson_spectral_rigidity", RUN_LAYER).size());
+
         assertEquals(1.0, e.value("dyson_spectrum_compute_seconds_count", RUN_LAYER));
         assertEquals(0.0015, e.value("dyson_spectrum_compute_seconds_sum", RUN_LAYER), 1e-12);
         assertEquals("summary", e.types().get("dyson_spectrum_compute_seconds"));
@@ -159,6 +175,22 @@ class LayerMetricsTest {
         Exposition e = scrape();
         assertTrue(e.samples("dyson_eigenvalue", RUN_LAYER).isEmpty());
         assertEquals(1.0, e.value("dyson_converged", RUN_LAYER));
+
+        assertEquals(3.5, e.value("dyson_powerlaw_alpha", RUN_LAYER));
+        assertEquals(3.5, e.value("dyson_powerlaw_alpha_weighted", RUN_LAYER));
+        assertEquals(2.0, e.value("dyson_powerlaw_xmin", RUN_LAYER));
+        assertEquals(0.04, e.value("dyson_powerlaw_ks_distance", RUN_LAYER));
+        assertEquals(1.7, e.value("dyson_log_frobenius_norm", RUN_LAYER));
+        assertEquals(1.0, e.value("dyson_log_spectral_norm", RUN_LAYER));
+        assertEquals(0.4, e.value("dyson_mp_softrank", RUN_LAYER));
+        assertEquals(0.8, e.value("dyson_matrix_entropy", RUN_LAYER));
+        assertEquals(0.3, e.value("dyson_randomized_distance", RUN_LAYER));
+        assertEquals(3.0, e.value("dyson_correlation_traps", RUN_LAYER));
+        for (String length : new String[] {"2", "5", "10", "20"}) {
+            assertEquals(0.1 * Integer.parseInt(length), e.value("dyson_spectral_rigidity", labels("l", length)), 1e-12);
+            assertEquals(0.2 * Integer.parseInt(length), e.value("dyson_number_variance", labels("l", length)), 1e-12);
+        }
+        assertEquals(4, e.samples("dyson_spectral_rigidity", RUN_LAYER).size());
     }
 
     /** Exactly modes [from, to) for each per-mode metric, with the values of scale 1. */
@@ -236,6 +268,26 @@ class LayerMetricsTest {
         assertEquals(0.25, scrape().value("dyson_target_distance", RUN_LAYER));
         metrics.update(TestReports.report("r1", "W", 3, 10, 1.0, 0, false), 1_000);
         assertFalse(scrape().has("dyson_target_distance", RUN_LAYER));
+    }
+
+    @Test
+    void baselineSeriesAppearWithTheFirstRandomizedBaseline() {
+        LayerMetrics metrics = new LayerMetrics(registry, "r1", "W", 64, CLOCK);
+        LayerReport full = TestReports.tenModes("r1", "W", 1.0);
+        // The same report as before its layer had a baseline: the shorter constructor leaves it out.
+        LayerReport without = new LayerReport(full.run(), full.layer(), full.step(), full.rows(), full.cols(),
+                full.snapshots(), full.eigenvalues(), full.eigenvalueMean(), full.eigenvalueVariance(),
+                full.eigenvalueQuantiles(), full.spacingRatioMean(), full.spacingKsWigner(), full.spacingKsPoisson(),
+                full.unfoldedSpacings(), full.mpKsDistance(), full.mpSpikes(), full.mpUpperEdge(), full.spectralNorm(),
+                full.stableRank(), full.target(), full.targetDistance(), full.stationary(), full.converged(),
+                full.learningRate(), full.batchSize(), full.pairs(), full.pairSpacingHistogram());
+        metrics.update(without, 1_000);
+        assertEquals(List.of(), scrape().samples("dyson_correlation_traps", RUN_LAYER));
+        assertTrue(Double.isNaN(scrape().value("dyson_powerlaw_alpha", RUN_LAYER)), "no fit: NaN");
+        metrics.update(full, 1_000);
+        assertEquals(3.0, scrape().value("dyson_correlation_traps", RUN_LAYER));
+        metrics.close();
+        assertEquals(List.of(), scrape().samples("dyson_randomized_distance", RUN_LAYER));
     }
 
     @Test

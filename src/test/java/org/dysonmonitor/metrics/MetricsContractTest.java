@@ -55,7 +55,19 @@ class MetricsContractTest {
             "dyson_snapshots_rejected_total",
             "dyson_spectrum_compute_seconds_count",
             "dyson_spectrum_compute_seconds_sum",
-            "dyson_last_update_timestamp_seconds");
+            "dyson_last_update_timestamp_seconds",
+            "dyson_powerlaw_alpha",
+            "dyson_powerlaw_alpha_weighted",
+            "dyson_powerlaw_xmin",
+            "dyson_powerlaw_ks_distance",
+            "dyson_log_frobenius_norm",
+            "dyson_log_spectral_norm",
+            "dyson_mp_softrank",
+            "dyson_matrix_entropy",
+            "dyson_randomized_distance",
+            "dyson_correlation_traps",
+            "dyson_spectral_rigidity",
+            "dyson_number_variance");
 
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     private static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");

@@ -89,7 +89,19 @@ final class TestReports {
                 true, scale == 1.0,
                 0.01, 32,
                 pairs(pairCount, scale),
-                new double[pairCount > 0 ? 40 : 0]);
+                new double[pairCount > 0 ? 40 : 0],
+                3.5 * scale, 0.1 * scale, 2.0 * scale, 0.04 * scale, 6, 3.5 * scale, 1.7 * scale, 1.0 * scale,
+                3.9 * scale, 0.4 * scale, 0.8 * scale, "ok",
+                0.3 * scale, (int) (3 * scale), step, lengthMap(0.1 * scale), lengthMap(0.2 * scale));
+    }
+
+    /** {"2": v·2, "5": v·5, "10": v·10, "20": v·20}: Δ₃ or Σ² growing with L. */
+    static java.util.Map<String, Double> lengthMap(double v) {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (int length : org.dysonmonitor.rmt.SpectralRigidity.LENGTHS) {
+            m.put(Integer.toString(length), v * length);
+        }
+        return m;
     }
 
     /** The ten-mode report with four pairs and a target that most tests use. */

@@ -165,4 +165,48 @@ class LayerStatisticsTest {
         Arrays.sort(x);
         return x;
     }
+
+    /**
+     * A Gaussian layer through the diagnostics: a random bulk is not a power law worth the name (α far
+     * above 6), it is its own randomized baseline, and its unfolded bulk is as rigid as the GOE.
+     */
+    @Test
+    void diagnosticsOfARandomLayerWithABaselineEveryThirdSnapshot() {
+        int rows = 400;
+        int cols = 200;
+        org.apache.commons.math3.random.RandomGenerator rng = new org.apache.commons.math3.random.Well19937c(77);
+        LayerStatistics stats = new LayerStatistics("r", "W", rows, cols, null, CONFIG.withBaselineEvery(3));
+        int[] solves = {0};
+        RandomizedBaseline.GramEigenvalues ejml = (values, r, c, out) -> {
+            solves[0]++;
+            double[] x = BulkTestSpectra.gramEigenvalues(org.ejml.data.DMatrixRMaj.wrap(r, c, values.clone()));
+            System.arraycopy(x, 0, out, 0, x.length);
+        };
+        long[] baselineSteps = new long[5];
+        LayerReport report = null;
+        for (int t = 0; t < baselineSteps.length; t++) {
+            org.ejml.data.DMatrixRMaj w = BulkTestSpectra.gaussian(rows, cols, 1.0 / rows, rng);
+            double[] x = BulkTestSpectra.gramEigenvalues(w);
+            report = stats.update(100 + t, new Spectrum(rows, cols, x), 0.01, 32, w.data, ejml);
+            baselineSteps[t] = report.randomizedStep();
+        }
+        assertEquals(Arrays.toString(new long[] {100, 100, 100, 103, 103}), Arrays.toString(baselineSteps),
+                "a baseline at the first snapshot, then every third");
+        assertEquals(2, solves[0]);
+        assertEquals(0, report.correlationTraps());
+        assertTrue(report.randomizedDistance() < 0.15, "a random layer is its own baseline: " + report.randomizedDistance());
+        assertTrue(report.powerlawAlpha() > 6, "an MP bulk has no power-law tail: α = " + report.powerlawAlpha());
+        assertEquals(TrainingStatus.UNDER_TRAINED.label(), report.trainingStatus());
+        assertEquals(report.mpUpperEdge() / report.eigenvalue(cols - 1), report.mpSoftrank(), 1e-15);
+        assertEquals(Arrays.asList("2", "5", "10", "20"), new java.util.ArrayList<>(report.spectralRigidity().keySet()));
+        // One 200-level spectrum: Δ₃(10) is GOE-like (exact 0.236), far from Poisson's 0.667.
+        assertTrue(report.spectralRigidity(10) < 0.4, "Δ₃(10) = " + report.spectralRigidity(10));
+        assertTrue(report.numberVariance(10) < 2, "Σ²(10) = " + report.numberVariance(10));
+
+        LayerReport withoutWeights = new LayerStatistics("r", "W", rows, cols, null, CONFIG)
+                .update(1, new Spectrum(rows, cols, report.eigenvalues()), 0.01, 32);
+        assertEquals(-1, withoutWeights.randomizedStep());
+        assertEquals(null, withoutWeights.correlationTraps());
+        assertEquals(report.powerlawAlpha(), withoutWeights.powerlawAlpha(), 0, "the fit needs no W");
+    }
 }

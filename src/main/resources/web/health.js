@@ -1,0 +1,224 @@
+// dyson-monitor live page, network health: the tail exponent α over time, the eigenvalue tail on
+// log-log axes with its power-law fit, and the spectral rigidity Δ₃(L) against GOE and Poisson.
+// Fed by app.js (window.__dyson.listeners) with every report it draws.
+'use strict';
+
+(() => {
+  const dyson = window.__dyson;
+  if (!dyson) return;
+  const $ = (id) => document.getElementById(id);
+  const HISTORY = 2000;          // α points kept; beyond it every other one of the older half goes
+  const TAIL_POINTS = 1500;      // eigenvalues drawn in the tail chart at most (evenly thinned)
+  const RENDER_MS = 250;
+  const OVER = 2;                // TrainingStatus: α < 2 over-trained, α > 6 under-trained
+  const UNDER = 6;
+  const GAMMA = 0.5772156649015329;
+  // SpectralRigidity: GOE for large L, and Poisson.
+  const goeD3 = (L) => (Math.log(2 * Math.PI * L) + GAMMA - 1.25 - Math.PI * Math.PI / 8) / (Math.PI * Math.PI);
+  const poissonD3 = (L) => L / 15;
+  const LS = Array.from({ length: 39 }, (_, k) => 1 + k * 0.5); // 1 … 20, holding 2, 5, 10, 20
+  const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif';
+
+  let steps = [];
+  let alpha = [];
+  let charts = null;
+  let latest = null;
+  let pending = false;
+  let lastRenderAt = 0;
+  const drawn = { alpha: 0, tail: 0, tailFit: 0, rigidity: 0 };
+
+  const finite = (v) => typeof v === 'number' && Number.isFinite(v);
+  const sig = (v, d = 3) => (finite(v) ? Number(v.toPrecision(d)).toString() : '—');
+  const axis = (label, extra = {}) => Object.assign({
+    label, labelSize: 20, labelFont: `500 12px ${FONT}`, font: `11px ${FONT}`, stroke: '#4b5563',
+    grid: { stroke: '#edf0f3', width: 1 }, ticks: { stroke: '#d7dbe1', width: 1, size: 4 },
+  }, extra);
+  const line = (label, stroke, extra = {}) =>
+    Object.assign({ label, stroke, width: 1.5, points: { show: false }, value: (u, v) => sig(v, 4) }, extra);
+  const powers = (u, axisIdx, min, max) => {
+    const out = [];
+    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+      const v = 10 ** e;
+      if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
+    }
+    return out;
+  };
+  const logAxis = (label, size) => axis(label, {
+    size, splits: powers, filter: (u, s) => s, values: (u, s) => s.map((v) => (v === null ? '' : sig(v, 2))),
+  });
+  const logRange = (u, min, max) => (finite(min) && finite(max) && max > min
+    ? [min / 1.3, max * 1.3] : [finite(min) && min > 0 ? min / 10 : 0.1, finite(max) && max > 0 ? max * 10 : 1]);
+
+  function chart(id, opts, data) {
+    const host = $(id);
+    host.replaceChildren();
+    const u = new uPlot(Object.assign({ width: Math.max(200, host.clientWidth || 400), height: 250 }, opts), data, host);
+    const msg = document.createElement('div');
+    msg.className = 'msg';
+    host.appendChild(msg);
+    u.msg = msg;
+    return u;
+  }
+
+  function build() {
+    destroy();
+    charts = {
+      alpha: chart('chart-alpha', {
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(8, finite(max) ? max * 1.1 : 8)] } },
+        axes: [axis('training step'), axis('α', { size: 40 })],
+        series: [{ label: 'step' }, line('α', '#2563eb', { width: 2 }),
+          line('over-trained below 2', '#dc2626', { dash: [6, 4] }),
+          line('under-trained above 6', '#ea580c', { dash: [6, 4] })],
+      }, [[], [], [], []]),
+      tail: chart('chart-tail', {
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: false, distr: 3, log: 10, range: logRange }, y: { distr: 3, log: 10, range: logRange } },
+        axes: [axis('eigenvalue λ of WᵀW', { values: (u, s) => s.map((v) => (v === null ? '' : sig(v, 2))) }), logAxis('fraction ≥ λ', 50)],
+        series: [{ label: 'λ', value: (u, v) => sig(v, 4) },
+          line('eigenvalues', '#2563eb', { width: 0, points: { show: true, size: 3, fill: '#2563eb' } }),
+          line('power-law fit', '#dc2626', { width: 2 })],
+      }, [[], [], []]),
+      rigidity: chart('chart-rigidity', {
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: false, range: () => [0, 21] }, y: { range: (u, min, max) => [0, Math.max(0.5, finite(max) ? max * 1.1 : 0.5)] } },
+        axes: [axis('window length L (mean spacings)'), axis('Δ₃(L)', { size: 46 })],
+        series: [{ label: 'L' },
+          line('measured', '#2563eb', { width: 0, points: { show: true, size: 8, fill: '#2563eb' } }),
+          line('GOE (large L)', '#dc2626', { width: 2 }),
+          line('Poisson L/15', '#6b7280', { dash: [6, 4] })],
+      }, [LS, LS.map(() => null), LS.map(goeD3), LS.map(poissonD3)]),
+    };
+  }
+
+  function destroy() {
+    if (!charts) return;
+    for (const c of Object.values(charts)) c.destroy();
+    charts = null;
+  }
+
+  function thin() {
+    const half = steps.length >> 1;
+    const f = (a) => a.filter((_, i) => i >= half || i % 2 === 0);
+    steps = f(steps);
+    alpha = f(alpha);
+  }
+
+  function onReport(r) {
+    if (r === null || (latest && (r.run !== latest.run || r.layer !== latest.layer))) {
+      steps = [];
+      alpha = [];
+      latest = null;
+      destroy();
+      for (const id of ['chart-alpha', 'chart-tail', 'chart-rigidity']) $(id).dataset.points = '0';
+      drawn.alpha = drawn.tail = drawn.tailFit = drawn.rigidity = 0;
+      $('health-facts').textContent = '—';
+      if (r === null) return;
+    }
+    if (!charts) build();
+    latest = r;
+    steps.push(r.step);
+    alpha.push(finite(r.powerlaw_alpha) ? r.powerlaw_alpha : null);
+    if (steps.length > HISTORY) thin();
+    schedule();
+  }
+
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => requestAnimationFrame(() => {
+      pending = false;
+      lastRenderAt = performance.now();
+      render();
+    }), Math.max(0, lastRenderAt + RENDER_MS - performance.now()));
+  }
+
+  function render() {
+    const r = latest;
+    if (!r || !charts) return;
+    renderAlpha(r);
+    renderTail(r);
+    renderRigidity(r);
+  }
+
+  function renderAlpha(r) {
+    charts.alpha.setData([steps, alpha, steps.map(() => OVER), steps.map(() => UNDER)]);
+    drawn.alpha = alpha.filter((v) => v !== null).length;
+    charts.alpha.msg.textContent = drawn.alpha ? ''
+      : `α needs at least 10 positive eigenvalues; this layer has ${r.eigenvalues.length}`;
+    $('chart-alpha').dataset.points = String(drawn.alpha);
+    const traps = r.correlation_traps === null || r.correlation_traps === undefined ? '—' : String(r.correlation_traps);
+    const baseline = r.randomized_step >= 0
+      ? `randomized (step ${r.randomized_step}): JS distance ${sig(r.randomized_distance)}, correlation traps ${traps}`
+      : 'no randomized baseline yet';
+    $('health-facts').textContent = `${r.training_status} · α = ${sig(r.powerlaw_alpha)} ± ${sig(r.powerlaw_alpha_sigma, 2)}`
+      + ` (xmin ${sig(r.powerlaw_xmin)}, n = ${r.powerlaw_tail_size}, D = ${sig(r.powerlaw_ks_distance, 2)})`
+      + ` · α̂ = ${sig(r.powerlaw_alpha_weighted)} · entropy ${sig(r.matrix_entropy)} · MP soft rank ${sig(r.mp_softrank)}`
+      + ` · ${baseline}`;
+    $('health-facts').dataset.status = r.training_status;
+  }
+
+  function renderTail(r) {
+    const x = r.eigenvalues.filter((v) => finite(v) && v > 0);
+    const n = x.length;
+    const stride = Math.max(1, Math.ceil(n / TAIL_POINTS));
+    const xs = [];
+    const emp = [];
+    const fit = [];
+    const a = r.powerlaw_alpha;
+    const xmin = r.powerlaw_xmin;
+    const frac = r.powerlaw_tail_size / n;
+    for (let i = 0; i < n; i += stride) {
+      xs.push(x[i]);
+      emp.push((n - i) / n);
+      // The fitted tail's survival function, scaled to the tail's share: (n_tail/N)·(λ/xmin)^(1−α).
+      fit.push(finite(a) && x[i] >= xmin ? frac * (x[i] / xmin) ** (1 - a) : null);
+    }
+    charts.tail.setData([xs, emp, fit]);
+    drawn.tail = xs.length;
+    drawn.tailFit = fit.filter((v) => v !== null).length;
+    charts.tail.msg.textContent = n ? '' : 'no positive eigenvalues';
+    $('chart-tail').dataset.points = String(drawn.tail);
+    $('tail-note').textContent = finite(a)
+      ? `fraction of eigenvalues ≥ λ (${n}); red: the fit λ^(1−α) above xmin = ${sig(xmin)}, α = ${sig(a)}`
+      : `fraction of eigenvalues ≥ λ (${n}); no power-law fit (needs 10 positive eigenvalues)`;
+  }
+
+  function renderRigidity(r) {
+    const measured = LS.map(() => null);
+    const byL = r.spectral_rigidity || {};
+    let count = 0;
+    for (const [key, v] of Object.entries(byL)) {
+      const k = LS.indexOf(Number(key));
+      if (k >= 0 && finite(v)) {
+        measured[k] = v;
+        count++;
+      }
+    }
+    charts.rigidity.setData([LS, measured, LS.map(goeD3), LS.map(poissonD3)]);
+    drawn.rigidity = count;
+    charts.rigidity.msg.textContent = count ? '' : 'too few levels in the bulk for Δ₃';
+    $('chart-rigidity').dataset.points = String(count);
+    const s2 = r.number_variance || {};
+    $('rigidity-note').textContent = 'unfolded bulk; GOE against Poisson L/15 · Σ²(L): '
+      + Object.entries(s2).map(([k, v]) => `${k}: ${sig(v)}`).join(', ');
+  }
+
+  dyson.listeners.push(onReport);
+  const summary = dyson.summary.bind(dyson);
+  dyson.summary = () => Object.assign(summary(), {
+    health: {
+      alphaPoints: drawn.alpha,
+      tailPoints: drawn.tail,
+      tailFitPoints: drawn.tailFit,
+      rigidityPoints: drawn.rigidity,
+      status: latest ? latest.training_status : null,
+      alpha: latest && finite(latest.powerlaw_alpha) ? latest.powerlaw_alpha : null,
+      facts: $('health-facts').textContent,
+    },
+  });
+  window.addEventListener('resize', () => {
+    if (!charts) return;
+    for (const [name, c] of Object.entries(charts)) c.setSize({ width: Math.max(200, $('chart-' + name).clientWidth), height: 250 });
+  });
+})();
