@@ -76,7 +76,7 @@ final class RunSpecParser {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = targetsNode.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!HttpApi.NAME.matcher(e.getKey()).matches()) {
+                if (!org.dysonmonitor.metrics.LabelValues.isLayerName(e.getKey())) {
                     return fail("target for layer \"" + e.getKey() + "\": not an allowed layer name");
                 }
                 double[] values = eigenvalues(e.getValue());

@@ -102,6 +102,13 @@ public final class ModelDecoder {
         ModelBody model = open(body, limits);
         List<NamedMatrix> layers = new ArrayList<>();
         List<ArrayHeader> skipped = new ArrayList<>();
+        decodeInto(model, layers, skipped);
+        return new DecodedModel(layers, skipped, model.metadata());
+    }
+
+    /** Decodes every layer of an opened body into {@code layers}, and lists the rest in {@code skipped}. */
+    static void decodeInto(ModelBody model, List<NamedMatrix> layers, List<ArrayHeader> skipped)
+            throws NpyFormatException {
         List<ArrayHeader> arrays = model.arrays();
         for (int i = 0; i < arrays.size(); i++) {
             ArrayHeader a = arrays.get(i);
@@ -111,16 +118,30 @@ public final class ModelDecoder {
                 skipped.add(a);
             }
         }
-        return new DecodedModel(layers, skipped, model.metadata());
     }
 
+    /** Opens a body and checks it as a whole model: {@link #openPart}, then the total and at least one layer. */
     private static ModelBody open(ByteBuffer body, ModelLimits limits) throws NpyFormatException {
+        ModelBody model = openPart(body, limits);
+        checkWhole(model.arrays(), limits);
+        return model;
+    }
+
+    /**
+     * Opens a body that may be one part of a model (a shard of a sharded checkpoint, which may hold only
+     * 1-D arrays): every check of {@link #header} but the model's total and its having a layer.
+     */
+    static ModelBody openPart(ByteBuffer body, ModelLimits limits) throws NpyFormatException {
         Objects.requireNonNull(limits, "limits");
         Format format = detect(body);
         ByteBuffer in = body.slice().order(ByteOrder.LITTLE_ENDIAN);
-        ModelBody model = format == Format.NPZ ? NpzArchive.open(in, limits) : SafetensorsArchive.open(in, limits);
+        return format == Format.NPZ ? NpzArchive.open(in, limits) : SafetensorsArchive.open(in, limits);
+    }
+
+    /** The checks on a whole model's arrays: at most the total element limit in layers, and one layer at least. */
+    static void checkWhole(List<ArrayHeader> arrays, ModelLimits limits) throws NpyFormatException {
         long total = 0;
-        for (ArrayHeader a : model.arrays()) {
+        for (ArrayHeader a : arrays) {
             if (a.isLayer()) {
                 total += a.elements();
                 if (total > limits.maxTotalElements()) {
@@ -129,10 +150,9 @@ public final class ModelDecoder {
                 }
             }
         }
-        if (model.arrays().stream().noneMatch(ArrayHeader::isLayer)) {
+        if (arrays.stream().noneMatch(ArrayHeader::isLayer)) {
             throw new NpyFormatException(Reason.NO_LAYERS, "the model has no array of 2 or more dimensions"
-                    + (model.arrays().isEmpty() ? "" : " (only " + model.arrays().size() + " 0-D or 1-D arrays)"));
+                    + (arrays.isEmpty() ? "" : " (only " + arrays.size() + " 0-D or 1-D arrays)"));
         }
-        return model;
     }
 }

@@ -24,8 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code layer}, {@code reason}). The caller keeps {@code received = processed + dropped + rejected}
  * per run; this class only counts.
  *
+ * <p>This object is the one owner of the run's state that is not configuration: the largest step
+ * processed, α and |B|. The registry writes α and |B| given by {@code PUT}, a snapshot that names
+ * its own writes them when it is admitted, spectrum actors raise the step; {@code GET /api/v1/runs}
+ * and the gauges both read them here, so they cannot disagree.
+ *
  * <p>Label values never come from user input unchecked, since each value is a time series: run and
- * layer names outside {@code [A-Za-z0-9_.:-]{1,64}} are counted under {@link LabelValues#INVALID},
+ * layer names that {@link LabelValues} does not accept are counted under {@link LabelValues#INVALID},
  * and so are reasons outside {@code [a-z0-9_]{1,32}}. A snapshot rejected because its layer name is
  * invalid therefore still counts, under {@code layer="_invalid"}; callers may as well pass that
  * placeholder themselves. Reasons should come from a small fixed set of the caller's.
@@ -44,7 +49,7 @@ public final class RunMetrics implements AutoCloseable {
     static final String SNAPSHOTS_REJECTED = "dyson.snapshots.rejected";
 
     /** The accounting counters with tags run and layer only; names without {@code _total}, Micrometer adds it. */
-    private enum Outcome {
+    private enum Tally {
         RECEIVED("dyson.snapshots.received", "Snapshots received for the layer"),
         PROCESSED("dyson.snapshots.processed", "Snapshots of the layer turned into a report"),
         DROPPED("dyson.snapshots.dropped",
@@ -53,7 +58,7 @@ public final class RunMetrics implements AutoCloseable {
         final String meterName;
         final String description;
 
-        Outcome(String meterName, String description) {
+        Tally(String meterName, String description) {
             this.meterName = meterName;
             this.description = description;
         }
@@ -73,7 +78,7 @@ public final class RunMetrics implements AutoCloseable {
     private volatile Gauge learningRateGauge;
     private volatile Gauge batchSizeGauge;
 
-    private final Map<Outcome, Map<String, Counter>> counters = new EnumMap<>(Outcome.class);
+    private final Map<Tally, Map<String, Counter>> counters = new EnumMap<>(Tally.class);
     private final Map<LayerReason, Counter> rejected = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -83,10 +88,10 @@ public final class RunMetrics implements AutoCloseable {
      */
     public RunMetrics(MeterRegistry registry, String run) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.run = LabelValues.nameOrInvalid(run);
+        this.run = LabelValues.runOrInvalid(run);
         this.tags = Tags.of("run", this.run);
-        for (Outcome outcome : Outcome.values()) {
-            counters.put(outcome, new ConcurrentHashMap<>());
+        for (Tally tally : Tally.values()) {
+            counters.put(tally, new ConcurrentHashMap<>());
         }
     }
 
@@ -167,17 +172,17 @@ public final class RunMetrics implements AutoCloseable {
 
     /** Counts a snapshot received for {@code layer} (invalid names count under {@code _invalid}). */
     public void received(String layer) {
-        count(Outcome.RECEIVED, layer);
+        count(Tally.RECEIVED, layer);
     }
 
     /** Counts a snapshot of {@code layer} that was turned into a report. */
     public void processed(String layer) {
-        count(Outcome.PROCESSED, layer);
+        count(Tally.PROCESSED, layer);
     }
 
     /** Counts a snapshot of {@code layer} that a newer one replaced before processing. */
     public void dropped(String layer) {
-        count(Outcome.DROPPED, layer);
+        count(Tally.DROPPED, layer);
     }
 
     /**
@@ -201,17 +206,17 @@ public final class RunMetrics implements AutoCloseable {
 
     /** Snapshots received for {@code layer} so far (0 for a layer never counted). */
     public long receivedCount(String layer) {
-        return count(counters.get(Outcome.RECEIVED).get(LabelValues.nameOrInvalid(layer)));
+        return count(counters.get(Tally.RECEIVED).get(LabelValues.nameOrInvalid(layer)));
     }
 
     /** Snapshots of {@code layer} processed so far. */
     public long processedCount(String layer) {
-        return count(counters.get(Outcome.PROCESSED).get(LabelValues.nameOrInvalid(layer)));
+        return count(counters.get(Tally.PROCESSED).get(LabelValues.nameOrInvalid(layer)));
     }
 
     /** Snapshots of {@code layer} dropped so far. */
     public long droppedCount(String layer) {
-        return count(counters.get(Outcome.DROPPED).get(LabelValues.nameOrInvalid(layer)));
+        return count(counters.get(Tally.DROPPED).get(LabelValues.nameOrInvalid(layer)));
     }
 
     /** Snapshots of {@code layer} rejected for {@code reason} so far. */
@@ -261,14 +266,14 @@ public final class RunMetrics implements AutoCloseable {
         batchSize = 0;
     }
 
-    private void count(Outcome outcome, String layer) {
+    private void count(Tally tally, String layer) {
         if (closed) {
             return;
         }
         String label = LabelValues.nameOrInvalid(layer);
-        Counter counter = counters.get(outcome).get(label);
+        Counter counter = counters.get(tally).get(label);
         if (counter == null) {
-            counter = registerCounter(outcome, label);
+            counter = registerCounter(tally, label);
         }
         if (counter != null) {
             counter.increment();
@@ -282,17 +287,17 @@ public final class RunMetrics implements AutoCloseable {
      * appears at 1 loses that increment in PromQL's {@code increase()} and {@code rate()}, so the
      * first dropped snapshot of a layer would go unnoticed by an alert rule.
      */
-    private synchronized Counter registerCounter(Outcome outcome, String layer) {
+    private synchronized Counter registerCounter(Tally tally, String layer) {
         if (closed) {
             return null;
         }
-        for (Outcome o : Outcome.values()) {
+        for (Tally o : Tally.values()) {
             counters.get(o).computeIfAbsent(layer, l -> Counter.builder(o.meterName)
                     .description(o.description)
                     .tags(tags.and("layer", l))
                     .register(registry));
         }
-        return counters.get(outcome).get(layer);
+        return counters.get(tally).get(layer);
     }
 
     private synchronized Counter registerRejected(LayerReason key) {

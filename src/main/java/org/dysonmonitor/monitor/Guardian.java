@@ -18,12 +18,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     public sealed interface Command {
     }
 
-    /** Ask for what the monitor's shell needs: the registry and the live report bus. */
+    /** Ask for what the monitor's shell needs: the registry, the live report bus and the channel directory. */
     public record GetWiring(ActorRef<Wiring> replyTo) implements Command {
     }
 
     /** The answer to {@link GetWiring}. */
-    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus) {
+    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory) {
     }
 
     /** Start a built-in trainer on the trainer dispatcher; replies with its reference. */
@@ -33,6 +33,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     private final ActorRef<RunRegistry.Command> registry;
     private final ReportBus bus;
+    private final ChannelDirectory directory = new ChannelDirectory();
     private long trainers;
 
     public static Behavior<Command> create(MonitorSettings settings, MeterRegistry meters,
@@ -45,7 +46,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         super(context);
         this.bus = new ReportBus(context.getSystem());
         this.registry = context.spawn(RunRegistry.create(
-                new RunRegistry.Dependencies(settings, meters, bus, solvers)), "runs");
+                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory)), "runs");
     }
 
     @Override
@@ -57,7 +58,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Behavior<Command> onGetWiring(GetWiring msg) {
-        msg.replyTo().tell(new Wiring(registry, bus));
+        msg.replyTo().tell(new Wiring(registry, bus, directory));
         return this;
     }
 

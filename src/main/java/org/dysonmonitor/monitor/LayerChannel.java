@@ -3,16 +3,20 @@ package org.dysonmonitor.monitor;
 import akka.actor.typed.ActorSystem;
 import akka.stream.BoundedSourceQueue;
 import akka.stream.QueueOfferResult;
+import org.dysonmonitor.ingest.WeightMatrix;
 import org.dysonmonitor.metrics.RunMetrics;
 
 import java.time.Duration;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The entry of one (run, layer) stream: a bounded queue into the layer's spectrum actor, with the
  * run's overload policy and its accounting. Safe to use from any thread (the queue and the
- * counters are), and handed out by the run registry to the HTTP routes and the trainer actors.
+ * counters are), and handed out by the run registry (and its {@link ChannelDirectory}) to the HTTP
+ * routes, the checkpoint watchers and the trainer actors.
  *
  * <p>Accounting: every snapshot is counted once as received, and ends as exactly one of processed
  * (by the spectrum actor), dropped (replaced under {@code latest}) or rejected, so that
@@ -36,18 +40,18 @@ public final class LayerChannel {
     private final int cols;
     private final OverloadPolicy policy;
     private final BoundedSourceQueue<Snapshot> queue;
-    private final QueueRoom room;
+    private final FreeSlotSignal freeSlot;
     private final RunMetrics metrics;
 
     LayerChannel(String run, String layer, int rows, int cols, OverloadPolicy policy,
-                 BoundedSourceQueue<Snapshot> queue, QueueRoom room, RunMetrics metrics) {
+                 BoundedSourceQueue<Snapshot> queue, FreeSlotSignal freeSlot, RunMetrics metrics) {
         this.run = run;
         this.layer = layer;
         this.rows = rows;
         this.cols = cols;
         this.policy = policy;
         this.queue = queue;
-        this.room = room;
+        this.freeSlot = freeSlot;
         this.metrics = metrics;
     }
 
@@ -69,6 +73,17 @@ public final class LayerChannel {
 
     public OverloadPolicy policy() {
         return policy;
+    }
+
+    /**
+     * A snapshot of this layer at {@code step}. The α and |B| it names become the run's (they are
+     * stored once, in the run's {@link RunMetrics}); those it leaves out are the run's current ones.
+     */
+    public Snapshot snapshot(long step, WeightMatrix weights, OptionalDouble learningRate, OptionalInt batchSize) {
+        learningRate.ifPresent(metrics::setLearningRate);
+        batchSize.ifPresent(metrics::setBatchSize);
+        return new Snapshot(run, layer, step, weights, learningRate.orElse(metrics.learningRate().orElse(Double.NaN)),
+                batchSize.orElse(metrics.batchSize().orElse(0)));
     }
 
     /** Counts one snapshot as received: call once per snapshot, before offering or rejecting it. */
@@ -106,8 +121,8 @@ public final class LayerChannel {
      * {@link Offer#FULL}, then wait on it: that is how a producer under {@code all} is held back
      * without polling.
      */
-    public CompletionStage<Void> nextRoom() {
-        return room.next();
+    public CompletionStage<Void> nextFreeSlot() {
+        return freeSlot.next();
     }
 
     /**
@@ -122,7 +137,7 @@ public final class LayerChannel {
     }
 
     private void attempt(Snapshot snapshot, long deadline, ActorSystem<?> system, CompletableFuture<Offer> done) {
-        CompletableFuture<Void> freed = room.next();
+        CompletableFuture<Void> freed = freeSlot.next();
         Offer offer;
         try {
             offer = offer(snapshot);

@@ -23,15 +23,17 @@ public final class Monitor implements AutoCloseable {
     private final ReportBus bus;
     private final MonitorSettings settings;
     private final ActorRef<RunRegistry.Command> registry;
+    private final ChannelDirectory directory;
     private final String solver;
 
     private Monitor(ActorSystem<Guardian.Command> system, PrometheusMeterRegistry meters, ReportBus bus,
-                    MonitorSettings settings, ActorRef<RunRegistry.Command> registry, String solver) {
+                    MonitorSettings settings, Guardian.Wiring wiring, String solver) {
         this.system = system;
         this.meters = meters;
         this.bus = bus;
         this.settings = settings;
-        this.registry = registry;
+        this.registry = wiring.registry();
+        this.directory = wiring.directory();
         this.solver = solver;
     }
 
@@ -64,7 +66,7 @@ public final class Monitor implements AutoCloseable {
         Guardian.Wiring wiring = AskPattern.<Guardian.Command, Guardian.Wiring>ask(
                         system, Guardian.GetWiring::new, Duration.ofSeconds(10), system.scheduler())
                 .toCompletableFuture().join();
-        Monitor monitor = new Monitor(system, meters, wiring.bus(), settings, wiring.registry(), solverDescription);
+        Monitor monitor = new Monitor(system, meters, wiring.bus(), settings, wiring, solverDescription);
         system.getWhenTerminated().thenRun(monitor.bus::close);
         return monitor;
     }
@@ -87,6 +89,11 @@ public final class Monitor implements AutoCloseable {
 
     public ActorRef<RunRegistry.Command> registry() {
         return registry;
+    }
+
+    /** The open channels of known layers: the hot path's look-up, written by the registry. */
+    public ChannelDirectory directory() {
+        return directory;
     }
 
     /** Starts a built-in trainer. */

@@ -2,37 +2,29 @@ package org.dysonmonitor.monitor;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.DispatcherSelector;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.stream.BoundedSourceQueue;
-import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.Source;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.dysonmonitor.linalg.SpectrumSolver;
 import org.dysonmonitor.metrics.LabelValues;
-import org.dysonmonitor.metrics.LayerMetrics;
 import org.dysonmonitor.metrics.RunMetrics;
 import org.dysonmonitor.rmt.LayerReport;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Knows every run and layer. It creates a layer's spectrum actor and its bounded stream when the
- * first snapshot of that layer arrives, hands out the layer's {@link LayerChannel}, enforces the
- * caps on runs and layers, and removes a finished run's actors and series after the retention time.
- * Snapshots themselves never pass through this actor: they go straight into the layer's stream.
+ * The lifecycle of runs and layers, and their caps. It creates a run, and a layer's pipeline
+ * ({@link LayerStream}) when the first snapshot of that layer is admitted, publishes the layer's
+ * {@link LayerChannel} in the {@link ChannelDirectory} (where the hot path finds it without asking
+ * this actor), and removes a finished run's actors and series after the retention time. Snapshots
+ * never pass through this actor. The views of {@code GET /api/v1/runs} come from {@link RunEntry}.
  */
 public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
@@ -43,12 +35,23 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     public record PutRun(String run, RunSpec spec, ActorRef<Reply> replyTo) implements Command {
     }
 
-    /** Get the channel of a layer, creating the run and the layer if needed. */
+    /** Get the channel of a layer, creating the run and the layer if needed; answers {@link Opened}. */
     public record OpenLayer(String run, String layer, int rows, int cols, ActorRef<Reply> replyTo)
             implements Command {
     }
 
-    /** Count a snapshot that was rejected before it reached a layer (e.g. undecodable). */
+    /**
+     * Get the channels of several layers of one run, all or none (a whole-model snapshot), creating
+     * the run and the missing layers; answers {@link OpenedLayers} in the order asked, or one refusal.
+     */
+    public record OpenLayers(String run, List<ChannelDirectory.LayerShape> layers, ActorRef<Reply> replyTo)
+            implements Command {
+    }
+
+    /**
+     * Count a snapshot that was rejected before it reached a layer's channel (e.g. undecodable), as
+     * received and rejected under its run, or under {@code _invalid} when the run does not exist.
+     */
     public record CountRejected(String run, String layer, String reason) implements Command {
     }
 
@@ -81,7 +84,10 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     public record Ok(String message) implements Reply {
     }
 
-    public record Opened(LayerChannel channel, RunSpec spec) implements Reply {
+    public record Opened(LayerChannel channel) implements Reply {
+    }
+
+    public record OpenedLayers(List<LayerChannel> channels) implements Reply {
     }
 
     /**
@@ -94,27 +100,30 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     public record Runs(List<RunView> runs) implements Reply {
     }
 
-    /** One run as listed by {@code GET /api/v1/runs}. */
+    /**
+     * One run as listed by {@code GET /api/v1/runs}; {@code rejectedModels} counts the whole-model
+     * snapshots refused as a whole (layer label {@code _model}), which no layer counts.
+     */
     public record RunView(String run, String status, double learningRate, int batchSize, String policy,
-                          long step, List<LayerView> layers) {
+                          long step, List<LayerView> layers, long rejectedModels) {
     }
 
     public record LayerView(String layer, int rows, int cols, boolean hasTarget, long received,
                             long processed, long dropped, long rejected) {
     }
 
-    /** What the registry needs from outside. */
+    /** What the registry needs from outside; {@code directory} is where it publishes the channels. */
     public record Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
-                               Supplier<SpectrumSolver> solvers) {
+                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory) {
+
+        public Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
+                            Supplier<SpectrumSolver> solvers) {
+            this(settings, meters, bus, solvers, new ChannelDirectory());
+        }
     }
 
-    private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(10);
-    /** Snapshots of at most this many values may have {@link #IN_FLIGHT_SMALL} in flight. */
-    private static final long SMALL_LAYER = 1 << 20;
-    private static final int IN_FLIGHT_SMALL = 4;
-    private static final int IN_FLIGHT_LARGE = 2;
-
     private final Dependencies deps;
+    private final ChannelDirectory directory;
     private final TimerScheduler<Command> timers;
     private final Map<String, RunEntry> runs = new LinkedHashMap<>();
     private RunMetrics unattributed;
@@ -127,6 +136,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private RunRegistry(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies deps) {
         super(context);
         this.deps = deps;
+        this.directory = deps.directory();
         this.timers = timers;
     }
 
@@ -135,6 +145,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         return newReceiveBuilder()
                 .onMessage(PutRun.class, this::onPutRun)
                 .onMessage(OpenLayer.class, this::onOpenLayer)
+                .onMessage(OpenLayers.class, this::onOpenLayers)
                 .onMessage(CountRejected.class, this::onCountRejected)
                 .onMessage(FinishRun.class, this::onFinishRun)
                 .onMessage(ListRuns.class, this::onListRuns)
@@ -152,7 +163,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
                 msg.replyTo().tell(refused);
                 return this;
             }
-            newRun(msg.run(), msg.spec().over(RunSpec.unknown()));
+            add(newRun(msg.run(), msg.spec().over(RunSpec.unknown())));
             msg.replyTo().tell(new Ok("run " + msg.run() + " created"));
             return this;
         }
@@ -166,47 +177,55 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             msg.replyTo().tell(new Refused(409, "conflict", conflict));
             return this;
         }
-        entry.spec = next;
-        entry.metrics.setLearningRate(next.learningRate());
-        entry.metrics.setBatchSize(next.batchSize());
+        entry.apply(next);
         msg.replyTo().tell(new Ok("run " + msg.run() + " updated"));
         return this;
     }
 
     private Behavior<Command> onOpenLayer(OpenLayer msg) {
-        RunEntry entry = existingOrNew(msg.run(), msg.replyTo());
-        if (entry == null) {
-            return this;
-        }
-        if (entry.finished) {
-            msg.replyTo().tell(finishedRefusal(msg.run()));
-            return this;
-        }
-        LayerEntry layer = entry.layers.get(msg.layer());
-        if (layer == null) {
-            if (entry.layers.size() >= deps.settings().maxLayersPerRun()) {
-                msg.replyTo().tell(new Refused(409, "layer_cap", "run " + msg.run() + " already has "
-                        + entry.layers.size() + " layers, the cap (--max-layers); layer " + msg.layer()
-                        + " was not added"));
-                return this;
-            }
-            double[] target = entry.spec.target(msg.layer());
-            int modes = Math.min(msg.rows(), msg.cols());
-            if (target != null && target.length != modes) {
-                msg.replyTo().tell(new Refused(422, "target_mismatch", "the target of layer " + msg.layer() + " has "
-                        + target.length + " eigenvalues, but a " + msg.rows() + "×" + msg.cols()
-                        + " matrix has " + modes));
-                return this;
-            }
-            layer = newLayer(entry, msg.layer(), msg.rows(), msg.cols(), target);
-        } else if (layer.channel.rows() != msg.rows() || layer.channel.cols() != msg.cols()) {
-            msg.replyTo().tell(new Refused(422, "shape_mismatch", "layer " + msg.layer() + " of run " + msg.run() + " is "
-                    + layer.channel.rows() + "×" + layer.channel.cols() + ", this snapshot is "
-                    + msg.rows() + "×" + msg.cols()));
-            return this;
-        }
-        msg.replyTo().tell(new Opened(layer.channel, entry.spec));
+        Reply reply = open(msg.run(), List.of(new ChannelDirectory.LayerShape(msg.layer(), msg.rows(), msg.cols())));
+        msg.replyTo().tell(reply instanceof OpenedLayers opened ? new Opened(opened.channels().get(0)) : reply);
         return this;
+    }
+
+    private Behavior<Command> onOpenLayers(OpenLayers msg) {
+        msg.replyTo().tell(open(msg.run(), msg.layers()));
+        return this;
+    }
+
+    /**
+     * Admits every layer or none: the run cap for a new run, then the run's state and each layer
+     * ({@link RunEntry#refusal}). A refused request creates nothing, not even its run.
+     */
+    private Reply open(String run, List<ChannelDirectory.LayerShape> shapes) {
+        directory.countOpen();
+        RunEntry entry = runs.get(run);
+        boolean isNew = entry == null;
+        if (isNew) {
+            Refused refused = refuseNewRun(run);
+            if (refused != null) {
+                return refused;
+            }
+            entry = newRun(run, RunSpec.unknown());
+        } else if (entry.finished) {
+            return finishedRefusal(run);
+        }
+        Refused refused = entry.refusal(shapes, deps.settings().maxLayersPerRun());
+        if (refused != null) {
+            return refused;
+        }
+        if (isNew) {
+            add(entry);
+        }
+        List<LayerChannel> channels = new ArrayList<>(shapes.size());
+        for (ChannelDirectory.LayerShape shape : shapes) {
+            RunEntry.Layer layer = entry.layers.get(shape.layer());
+            if (layer == null) {
+                layer = newLayer(entry, shape);
+            }
+            channels.add(layer.channel());
+        }
+        return new OpenedLayers(List.copyOf(channels));
     }
 
     private Behavior<Command> onCountRejected(CountRejected msg) {
@@ -228,6 +247,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         }
         if (!entry.finished) {
             entry.finished = true;
+            directory.finish(msg.run());
             timers.startSingleTimer(new Expire(msg.run()), deps.settings().retention());
         }
         msg.replyTo().tell(new Ok("run " + msg.run() + " finished; its series are removed in "
@@ -237,7 +257,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     private Behavior<Command> onListRuns(ListRuns msg) {
         List<RunView> views = new ArrayList<>(runs.size());
-        runs.forEach((name, entry) -> views.add(entry.view(name)));
+        runs.values().forEach(entry -> views.add(entry.view()));
         msg.replyTo().tell(new Runs(List.copyOf(views)));
         return this;
     }
@@ -248,19 +268,24 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             msg.replyTo().tell(new SpectrumActor.NotFound("no run named " + msg.run()));
             return this;
         }
-        LayerEntry layer = entry.layers.get(msg.layer());
+        RunEntry.Layer layer = entry.layers.get(msg.layer());
         if (layer == null) {
             msg.replyTo().tell(new SpectrumActor.NotFound("run " + msg.run() + " has no layer named " + msg.layer()));
             return this;
         }
-        layer.actor.tell(new SpectrumActor.GetReport(msg.replyTo()));
+        layer.actor().tell(new SpectrumActor.GetReport(msg.replyTo()));
         return this;
     }
 
     private Behavior<Command> onWatch(Watch msg) {
-        RunEntry entry = existingOrNew(msg.run(), msg.replyTo());
+        RunEntry entry = runs.get(msg.run());
         if (entry == null) {
-            return this;
+            Refused refused = refuseNewRun(msg.run());
+            if (refused != null) {
+                msg.replyTo().tell(refused);
+                return this;
+            }
+            entry = add(newRun(msg.run(), RunSpec.unknown()));
         }
         if (!entry.layers.isEmpty()) {
             msg.replyTo().tell(new Refused(409, "conflict", "run " + msg.run()
@@ -275,29 +300,16 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onExpire(Expire msg) {
         RunEntry entry = runs.remove(msg.run());
         if (entry != null) {
-            for (LayerEntry layer : entry.layers.values()) {
-                layer.channel.complete();
-                getContext().stop(layer.actor);
-                layer.metrics.close();
+            directory.remove(msg.run());
+            for (RunEntry.Layer layer : entry.layers.values()) {
+                layer.channel().complete();
+                getContext().stop(layer.actor());
+                layer.metrics().close();
             }
             entry.metrics.close();
             getContext().getLog().info("run {} expired: its actors and series are removed", msg.run());
         }
         return this;
-    }
-
-    /** The run, created (without metadata) if the cap allows; null after replying with the refusal. */
-    private RunEntry existingOrNew(String run, ActorRef<Reply> replyTo) {
-        RunEntry entry = runs.get(run);
-        if (entry != null) {
-            return entry;
-        }
-        Refused refused = refuseNewRun(run);
-        if (refused != null) {
-            replyTo.tell(refused);
-            return null;
-        }
-        return newRun(run, RunSpec.unknown());
     }
 
     private Refused refuseNewRun(String run) {
@@ -312,80 +324,25 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         return new Refused(409, "run_finished", "run " + run + " is finished and accepts no more snapshots; use a new run name");
     }
 
+    /** A run not yet added: nothing of it is registered or visible until {@link #add}. */
     private RunEntry newRun(String run, RunSpec spec) {
-        RunEntry entry = new RunEntry(spec, new RunMetrics(deps.meters(), run));
-        entry.metrics.setLearningRate(spec.learningRate());
-        entry.metrics.setBatchSize(spec.batchSize());
-        runs.put(run, entry);
-        getContext().getLog().info("run {} added (policy {})", run, spec.policy().label());
+        return new RunEntry(run, spec, new RunMetrics(deps.meters(), run));
+    }
+
+    private RunEntry add(RunEntry entry) {
+        runs.put(entry.run, entry);
+        directory.addRun(entry.run);
+        getContext().getLog().info("run {} added (policy {})", entry.run, entry.spec.policy().label());
         return entry;
     }
 
-    private LayerEntry newLayer(RunEntry entry, String layer, int rows, int cols, double[] target) {
-        MonitorSettings settings = deps.settings();
-        String run = entry.metrics.run();
-        LayerMetrics layerMetrics = new LayerMetrics(deps.meters(), run, layer, settings.maxModeSeries());
-        SpectrumActor.Setup setup = new SpectrumActor.Setup(run, layer, rows, cols, target,
-                settings.statistics(), deps.solvers(), layerMetrics, entry.metrics, deps.bus(),
-                settings.reportInterval(), List.copyOf(entry.watchers));
-        ActorRef<SpectrumActor.Command> actor = getContext().spawn(
-                Behaviors.supervise(SpectrumActor.create(setup))
-                        .onFailure(SupervisorStrategy.restartWithBackoff(
-                                Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
-                "spectrum-" + (++actorCounter),
-                DispatcherSelector.fromConfig("dyson-spectrum-dispatcher"));
-
-        OverloadPolicy policy = entry.spec.policy();
-        RunMetrics metrics = entry.metrics;
-        QueueRoom room = new QueueRoom();
-        Source<Snapshot, BoundedSourceQueue<Snapshot>> source = Source.<Snapshot>queue(settings.queueCapacity())
-                .map(s -> {
-                    room.freed(); // a snapshot left the queue: wake a producer waiting under `all`
-                    return s;
-                });
-        if (policy == OverloadPolicy.LATEST) {
-            // While the actor is busy, a newer snapshot replaces the waiting one; count each replaced.
-            source = source.conflateWithSeed(s -> s, (older, newer) -> {
-                metrics.dropped(layer);
-                return newer;
-            });
-        }
-        BoundedSourceQueue<Snapshot> queue = source
-                // : Outcome. Several in flight: while the actor computes one, the next already waits in
-                // its mailbox, so no round trip idles it, and a short burst from a trainer or client is
-                // absorbed instead of dropped; mapAsync keeps the order.
-                .mapAsync(inFlight(rows, cols), s -> process(actor, s))
-                .to(Sink.ignore())
-                .run(getContext().getSystem());
-
-        LayerEntry created = new LayerEntry(new LayerChannel(run, layer, rows, cols, policy, queue, room, metrics),
-                actor, layerMetrics);
-        entry.layers.put(layer, created);
-        getContext().getLog().info("layer {} of run {} added: {}×{}{}", layer, run, rows, cols,
-                target == null ? "" : " with a target spectrum");
+    private RunEntry.Layer newLayer(RunEntry entry, ChannelDirectory.LayerShape shape) {
+        RunEntry.Layer created = LayerStream.start(getContext(), deps, entry, shape, "spectrum-" + (++actorCounter));
+        entry.layers.put(shape.layer(), created);
+        directory.addLayer(entry.run, created.channel());
+        getContext().getLog().info("layer {} of run {} added: {}×{}{}", shape.layer(), entry.run, shape.rows(),
+                shape.cols(), entry.spec.targets().containsKey(shape.layer()) ? " with a target spectrum" : "");
         return created;
-    }
-
-    /** Small layers absorb bursts; a large snapshot (8 MiB and up) in flight costs real memory. */
-    private static int inFlight(int rows, int cols) {
-        return (long) rows * cols <= SMALL_LAYER ? IN_FLIGHT_SMALL : IN_FLIGHT_LARGE;
-    }
-
-    /**
-     * The actor always answers (even when it fails), so the timeout only guards against loss.
-     * The trivial mapping runs on the completing thread ({@code Runnable::run}): the ask's
-     * CompletionStage (Scala's converter) turns every non-async stage such as {@code exceptionally}
-     * into its {@code *Async} form on the default executor, which on a machine with fewer than 3
-     * cores (common-pool parallelism 1) starts a new thread per call: one per snapshot, ≈1 ms of CPU
-     * each (measured on 2 cores).
-     */
-    private java.util.concurrent.CompletionStage<SpectrumActor.Outcome> process(
-            ActorRef<SpectrumActor.Command> actor, Snapshot s) {
-        return AskPattern.<SpectrumActor.Command, SpectrumActor.Outcome>ask(actor,
-                        replyTo -> new SpectrumActor.Process(s, replyTo), PROCESS_TIMEOUT,
-                        getContext().getSystem().scheduler())
-                .handleAsync((outcome, t) -> t == null ? outcome : new SpectrumActor.Failed("timeout", t.toString()),
-                        Runnable::run);
     }
 
     private RunMetrics unattributed() {
@@ -393,49 +350,5 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             unattributed = new RunMetrics(deps.meters(), LabelValues.INVALID);
         }
         return unattributed;
-    }
-
-    /** A run's mutable state, owned by this actor. */
-    private static final class RunEntry {
-        RunSpec spec;
-        final RunMetrics metrics;
-        final Map<String, LayerEntry> layers = new LinkedHashMap<>();
-        final List<ActorRef<LayerReport>> watchers = new ArrayList<>();
-        boolean finished;
-
-        RunEntry(RunSpec spec, RunMetrics metrics) {
-            this.spec = spec;
-            this.metrics = metrics;
-        }
-
-        /** Why the new metadata cannot apply to the layers already running, or null if it can. */
-        String conflictWith(RunSpec next) {
-            if (!layers.isEmpty() && next.policy() != spec.policy()) {
-                return "the policy of a run cannot change once its layers stream (is "
-                        + spec.policy().label() + ", asked " + next.policy().label() + ")";
-            }
-            for (String layer : layers.keySet()) {
-                double[] before = spec.target(layer);
-                double[] after = next.target(layer);
-                if (after != null && !Arrays.equals(before, after)) {
-                    return "layer " + layer + " already streams; its target spectrum cannot change";
-                }
-            }
-            return null;
-        }
-
-        RunView view(String name) {
-            List<LayerView> layerViews = new ArrayList<>(layers.size());
-            layers.forEach((layer, e) -> layerViews.add(new LayerView(layer, e.channel.rows(), e.channel.cols(),
-                    spec.targets().containsKey(layer), metrics.receivedCount(layer),
-                    metrics.processedCount(layer), metrics.droppedCount(layer), metrics.rejectedCount(layer))));
-            return new RunView(name, finished ? "finished" : "active",
-                    metrics.learningRate().orElse(Double.NaN), metrics.batchSize().orElse(0),
-                    spec.policy().label(), metrics.step().orElse(0), List.copyOf(layerViews));
-        }
-    }
-
-    private record LayerEntry(LayerChannel channel, ActorRef<SpectrumActor.Command> actor,
-                              LayerMetrics metrics) {
     }
 }

@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import org.dysonmonitor.ingest.WeightMatrix;
 import org.dysonmonitor.linalg.MatrixLayout;
 import org.dysonmonitor.linalg.SpectrumSolver;
 import org.dysonmonitor.metrics.LayerMetrics;
@@ -14,6 +15,8 @@ import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 import org.dysonmonitor.rmt.Spectrum;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +34,7 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     }
 
     /** Process one snapshot and answer when done. */
-    public record Process(Snapshot snapshot, ActorRef<Outcome> replyTo) implements Command {
+    public record Process(Snapshot snapshot, ActorRef<ProcessReply> replyTo) implements Command {
     }
 
     /** Ask for the latest report. */
@@ -39,13 +42,13 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     }
 
     /** The answer to {@link Process}. */
-    public sealed interface Outcome {
+    public sealed interface ProcessReply {
     }
 
-    public record Processed(long step) implements Outcome {
+    public record Processed(long step) implements ProcessReply {
     }
 
-    public record Failed(String reason, String message) implements Outcome {
+    public record Failed(String reason, String message) implements ProcessReply {
     }
 
     /** The answer to {@link GetReport} (also given by the registry for unknown layers). */
@@ -58,19 +61,28 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     public record NotFound(String message) implements LayerLookup {
     }
 
-    /** Everything a spectrum actor is made of; it outlives restarts (metrics must not re-register). */
-    public record Setup(String run, String layer, int rows, int cols, double[] target,
-                        LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers,
-                        LayerMetrics layerMetrics, RunMetrics runMetrics, ReportBus bus,
-                        java.time.Duration reportInterval, java.util.List<ActorRef<LayerReport>> watchers) {
+    /** Which layer this actor serves. */
+    public record Identity(String run, String layer, int rows, int cols) {
     }
 
-    private final Setup setup;
+    /** How its spectra are computed and summarised. */
+    public record Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers) {
+    }
+
+    /** Where its reports go: the layer's gauges, the run's accounting, the live bus (throttled), watchers. */
+    public record Outputs(LayerMetrics layerMetrics, RunMetrics runMetrics, ReportBus bus, Duration reportInterval,
+                          List<ActorRef<LayerReport>> watchers) {
+    }
+
+    /** Everything a spectrum actor is made of; it outlives restarts (metrics must not re-register). */
+    public record Setup(Identity id, Analysis analysis, Outputs outputs) {
+    }
+
+    private final Identity id;
+    private final Outputs out;
     private final SpectrumSolver solver;
     private final LayerStatistics statistics;
-    private final double[] values;
     private final double[] eigenvalues;
-    private float[] floats;
     private LayerReport latest;
     private long lastPublishedNanos;
 
@@ -80,12 +92,12 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
 
     private SpectrumActor(ActorContext<Command> context, Setup setup) {
         super(context);
-        this.setup = setup;
-        this.solver = setup.solvers().get();
-        this.statistics = new LayerStatistics(setup.run(), setup.layer(), setup.rows(), setup.cols(),
-                setup.target(), setup.statistics());
-        this.values = new double[setup.rows() * setup.cols()];
-        this.eigenvalues = new double[Math.min(setup.rows(), setup.cols())];
+        this.id = setup.id();
+        this.out = setup.outputs();
+        this.solver = setup.analysis().solvers().get();
+        this.statistics = new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
+                setup.analysis().target(), setup.analysis().statistics());
+        this.eigenvalues = new double[Math.min(id.rows(), id.cols())];
     }
 
     @Override
@@ -98,62 +110,72 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
 
     private Behavior<Command> onProcess(Process msg) {
         Snapshot s = msg.snapshot();
-        String layer = setup.layer();
-        if (s.weights().rows() != setup.rows() || s.weights().cols() != setup.cols()) {
-            // The registry checks shapes at the door; this guards the actor's own buffers.
-            setup.runMetrics().rejected(layer, "shape_mismatch");
-            msg.replyTo().tell(new Failed("shape_mismatch", "layer " + layer + " is " + setup.rows() + "×"
-                    + setup.cols() + ", snapshot is " + s.weights().rows() + "×" + s.weights().cols()));
-            return this;
-        }
-        s.weights().copyRowMajor(values);
-        int bad = firstNonFinite(values);
-        if (bad >= 0) {
-            // HTTP snapshots are checked by the decoder; this catches a diverging built-in trainer.
-            setup.runMetrics().rejected(layer, "non_finite");
-            msg.replyTo().tell(new Failed("non_finite", "value at row " + bad / setup.cols() + ", col "
-                    + bad % setup.cols() + " is " + values[bad] + " (has training diverged?)"));
+        Failed refused = check(s.weights());
+        if (refused != null) {
+            out.runMetrics().rejected(id.layer(), refused.reason());
+            msg.replyTo().tell(refused);
             return this;
         }
         try {
             long start = System.nanoTime();
-            if (s.weights().float32()) {
-                // float32 weights (every value exact in float): the backend may take its float32 path.
-                solver.eigenvalues(asFloats(values), setup.rows(), setup.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
-            } else {
-                solver.eigenvalues(values, setup.rows(), setup.cols(), MatrixLayout.ROW_MAJOR, eigenvalues);
-            }
-            Spectrum spectrum = new Spectrum(setup.rows(), setup.cols(), eigenvalues);
-            // W and this actor's solver, for the randomized baseline every baselineEvery snapshots.
-            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), values,
+            solve(s.weights());
+            Spectrum spectrum = new Spectrum(id.rows(), id.cols(), eigenvalues);
+            // W and this actor's solver, for the randomized baseline every baselineEvery snapshots; W is
+            // copied into the baseline's own buffer only when one is due.
+            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), s.weights()::copyRowMajor,
                     (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out));
             long nanos = System.nanoTime() - start;
-            setup.layerMetrics().update(latest, nanos);
-            setup.runMetrics().setStep(s.step());
-            setup.runMetrics().setLearningRate(s.learningRate());
-            setup.runMetrics().setBatchSize(s.batchSize());
-            setup.runMetrics().processed(layer);
+            out.layerMetrics().update(latest, nanos);
+            out.runMetrics().setStep(s.step());
+            out.runMetrics().processed(id.layer());
             publishThrottled(start + nanos);
-            for (ActorRef<LayerReport> watcher : setup.watchers()) {
+            for (ActorRef<LayerReport> watcher : out.watchers()) {
                 watcher.tell(latest);
             }
             msg.replyTo().tell(new Processed(s.step()));
             return this;
         } catch (RuntimeException e) {
-            setup.runMetrics().rejected(layer, "internal_error");
+            out.runMetrics().rejected(id.layer(), "internal_error");
             msg.replyTo().tell(new Failed("internal_error", e.toString()));
             throw e; // the supervisor restarts this actor with back-off
         }
     }
 
-    private float[] asFloats(double[] v) {
-        if (floats == null) {
-            floats = new float[v.length];
+    /** Why a snapshot cannot be processed, or null. */
+    private Failed check(WeightMatrix w) {
+        if (w.rows() != id.rows() || w.cols() != id.cols()) {
+            // The registry checks shapes at the door; this guards the actor's own buffers.
+            return new Failed("shape_mismatch", "layer " + id.layer() + " is " + id.rows() + "×"
+                    + id.cols() + ", snapshot is " + w.rows() + "×" + w.cols());
         }
+        // Decoded bodies are finite already; this catches a diverging built-in trainer. A read of the
+        // lent array: no copy.
+        int bad = w.read((f, r, c) -> firstNonFinite(f), (d, r, c) -> firstNonFinite(d));
+        if (bad >= 0) {
+            return new Failed("non_finite", "value at row " + bad / id.cols() + ", col "
+                    + bad % id.cols() + " is " + w.get(bad / id.cols(), bad % id.cols()) + " (has training diverged?)");
+        }
+        return null;
+    }
+
+    /**
+     * The eigenvalues of the smaller Gram matrix of {@code w} into {@link #eigenvalues}. The solver
+     * reads the matrix's own array in its own precision (float32 stays float32): no copy here, so a
+     * snapshot from HTTP has been copied twice between socket and solver (body chunks into one buffer,
+     * then decoded into this array) and one from a trainer once.
+     */
+    private void solve(WeightMatrix w) {
+        w.read((f, rows, cols) -> solver.eigenvalues(f, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues),
+                (d, rows, cols) -> solver.eigenvalues(d, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues));
+    }
+
+    private static int firstNonFinite(float[] v) {
         for (int i = 0; i < v.length; i++) {
-            floats[i] = (float) v[i];
+            if (!Float.isFinite(v[i])) {
+                return i;
+            }
         }
-        return floats;
+        return -1;
     }
 
     private static int firstNonFinite(double[] v) {
@@ -167,15 +189,15 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
 
     /** The live page needs ~10 reports a second per layer, not every snapshot. */
     private void publishThrottled(long now) {
-        if (lastPublishedNanos == 0 || now - lastPublishedNanos >= setup.reportInterval().toNanos()) {
-            setup.bus().publish(latest);
+        if (lastPublishedNanos == 0 || now - lastPublishedNanos >= out.reportInterval().toNanos()) {
+            out.bus().publish(latest);
             lastPublishedNanos = now;
         }
     }
 
     private Behavior<Command> onGetReport(GetReport msg) {
         if (latest == null) {
-            msg.replyTo().tell(new NotFound("layer " + setup.layer() + " of run " + setup.run()
+            msg.replyTo().tell(new NotFound("layer " + id.layer() + " of run " + id.run()
                     + " has no report yet"));
         } else {
             msg.replyTo().tell(new Found(latest));

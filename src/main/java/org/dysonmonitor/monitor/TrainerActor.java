@@ -12,6 +12,8 @@ import org.dysonmonitor.train.Trainer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -127,8 +129,8 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
             }
             t.step();
             if (t.steps() % plan.snapshotEvery() == 0 && t.steps() >= plan.snapshotsFrom()) {
-                pending = new Snapshot(plan.run(), plan.layer(), t.steps(),
-                        WeightMatrix.of(t.rows(), t.cols(), t.weights(), false), t.learningRate(), t.batchSize());
+                pending = channel.snapshot(t.steps(), WeightMatrix.of(t.rows(), t.cols(), t.weights(), false),
+                        OptionalDouble.of(t.learningRate()), OptionalInt.of(t.batchSize()));
                 channel.received();
                 if (!deliver()) {
                     return this;
@@ -158,9 +160,9 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
      * for the queue's next free slot (a Tick then comes back), stepping no further meanwhile.
      */
     private boolean deliver() {
-        CompletionStage<Void> room = channel.nextRoom(); // before the offer, so no freed slot is missed
+        CompletionStage<Void> slot = channel.nextFreeSlot(); // before the offer, so no freed slot is missed
         if (channel.offer(pending) == LayerChannel.Offer.FULL) {
-            getContext().pipeToSelf(room, (ok, failure) -> Tick.INSTANCE);
+            getContext().pipeToSelf(slot, (ok, failure) -> Tick.INSTANCE);
             return false;
         }
         pending = null;

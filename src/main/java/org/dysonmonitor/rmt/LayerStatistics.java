@@ -150,7 +150,7 @@ public final class LayerStatistics {
      * @throws IllegalArgumentException if the spectrum's shape is not this layer's
      */
     public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize) {
-        return update(step, spectrum, learningRate, batchSize, null, null);
+        return update(step, spectrum, learningRate, batchSize, (RandomizedBaseline.Weights) null, null);
     }
 
     /**
@@ -163,6 +163,13 @@ public final class LayerStatistics {
      */
     public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize, double[] weights,
                               RandomizedBaseline.GramEigenvalues solver) {
+        return update(step, spectrum, learningRate, batchSize,
+                weights == null ? null : into -> System.arraycopy(weights, 0, into, 0, into.length), solver);
+    }
+
+    /** As above, with W copied out of the caller's matrix only when a baseline is due. */
+    public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize,
+                              RandomizedBaseline.Weights weights, RandomizedBaseline.GramEigenvalues solver) {
         if (spectrum.rows() != rows || spectrum.cols() != cols) {
             throw new IllegalArgumentException("layer " + layer + " is " + rows + "×" + cols + ", snapshot is "
                     + spectrum.rows() + "×" + spectrum.cols());

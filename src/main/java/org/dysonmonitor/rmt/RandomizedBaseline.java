@@ -31,6 +31,11 @@ public final class RandomizedBaseline {
 
     /** Eigenvalues of the smaller Gram matrix of a row-major M×N matrix (a linalg solver, supplied by the shell). */
     @FunctionalInterface
+    /** W row-major, copied into a buffer of M·N values on demand (the caller may hold W in any precision). */
+    public interface Weights {
+        void copyRowMajor(double[] into);
+    }
+
     public interface GramEigenvalues {
         /** Writes the min(rows, cols) ascending eigenvalues into {@code out}; {@code rowMajor} may be overwritten. */
         void compute(double[] rowMajor, int rows, int cols, double[] out);
@@ -79,7 +84,12 @@ public final class RandomizedBaseline {
             throw new IllegalArgumentException("a " + rows + "×" + cols + " layer has " + shuffled.length
                     + " weights, got " + weights.length);
         }
-        System.arraycopy(weights, 0, shuffled, 0, shuffled.length);
+        return compute(step, into -> System.arraycopy(weights, 0, into, 0, into.length), spectrum, seed, solver);
+    }
+
+    /** As {@link #compute(long, double[], double[], long, GramEigenvalues)}, W written into this baseline's buffer. */
+    public Result compute(long step, Weights weights, double[] spectrum, long seed, GramEigenvalues solver) {
+        weights.copyRowMajor(shuffled);
         permute(shuffled, new SplittableRandom(seed));
         solver.compute(shuffled, rows, cols, eigenvalues);
         double distance = JensenShannon.distance(spectrum, eigenvalues);

@@ -78,12 +78,12 @@ class RunMetricsTest {
     @Test
     void invalidLabelInputIsCountedUnderInvalid() {
         RunMetrics run = new RunMetrics(registry, "r1");
-        String tooLong = "x".repeat(65);
+        String tooLong = "x".repeat(129);
         run.received("bad layer!");
         run.received(tooLong);
         run.received("");
         run.received(null);
-        run.received("x".repeat(64)); // the longest valid name is a name
+        run.received("x".repeat(128)); // the longest valid layer name is a name
         run.rejected("../../etc/passwd", "bad_name");
         run.rejected("W", "Reason With Spaces");
         run.rejected("W", "r".repeat(33));
@@ -91,7 +91,7 @@ class RunMetricsTest {
 
         Exposition e = scrape();
         assertEquals(4.0, e.value("dyson_snapshots_received_total", "run", "r1", "layer", "_invalid"));
-        assertEquals(1.0, e.value("dyson_snapshots_received_total", "run", "r1", "layer", "x".repeat(64)));
+        assertEquals(1.0, e.value("dyson_snapshots_received_total", "run", "r1", "layer", "x".repeat(128)));
         assertEquals(1.0,
                 e.value("dyson_snapshots_rejected_total", "run", "r1", "layer", "_invalid", "reason", "bad_name"));
         assertEquals(3.0,
@@ -104,6 +104,7 @@ class RunMetricsTest {
             }
         }
 
+        assertEquals(LabelValues.INVALID, new RunMetrics(registry, "r".repeat(65)).run(), "runs: at most 64 characters");
         RunMetrics badRun = new RunMetrics(registry, "run with spaces");
         badRun.rejected("W", "bad_name");
         assertEquals(LabelValues.INVALID, badRun.run());

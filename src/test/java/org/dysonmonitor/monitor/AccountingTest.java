@@ -33,12 +33,16 @@ class AccountingTest {
 
     @BeforeAll
     static void start() {
-        monitor = Monitor.start("accounting", MonitorFixture.config(Map.of("dyson.queue-capacity", 4)));
+        monitor = Monitor.start("accounting", MonitorFixture.config(Map.of("dyson.queue-capacity", 4, "dyson.retention", "300ms")));
     }
 
     @AfterAll
     static void stop() {
-        monitor.close();
+        try {
+            MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
+        } finally {
+            monitor.close();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.dysonmonitor.monitor;
 
 import akka.actor.typed.javadsl.AskPattern;
+import akka.stream.testkit.javadsl.StreamTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.dysonmonitor.ingest.WeightMatrix;
@@ -53,6 +54,21 @@ final class MonitorFixture {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * The end of a stream test, as the Akka docs end theirs: finishes every run, waits until the
+     * registry has expired them (the config's retention), closes the live bus, and then
+     * {@code StreamTestKit.assertAllStagesStopped}: every layer's stream stopped with its run, none
+     * leaked.
+     */
+    static void finishAllAndAssertStreamsStopped(Monitor m) {
+        for (RunRegistry.RunView run : ((RunRegistry.Runs) ask(m, RunRegistry.ListRuns::new)).runs()) {
+            ask(m, r -> new RunRegistry.FinishRun(run.run(), r));
+        }
+        eventually("every run expired", () -> ((RunRegistry.Runs) ask(m, RunRegistry.ListRuns::new)).runs().isEmpty());
+        m.bus().close();
+        StreamTestKit.assertAllStagesStopped(m.system());
     }
 
     static WeightMatrix random(int rows, int cols, long seed) {

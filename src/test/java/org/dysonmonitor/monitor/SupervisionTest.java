@@ -55,12 +55,16 @@ class SupervisionTest {
 
     @BeforeAll
     static void start() {
-        monitor = Monitor.start("supervision", MonitorFixture.config(Map.of()), FailingOnMark::new, "ejml with injected failures");
+        monitor = Monitor.start("supervision", MonitorFixture.config(Map.of("dyson.retention", "300ms")), FailingOnMark::new, "ejml with injected failures");
     }
 
     @AfterAll
     static void stop() {
-        monitor.close();
+        try {
+            MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
+        } finally {
+            monitor.close();
+        }
     }
 
     @Test

@@ -25,12 +25,16 @@ class TrainerActorTest {
 
     @BeforeAll
     static void start() {
-        monitor = Monitor.start("trainers", MonitorFixture.config(Map.of("dyson.queue-capacity", 2)));
+        monitor = Monitor.start("trainers", MonitorFixture.config(Map.of("dyson.queue-capacity", 2, "dyson.retention", "5s")));
     }
 
     @AfterAll
     static void stop() {
-        monitor.close();
+        try {
+            MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
+        } finally {
+            monitor.close();
+        }
     }
 
     @Test

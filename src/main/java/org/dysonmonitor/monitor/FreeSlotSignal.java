@@ -4,12 +4,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Tells producers waiting under the {@code all} policy that a layer's queue has room again: the
- * layer's stream calls {@link #freed()} each time it takes a snapshot off the queue. A producer takes
- * {@link #next()} <em>before</em> it offers, so a slot freed between a full offer and the wait is
- * never missed (at worst it wakes once for nothing and offers again). Thread-safe.
+ * Signals that a layer's queue has a free slot again, for producers waiting under the {@code all}
+ * policy: the layer's stream calls {@link #freed()} each time it takes a snapshot off the queue. A
+ * producer takes {@link #next()} <em>before</em> it offers, so a slot freed between a full offer and
+ * the wait is never missed (at worst it wakes once for nothing and offers again). Thread-safe.
  */
-final class QueueRoom {
+final class FreeSlotSignal {
 
     private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
 
