@@ -66,6 +66,14 @@ public record ModeDynamics(
         bins = List.copyOf(bins);
     }
 
+    /** The same fit under another mode index (a pair centre shown under its lower member). */
+    public ModeDynamics withMode(int index) {
+        return new ModeDynamics(index, driftSlope, driftSlopeError, rate, rateError, diffusion, diffusionError,
+                fixedPoint, fixedPointError, predictedVariance, predictedVarianceError, measuredVariance,
+                measuredVarianceError, relaxationUpdates, predictedAutocorrelationUpdates, autocorrelationUpdates,
+                autocorrelationError, latest, mean, pairs, interval, bins);
+    }
+
     /** Continuum diffusion g_c² = Ω σ² (the OU convention dx = −Ω(x − x_s)dt + √(2g_c²) dW). */
     public double continuumDiffusion() {
         return rate * predictedVariance;
