@@ -231,4 +231,46 @@ class DysonDynamicsReportTest {
             assertEquals(Set.of("0", "1", "3", "5", "7", "9"), modes, "a row per single mode and pair centre");
         }
     }
+
+    /**
+     * A 200-mode layer: 64 tracked modes (the 32 largest and 32 through the bulk), and with a cap of 8 mode
+     * series only the 8 largest rows get dyson_mode_* series, as dyson_eigenvalue. Independent AR(1) modes,
+     * φ = 0.8, about well-separated centres 1 … 200; measured at the 50th snapshot.
+     */
+    @Test
+    void aLargeLayerStaysWithinTheModeSeriesCap() {
+        int n = 200;
+        LayerStatistics statistics = new LayerStatistics("big", "W", n, n, null, LayerStatistics.Config.defaults());
+        org.apache.commons.math3.random.MersenneTwister rng = new org.apache.commons.math3.random.MersenneTwister(3);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i + 1;
+        }
+        LayerReport big = null;
+        for (int t = 1; t <= 50; t++) {
+            for (int i = 0; i < n; i++) {
+                x[i] = (i + 1) + 0.8 * (x[i] - (i + 1)) + 0.01 * rng.nextGaussian();
+            }
+            big = statistics.update(t, new Spectrum(n, n, x.clone()), Double.NaN, 0);
+        }
+        assertEquals(64, big.dynamics().modes().size());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (LayerMetrics metrics = new LayerMetrics(registry, "big", "W", 8)) {
+            metrics.update(big, 1000);
+            Scrape scrape = Scrape.parse(registry.scrape());
+            Set<String> expected = new TreeSet<>();
+            for (int mode = 192; mode < 200; mode++) {
+                expected.add(Integer.toString(mode));
+            }
+            for (String name : List.of("dyson_mode_relaxation_updates", "dyson_mode_predicted_variance",
+                    "dyson_mode_measured_variance", "dyson_mode_drift_slope", "dyson_mode_diffusion",
+                    "dyson_mode_autocorrelation_updates")) {
+                Set<String> modes = new TreeSet<>();
+                scrape.samples(name, Map.of("run", "big", "layer", "W")).forEach(s -> modes.add(s.labels().get("mode")));
+                assertEquals(expected, modes, name);
+            }
+            assertNull(big.dynamics().mode(100), "mode 100 is not tracked");
+            assertTrue(Double.isNaN(big.dynamics().etaSeconds()), "no clock, no seconds");
+        }
+    }
 }

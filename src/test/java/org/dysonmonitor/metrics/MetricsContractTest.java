@@ -67,7 +67,15 @@ class MetricsContractTest {
             "dyson_randomized_distance",
             "dyson_correlation_traps",
             "dyson_spectral_rigidity",
-            "dyson_number_variance");
+            "dyson_number_variance",
+            "dyson_mode_relaxation_updates",
+            "dyson_mode_predicted_variance",
+            "dyson_mode_measured_variance",
+            "dyson_mode_drift_slope",
+            "dyson_mode_diffusion",
+            "dyson_mode_autocorrelation_updates",
+            "dyson_convergence_eta_seconds",
+            "dyson_convergence_eta_updates");
 
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     private static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");
@@ -81,7 +89,8 @@ class MetricsContractTest {
     @BeforeEach
     void oneFullUpdate() {
         Clock clock = Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC);
-        new LayerMetrics(registry, "r1", "W", 64, clock).update(TestReports.tenModes("r1", "W", 1.0), 2_000_000);
+        new LayerMetrics(registry, "r1", "W", 64, clock).update(
+                TestReports.tenModes("r1", "W", 1.0).withDynamics(TestReports.dynamics()), 2_000_000);
         RunMetrics run = new RunMetrics(registry, "r1");
         run.setStep(1000);
         run.setLearningRate(0.01);
