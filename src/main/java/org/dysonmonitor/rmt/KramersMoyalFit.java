@@ -160,7 +160,8 @@ public final class KramersMoyalFit {
             phi = Double.NaN;
         }
         double ac = Math.max(0, a);
-        double predicted = s2 / (1 - ac * ac);
+        // No stationary width without a restoring drift (a ≥ 1: s²/(1 − a²) would be negative or infinite).
+        double predicted = a < 1 ? s2 / (1 - ac * ac) : Double.NaN;
         double predictedRel = Math.hypot(s2Rel, 2 * ac * betaError / (1 - ac * ac));
         double diffusion = 0.5 * predicted * (1 - phi * phi);
         double dLogG2 = Double.isFinite(rate)
