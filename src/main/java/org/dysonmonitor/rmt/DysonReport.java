@@ -8,9 +8,8 @@ import java.util.List;
  * what-ifs. Immutable; carried unchanged in the reports between two measurements.
  *
  * @param modes            the rows, ascending by mode
- * @param etaUpdates       updates until every row is inside its kσ band ({@link ConvergenceEta}), fitted on
- *                         the last {@link LayerDynamics#ETA_WINDOW} snapshots; 0 when inside, NaN while some
- *                         row has no measurably restoring drift there
+ * @param etaUpdates       updates until every row is inside its kσ band ({@link ConvergenceEta}); 0 when
+ *                         inside, NaN while some row has no measurably restoring drift
  * @param etaSeconds       the same in seconds at {@code updatesPerSecond}; NaN when either is unknown
  * @param etaMode          the row that sets the ETA (−1 when unknown)
  * @param band             k of the band

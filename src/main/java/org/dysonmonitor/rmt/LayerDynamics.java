@@ -21,13 +21,6 @@ import java.util.Set;
  * <p><b>Update rate.</b> (step_newest − step_oldest)/(t_newest − t_oldest) over the last
  * {@value #RATE_SNAPSHOTS} snapshots that came with a time, the caller's monotonic clock; NaN without times.
  *
- * <p><b>ETA.</b> The rows describe the whole window (4 096 snapshots by default: precise widths and times
- * once stationary), but after a fast approach that window still holds the transient for thousands of
- * snapshots, and its fit says little about where the modes are heading now. The ETA therefore comes from
- * the same fit on the last {@value #ETA_WINDOW} snapshots only (≈ 30 relaxation times of the RBM's slowest
- * mode at Δ = 10, enough to resolve its rate to ≈ 25 %): it becomes known while the layer approaches its
- * fixed points, and follows them if they move.
- *
  * <p><b>Pairs.</b> The ordered members of a degenerate pair repel each other (the Coulomb term), so their
  * one-mode fits mix the centre's slow motion with the fast spacing; the centre is a one-mode process with
  * half the noise. The rows of the members are replaced by one row for the centre (under the lower member's
@@ -44,8 +37,6 @@ public final class LayerDynamics {
     public static final double MEASURE_SECONDS = 1.0;
     /** Snapshots over which the update rate is measured. */
     static final int RATE_SNAPSHOTS = 64;
-    /** Snapshots of the recent window the ETA is fitted on. */
-    public static final int ETA_WINDOW = 1024;
 
     private final int size;
     private final DysonDynamics.Config config;
@@ -58,8 +49,6 @@ public final class LayerDynamics {
     private int rateNext;
     private DysonDynamics modes;
     private DysonDynamics centreDynamics;
-    private DysonDynamics recentModes;
-    private DysonDynamics recentCentres;
     private long firstStep;
     private long lastStep;
     private long added;
@@ -90,10 +79,6 @@ public final class LayerDynamics {
     private void restart() {
         modes = new DysonDynamics(size, config);
         centreDynamics = pairs.isEmpty() ? null : new DysonDynamics(pairs.size(), config);
-        DysonDynamics.Config recent = new DysonDynamics.Config(Math.min(ETA_WINDOW, config.window()), config.bins(),
-                config.range(), config.maxTracked(), config.band());
-        recentModes = new DysonDynamics(size, recent);
-        recentCentres = pairs.isEmpty() ? null : new DysonDynamics(pairs.size(), recent);
         added = 0;
         measuredAt = 0;
         measuredTime = Double.NaN;
@@ -123,14 +108,12 @@ public final class LayerDynamics {
         lastStep = step;
         added++;
         modes.add(step, eigenvalues);
-        recentModes.add(step, eigenvalues);
         if (centreDynamics != null) {
             for (int k = 0; k < centres.length; k++) {
                 DegeneratePair p = pairs.get(k);
                 centres[k] = 0.5 * (eigenvalues[p.lower()] + eigenvalues[p.upper()]);
             }
             centreDynamics.add(step, centres);
-            recentCentres.add(step, centres);
         }
         if (Double.isFinite(seconds)) {
             rateSteps[rateNext] = step;
@@ -167,40 +150,26 @@ public final class LayerDynamics {
     private DysonReport measure(long step, double learningRate, int batchSize) {
         double rate = updatesPerSecond();
         List<ModeReport> rows = new ArrayList<>();
-        for (ModeDynamics m : oneModeFits(modes, centreDynamics, rate)) {
-            DegeneratePair p = pairOf(m.mode());
-            rows.add(ModeReport.of(m, p == null ? null : p.label(), rate));
+        List<ModeDynamics> forEta = new ArrayList<>();
+        for (ModeDynamics m : modes.measure(rate).modes()) {
+            if (!paired.contains(m.mode())) {
+                rows.add(ModeReport.of(m, null, rate));
+                forEta.add(m);
+            }
+        }
+        if (centreDynamics != null) {
+            for (ModeDynamics c : centreDynamics.measure(rate).modes()) {
+                DegeneratePair p = pairs.get(c.mode());
+                ModeDynamics centre = c.withMode(p.lower());
+                rows.add(ModeReport.of(centre, p.label(), rate));
+                forEta.add(centre);
+            }
         }
         rows.sort(Comparator.comparingInt(ModeReport::mode));
-        ConvergenceEta eta = ConvergenceEta.of(oneModeFits(recentModes, recentCentres, rate), config.band(), rate);
+        ConvergenceEta eta = ConvergenceEta.of(forEta, config.band(), rate);
         int window = (int) Math.min(modes.count(), config.window());
         return new DysonReport(rows, eta.updates(), eta.seconds(), eta.slowestMode(), eta.band(), rate, step,
                 added, window, whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT);
-    }
-
-    /** The fits of the single modes, and of the pair centres under their lower member's index. */
-    private List<ModeDynamics> oneModeFits(DysonDynamics singles, DysonDynamics centreSeries, double rate) {
-        List<ModeDynamics> out = new ArrayList<>();
-        for (ModeDynamics m : singles.measure(rate).modes()) {
-            if (!paired.contains(m.mode())) {
-                out.add(m);
-            }
-        }
-        if (centreSeries != null) {
-            for (ModeDynamics c : centreSeries.measure(rate).modes()) {
-                out.add(c.withMode(pairs.get(c.mode()).lower()));
-            }
-        }
-        return out;
-    }
-
-    private DegeneratePair pairOf(int lower) {
-        for (DegeneratePair p : pairs) {
-            if (p.lower() == lower) {
-                return p;
-            }
-        }
-        return null;
     }
 
     /** ×2 and ×½ the batch, ×½ and ×2 the learning rate, when both are known. */
