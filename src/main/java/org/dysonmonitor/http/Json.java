@@ -14,9 +14,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.dysonmonitor.rmt.DriftBin;
+import org.apache.commons.math3.random.MersenneTwister;
 import org.dysonmonitor.rmt.DysonReport;
+import org.dysonmonitor.rmt.LayerDynamics;
 import org.dysonmonitor.rmt.LayerReport;
+import org.dysonmonitor.rmt.LayerStatistics;
 import org.dysonmonitor.rmt.ModeReport;
+import org.dysonmonitor.rmt.Spectrum;
 
 /**
  * The API's JSON: snake_case names (so {@code spacingRatioMean} is {@code spacing_ratio_mean}, like
@@ -58,6 +62,25 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Builds both mappers' serializers of a full LayerReport (a pair, measured dynamics with bins, what-ifs) once,
+     * at server start: built lazily they make the first live subscriber slow for a moment, and the report bus
+     * drops a slow subscriber's oldest reports (the live page would miss a run's first snapshots).
+     */
+    public static void warmUp() {
+        LayerStatistics statistics = new LayerStatistics("_warm-up", "_warm-up", 2, 2, new double[] {1, 1},
+                LayerStatistics.Config.defaults());
+        MersenneTwister rng = new MersenneTwister(1);
+        LayerReport report = null;
+        for (int k = 1; k <= LayerDynamics.MEASURE_EVERY; k++) {
+            double a = 1 + 0.1 * rng.nextGaussian();
+            double b = 1 + 0.1 * rng.nextGaussian();
+            report = statistics.update(k, new Spectrum(2, 2, new double[] {Math.min(a, b), Math.max(a, b)}), 0.1, 16);
+        }
+        write(report);
+        writeStream(report);
     }
 
     private abstract static class UnwrappedDynamics {
