@@ -18,6 +18,7 @@ public final class HttpServer {
     }
 
     public static HttpServer start(Monitor monitor, ServerOptions options, Route staticContent) {
+        Json.warmUp(); // before the first client: see there
         Route routes = new HttpApi(monitor, options, staticContent).routes();
         ServerBinding binding = Http.get(monitor.system())
                 .newServerAt(options.bind(), options.port())

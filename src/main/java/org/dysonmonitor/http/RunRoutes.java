@@ -104,7 +104,7 @@ final class RunRoutes extends AllDirectives {
             return completeOK(reports.get()
                         .filter(r -> run.map(r.run()::equals).orElse(true)
                                 && layer.map(r.layer()::equals).orElse(true))
-                        .map(r -> ServerSentEvent.create(Json.write(r), "report"))
+                        .map(r -> ServerSentEvent.create(Json.writeStream(r), "report"))
                         .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat),
                 EventStreamMarshalling.toEventStream());
         }));

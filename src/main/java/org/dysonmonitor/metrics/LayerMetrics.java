@@ -113,6 +113,7 @@ public final class LayerMetrics implements AutoCloseable {
     private LevelSpacingHistogram spacings;
     private boolean bound;
     private boolean closed;
+    private final DynamicsMetrics dynamics;
 
     /**
      * Meters of one layer stamped with the system clock (UTC).
@@ -148,6 +149,7 @@ public final class LayerMetrics implements AutoCloseable {
         this.layer = layer;
         this.maxModeSeries = maxModeSeries;
         this.tags = Tags.of("run", run, "layer", layer);
+        this.dynamics = new DynamicsMetrics(registry, tags, maxModeSeries);
     }
 
     /**
@@ -192,6 +194,7 @@ public final class LayerMetrics implements AutoCloseable {
         if (report.randomizedStep() >= 0) {
             addBaseline();
         }
+        dynamics.update(report.dynamics());
         computeTime.record(computeNanos, TimeUnit.NANOSECONDS);
         spacings.observe(report.unfoldedSpacings());
     }
@@ -211,6 +214,7 @@ public final class LayerMetrics implements AutoCloseable {
         removeTarget();
         removeAll(baselineMeters);
         removeAll(layerMeters);
+        dynamics.close();
         if (spacings != null) {
             spacings.close();
         }

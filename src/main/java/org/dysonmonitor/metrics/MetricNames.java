@@ -55,7 +55,15 @@ public final class MetricNames {
             "dyson_randomized_distance",
             "dyson_correlation_traps",
             "dyson_spectral_rigidity",
-            "dyson_number_variance");
+            "dyson_number_variance",
+            "dyson_mode_relaxation_updates",
+            "dyson_mode_predicted_variance",
+            "dyson_mode_measured_variance",
+            "dyson_mode_drift_slope",
+            "dyson_mode_diffusion",
+            "dyson_mode_autocorrelation_updates",
+            "dyson_convergence_eta_seconds",
+            "dyson_convergence_eta_updates");
 
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     public static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");

@@ -160,7 +160,8 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             // W and this actor's solver, for the randomized baseline every baselineEvery snapshots; W is
             // copied into the baseline's own buffer only when one is due.
             latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), s.weights()::copyRowMajor,
-                    (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out));
+                    (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out),
+                    start * 1e-9); // the time of the snapshot, for the update rate of the ETA
             if (history != null) {
                 history.record(latest, statistics, out.runMetrics());
             }

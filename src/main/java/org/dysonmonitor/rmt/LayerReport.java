@@ -57,6 +57,8 @@ import java.util.Map;
  * @param randomizedStep          step of the snapshot the baseline was computed from; −1 before the first
  * @param spectralRigidity        Δ₃(L) of the unfolded bulk, keyed by L ({@link SpectralRigidity#LENGTHS})
  * @param numberVariance          Σ²(L) of the unfolded bulk, keyed by L
+ * @param dynamics                the measured Dyson Brownian motion per mode, the ETA and the what-ifs at the
+ *                                latest measurement ({@link LayerDynamics}); {@link DysonReport#NONE} before it
  */
 public record LayerReport(
         String run,
@@ -102,7 +104,8 @@ public record LayerReport(
         Integer correlationTraps,
         long randomizedStep,
         Map<String, Double> spectralRigidity,
-        Map<String, Double> numberVariance) {
+        Map<String, Double> numberVariance,
+        DysonReport dynamics) {
 
     /** The quantile levels of {@link #eigenvalueQuantiles()}. */
     public static final double[] QUANTILES = {0, 0.25, 0.5, 0.75, 1};
@@ -121,6 +124,41 @@ public record LayerReport(
         pairSpacingHistogram = pairSpacingHistogram.clone();
         spectralRigidity = Collections.unmodifiableMap(new LinkedHashMap<>(spectralRigidity));
         numberVariance = Collections.unmodifiableMap(new LinkedHashMap<>(numberVariance));
+        dynamics = dynamics == null ? DysonReport.NONE : dynamics;
+    }
+
+    /** A report without the measured dynamics ({@link DysonReport#NONE}). */
+    public LayerReport(String run, String layer, long step, int rows, int cols, long snapshots, double[] eigenvalues,
+                       double[] eigenvalueMean, double[] eigenvalueVariance, double[] eigenvalueQuantiles,
+                       double spacingRatioMean, double spacingKsWigner, double spacingKsPoisson,
+                       double[] unfoldedSpacings, double mpKsDistance, int mpSpikes, double mpUpperEdge,
+                       double spectralNorm, double stableRank, double[] target, double targetDistance,
+                       boolean stationary, boolean converged, double learningRate, int batchSize,
+                       List<PairReport> pairs, double[] pairSpacingHistogram, double powerlawAlpha,
+                       double powerlawAlphaSigma, double powerlawXmin, double powerlawKsDistance, int powerlawTailSize,
+                       double powerlawAlphaWeighted, double logFrobeniusNorm, double logSpectralNorm,
+                       double logAlphaNorm, double mpSoftrank, double matrixEntropy, String trainingStatus,
+                       double randomizedDistance, Integer correlationTraps, long randomizedStep,
+                       Map<String, Double> spectralRigidity, Map<String, Double> numberVariance) {
+        this(run, layer, step, rows, cols, snapshots, eigenvalues, eigenvalueMean, eigenvalueVariance,
+                eigenvalueQuantiles, spacingRatioMean, spacingKsWigner, spacingKsPoisson, unfoldedSpacings,
+                mpKsDistance, mpSpikes, mpUpperEdge, spectralNorm, stableRank, target, targetDistance, stationary,
+                converged, learningRate, batchSize, pairs, pairSpacingHistogram, powerlawAlpha, powerlawAlphaSigma,
+                powerlawXmin, powerlawKsDistance, powerlawTailSize, powerlawAlphaWeighted, logFrobeniusNorm,
+                logSpectralNorm, logAlphaNorm, mpSoftrank, matrixEntropy, trainingStatus, randomizedDistance,
+                correlationTraps, randomizedStep, spectralRigidity, numberVariance, DysonReport.NONE);
+    }
+
+    /** This report with other measured dynamics. */
+    public LayerReport withDynamics(DysonReport measured) {
+        return new LayerReport(run, layer, step, rows, cols, snapshots, eigenvalues, eigenvalueMean,
+                eigenvalueVariance, eigenvalueQuantiles, spacingRatioMean, spacingKsWigner, spacingKsPoisson,
+                unfoldedSpacings, mpKsDistance, mpSpikes, mpUpperEdge, spectralNorm, stableRank, target,
+                targetDistance, stationary, converged, learningRate, batchSize, pairs, pairSpacingHistogram,
+                powerlawAlpha, powerlawAlphaSigma, powerlawXmin, powerlawKsDistance, powerlawTailSize,
+                powerlawAlphaWeighted, logFrobeniusNorm, logSpectralNorm, logAlphaNorm, mpSoftrank, matrixEntropy,
+                trainingStatus, randomizedDistance, correlationTraps, randomizedStep, spectralRigidity,
+                numberVariance, measured);
     }
 
     /** A report without the heavy-tail, baseline and rigidity diagnostics (NaN, "unknown", empty). */

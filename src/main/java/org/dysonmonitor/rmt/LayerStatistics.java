@@ -17,6 +17,9 @@ import java.util.List;
  *       Σ²(L) of the unfolded bulk ({@link SpectralRigidity}), every snapshot;</li>
  *   <li>every {@link Config#baselineEvery()} snapshots, when the caller passes W and a solver, the
  *       randomized baseline ({@link RandomizedBaseline}); later reports carry the latest one;</li>
+ *   <li>the measured Dyson Brownian motion of the tracked modes (drift, diffusion, fixed point,
+ *       predicted and measured widths and times, the ETA to convergence; {@link LayerDynamics}), every
+ *       {@value LayerDynamics#MEASURE_EVERY} snapshots or every second; later reports carry the latest;</li>
  *   <li>with a target spectrum: the RMS distance to it, convergence, and the statistics of its
  *       degenerate pairs (σ̂², ⟨S⟩, ⟨s²⟩, U₄), pooled only over stationary snapshots, since
  *       physics.md §3 defines them for the stationary distribution.</li>
@@ -112,6 +115,7 @@ public final class LayerStatistics {
     private int pairsBatchSize;
     private RandomizedBaseline baseline;
     private RandomizedBaseline.Result lastBaseline;
+    private final LayerDynamics dynamics;
 
     /**
      * @param target the ascending target spectrum of WᵀW (length min(rows, cols)), or null if unknown
@@ -140,6 +144,9 @@ public final class LayerStatistics {
         }
         this.x = new double[modes];
         this.means = new double[modes];
+        List<DegeneratePair> known = new ArrayList<>();
+        pairs.forEach(p -> known.add(p.pair()));
+        this.dynamics = new LayerDynamics(modes, known, DysonDynamics.Config.defaults());
     }
 
     /**
@@ -170,6 +177,18 @@ public final class LayerStatistics {
     /** As above, with W copied out of the caller's matrix only when a baseline is due. */
     public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize,
                               RandomizedBaseline.Weights weights, RandomizedBaseline.GramEigenvalues solver) {
+        return update(step, spectrum, learningRate, batchSize, weights, solver, Double.NaN);
+    }
+
+    /**
+     * As above, with the time of the snapshot for the run's update rate ({@link LayerDynamics}: the ETA and
+     * relaxation times in seconds, and a measurement at least every second).
+     *
+     * @param seconds the caller's monotonic clock in seconds (e.g. {@code System.nanoTime() * 1e-9}), NaN if unknown
+     */
+    public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize,
+                              RandomizedBaseline.Weights weights, RandomizedBaseline.GramEigenvalues solver,
+                              double seconds) {
         if (spectrum.rows() != rows || spectrum.cols() != cols) {
             throw new IllegalArgumentException("layer " + layer + " is " + rows + "×" + cols + ", snapshot is "
                     + spectrum.rows() + "×" + spectrum.cols());
@@ -186,6 +205,7 @@ public final class LayerStatistics {
             lastBaseline = baseline.compute(step, weights, x, seed, solver);
         }
         moments.add(x);
+        dynamics.add(step, x, seconds, learningRate, batchSize);
         boolean stationary = stationarity.add(x);
         for (int i = 0; i < modes; i++) {
             means[i] = moments.windowMean(i);
@@ -266,7 +286,8 @@ public final class LayerStatistics {
                 tail.logAlphaNorm(), tail.mpSoftRank(), tail.matrixEntropy(), tail.status().label(),
                 lastBaseline == null ? Double.NaN : lastBaseline.distance(),
                 lastBaseline == null ? null : lastBaseline.traps(),
-                lastBaseline == null ? -1 : lastBaseline.step(), rigidity.rigidity(), rigidity.numberVariance());
+                lastBaseline == null ? -1 : lastBaseline.step(), rigidity.rigidity(), rigidity.numberVariance(),
+                dynamics.latest());
     }
 
     private static PairReport pairReport(PairStatistics p, double alphaOverBatch) {

@@ -122,6 +122,16 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /** Saves a screenshot of one element (scrolled into view). */
+    void screenshotOf(org.openqa.selenium.By element, Path to) {
+        try {
+            Files.createDirectories(to.toAbsolutePath().getParent());
+            Files.write(to, driver.findElement(element).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -54,6 +54,7 @@ class LivePageTest {
     private static final Path SCREENSHOT = Path.of("target", "live-page.png");
     private static final Path SCREENSHOT_LINEAR = Path.of("target", "live-page-linear.png");
     private static final Path SCREENSHOT_BULK = Path.of("target", "live-page-bulk.png");
+    private static final Path SCREENSHOT_DBM = Path.of("target", "live-page-dyson.png");
     private static final String EXTERNAL = "external-mlp";
     private static final Path DRIVER_LOG = Path.of("target", "chromedriver.log");
     private static final String LAYER = LiveDemo.LAYER;
@@ -166,6 +167,7 @@ class LivePageTest {
             assertLatestMatchesTheApi(rbm, converged);
             assertNearTarget(converged);
             assertFollowsWigner(converged);
+            assertDysonPanel(chromium, rbm);
             chromium.screenshotOfPage(SCREENSHOT_LINEAR);
             // The approach to the targets takes ~2000 of the steps shown: a log step axis shows it beside the rest.
             chromium.driver().findElement(By.id("log-steps")).click();
@@ -339,6 +341,30 @@ class LivePageTest {
             assertTrue(Math.abs(onPage[i] - latest[i]) <= tolerance, "mode " + i + ": page " + onPage[i]
                     + " at step " + pageStep + ", API " + latest[i] + " at step " + apiStep);
         }
+    }
+
+    /**
+     * The Dyson Brownian motion panel of the converged RBM: the drift bins of one mode with the fitted line
+     * through each, one table row per single mode (κ = 8, κ = 4) and pair centre (four pairs), the ETA and
+     * the what-ifs at (0.1, 16), as the API's report of the same layer has them; saved as a screenshot.
+     */
+    private static void assertDysonPanel(HeadlessChromium chromium, String rbm) {
+        JsonNode dbm = waitForPage(chromium, "the Dyson Brownian motion panel", Duration.ofSeconds(20),
+                s -> s.path("dynamics").path("binPoints").asInt() >= 5
+                        && s.path("dynamics").path("rows").asInt() == 6).path("dynamics");
+        JsonNode api = getJson("/api/v1/runs/" + rbm + "/layers/" + LAYER);
+        assertEquals(6, api.get("modes").size(), "rows of the API's report");
+        JsonNode row = null;
+        for (JsonNode m : api.get("modes")) {
+            row = m.get("mode").asInt() == dbm.path("mode").asInt() ? m : row;
+        }
+        assertTrue(row != null, "the drawn mode " + dbm.path("mode") + " is one of the API's rows");
+        assertTrue(dbm.path("binPoints").asInt() <= row.get("bins").size(), "at most the mode's bins: " + dbm);
+        assertEquals(dbm.path("binPoints").asInt(), dbm.path("fitPoints").asInt(), "the fit line at every bin");
+        assertEquals(6, dbm.path("tableRows").asInt());
+        assertTrue(dbm.path("eta").asText().startsWith("ETA to convergence: "), dbm.toString());
+        assertTrue(dbm.path("whatIf").asText().contains("|B| 32: σ² × 0.5"), dbm.toString());
+        chromium.screenshotOf(By.id("panel-dbm"), SCREENSHOT_DBM);
     }
 
     // ---- plumbing ------------------------------------------------------------------------------

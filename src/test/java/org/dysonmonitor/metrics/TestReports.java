@@ -2,6 +2,9 @@ package org.dysonmonitor.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.dysonmonitor.rmt.DysonDynamics;
+import org.dysonmonitor.rmt.DysonReport;
+import org.dysonmonitor.rmt.LayerDynamics;
 import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.PairReport;
 
@@ -107,5 +110,22 @@ final class TestReports {
     /** The ten-mode report with four pairs and a target that most tests use. */
     static LayerReport tenModes(String run, String layer, double scale) {
         return report(run, layer, 1000, 10, scale, 4, true);
+    }
+
+    /**
+     * A real measurement of two AR(1) modes (x_{t+1} − c = 0.9(x_t − c) + 0.01η, 60 snapshots one update
+     * apart, seeded): a {@link DysonReport} with two rows, for reports that must carry the dynamics' series.
+     */
+    static DysonReport dynamics() {
+        LayerDynamics d = new LayerDynamics(2, List.of(), DysonDynamics.Config.defaults());
+        org.apache.commons.math3.random.MersenneTwister rng = new org.apache.commons.math3.random.MersenneTwister(7);
+        double[] x = {1, 2};
+        DysonReport out = DysonReport.NONE;
+        for (int t = 1; t <= 60; t++) {
+            x[0] = 1 + 0.9 * (x[0] - 1) + 0.01 * rng.nextGaussian();
+            x[1] = 2 + 0.9 * (x[1] - 2) + 0.01 * rng.nextGaussian();
+            out = d.add(t, x, t / 100.0, 0.1, 16);
+        }
+        return out;
     }
 }

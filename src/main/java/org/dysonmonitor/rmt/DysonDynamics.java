@@ -1,0 +1,141 @@
+package org.dysonmonitor.rmt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streaming Dyson-Brownian-motion measurement of one layer: keeps the last {@code window} snapshots of
+ * the tracked modes ({@link TrackedModes}) and, on request, fits each mode's drift and diffusion
+ * ({@link KramersMoyalFit}) and the layer's {@link ConvergenceEta}.
+ *
+ * <p>Memory is fixed at construction: (tracked modes + 1) × window values, whatever the layer size and the
+ * run length; the fit always describes the most recent window (it forgets a transient once the window has
+ * passed it). {@link #add} is O(tracked modes) and allocates nothing; {@link #measure} is
+ * O(tracked · window · log window) (the autocorrelation time's FFT) and allocates its results, so a caller
+ * with large layers should measure every few snapshots rather than on each one. Not thread-safe: owned by
+ * one actor; the results are immutable.
+ */
+public final class DysonDynamics {
+
+    /**
+     * @param window      snapshots kept per tracked mode (≥ 3); the fit's statistics grow with it
+     * @param bins        bins of the conditional mean increment (≥ 2)
+     * @param range       binned range, ± this many window standard deviations around the window mean
+     * @param maxTracked  most modes tracked (≥ 2); see {@link TrackedModes}
+     * @param band        k of the stationary band kσ used by the ETA
+     */
+    public record Config(int window, int bins, double range, int maxTracked, double band) {
+        public Config {
+            if (window < 3 || bins < 2 || !(range > 0) || maxTracked < 2 || !(band > 0)) {
+                throw new IllegalArgumentException("need window >= 3, bins >= 2, range > 0, maxTracked >= 2,"
+                        + " band > 0; got " + window + ", " + bins + ", " + range + ", " + maxTracked + ", " + band);
+            }
+        }
+
+        /** 4096 snapshots, 16 bins over ±3 s.d., 64 modes, 3σ band. */
+        public static Config defaults() {
+            return new Config(4096, 16, 3.0, TrackedModes.DEFAULT_MAX, ConvergenceEta.DEFAULT_BAND);
+        }
+    }
+
+    /**
+     * What {@link #measure} returns: one entry per tracked mode with at least 3 snapshots, and the ETA.
+     */
+    public record Report(List<ModeDynamics> modes, ConvergenceEta eta) {
+        public Report {
+            modes = List.copyOf(modes);
+        }
+    }
+
+    private final int size;
+    private final int[] tracked;
+    private final Config config;
+    /** Ring of the tracked modes' values, mode-major: values[t·window + slot]. */
+    private final double[] values;
+    private final long[] steps;
+    private long count;
+    private int next;
+
+    /**
+     * @param size   number of eigenvalues in every spectrum of the layer
+     * @param config window, bins, cap
+     */
+    public DysonDynamics(int size, Config config) {
+        this.size = size;
+        this.config = config;
+        this.tracked = TrackedModes.select(size, config.maxTracked());
+        if ((long) tracked.length * config.window() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("tracked modes × window too large");
+        }
+        this.values = new double[tracked.length * config.window()];
+        this.steps = new long[config.window()];
+    }
+
+    /**
+     * Adds one snapshot.
+     *
+     * @param step        training step (strictly larger than the previous one)
+     * @param eigenvalues the ascending spectrum of the layer, length {@code size} (not modified)
+     */
+    public void add(long step, double[] eigenvalues) {
+        if (eigenvalues.length != size) {
+            throw new IllegalArgumentException("expected " + size + " eigenvalues, got " + eigenvalues.length);
+        }
+        if (count > 0 && step <= latestStep()) {
+            throw new IllegalArgumentException("step " + step + " is not after the previous step " + latestStep());
+        }
+        int w = config.window();
+        for (int t = 0; t < tracked.length; t++) {
+            values[t * w + next] = eigenvalues[tracked[t]];
+        }
+        steps[next] = step;
+        next = next + 1 == w ? 0 : next + 1;
+        count++;
+    }
+
+    /**
+     * Fits every tracked mode on the current window (modes with fewer than 3 snapshots, or a constant series,
+     * are left out) and the ETA.
+     *
+     * @param updatesPerSecond the run's measured update rate, for the ETA in seconds (NaN if unknown)
+     */
+    public Report measure(double updatesPerSecond) {
+        int n = (int) Math.min(count, config.window());
+        List<ModeDynamics> out = new ArrayList<>();
+        if (n >= 3) {
+            long[] s = new long[n];
+            double[] x = new double[n];
+            int w = config.window();
+            int oldest = count < w ? 0 : next;
+            for (int k = 0; k < n; k++) {
+                s[k] = steps[(oldest + k) % w];
+            }
+            for (int t = 0; t < tracked.length; t++) {
+                boolean constant = true;
+                for (int k = 0; k < n; k++) {
+                    x[k] = values[t * w + (oldest + k) % w];
+                    constant &= x[k] == x[0];
+                }
+                if (!constant) {
+                    out.add(KramersMoyalFit.fit(tracked[t], s, x, n, config.bins(), config.range()));
+                }
+            }
+        }
+        return new Report(out, ConvergenceEta.of(out, config.band(), updatesPerSecond));
+    }
+
+    /** The tracked modes, ascending indices into the spectrum. */
+    public int[] trackedModes() {
+        return tracked.clone();
+    }
+
+    /** Snapshots added since construction. */
+    public long count() {
+        return count;
+    }
+
+    private long latestStep() {
+        int w = config.window();
+        return steps[(next + w - 1) % w];
+    }
+}

@@ -1,0 +1,63 @@
+package org.dysonmonitor.rmt;
+
+import java.util.List;
+
+/**
+ * A layer's measured Dyson Brownian motion at its latest measurement ({@link LayerDynamics}): one row per
+ * tracked single mode and per degenerate-pair centre, the ETA to convergence, and the linear-scaling
+ * what-ifs. Immutable; carried unchanged in the reports between two measurements.
+ *
+ * @param modes            the rows, ascending by mode
+ * @param etaUpdates       updates until every row is inside its kσ band ({@link ConvergenceEta}); 0 when
+ *                         inside, NaN while some row has no measurably restoring drift
+ * @param etaSeconds       the same in seconds at {@code updatesPerSecond}; NaN when either is unknown
+ * @param etaMode          the row that sets the ETA (−1 when unknown)
+ * @param band             k of the band
+ * @param updatesPerSecond the run's measured update rate (steps per second of the recent snapshots), NaN
+ *                         if unknown
+ * @param measuredStep     step of the latest snapshot in the measurement (−1: not measured yet)
+ * @param measuredSnapshot the layer's snapshot count at the measurement (0: not measured yet)
+ * @param window           snapshots in the measured window
+ * @param whatIf           the width and relaxation factors at other (α, |B|); empty when α or |B| is unknown
+ * @param whatIfLinearLimit α/|B| up to which the sweep measured the linear rule within ≈ 8 %
+ *                         ({@link LinearScalingWhatIf#MEASURED_LINEAR_LIMIT}): the bend beyond it
+ */
+public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaSeconds, int etaMode, double band,
+                          double updatesPerSecond, long measuredStep, long measuredSnapshot, int window,
+                          List<WhatIf> whatIf, double whatIfLinearLimit) {
+
+    /**
+     * What the width σ² and relaxation time τ of every row would be at (α', |B'|) under linear scaling
+     * ({@link LinearScalingWhatIf}): σ²' = σ²·varianceFactor, τ' = τ·relaxationFactor.
+     *
+     * @param lr                 α'
+     * @param batch              |B'|
+     * @param varianceFactor     (α'/α)(|B|/|B'|)
+     * @param relaxationFactor   α/α'
+     * @param lrPerBatch         α'/|B'|
+     * @param beyondLinearRegime α'/|B'| above {@link LinearScalingWhatIf#MEASURED_LINEAR_LIMIT}, where the
+     *                           sweep measured σ² bending below the linear rule: the width is an upper bound
+     */
+    public record WhatIf(double lr, int batch, double varianceFactor, double relaxationFactor, double lrPerBatch,
+                         boolean beyondLinearRegime) {
+    }
+
+    /** Before the first measurement. */
+    public static final DysonReport NONE = new DysonReport(List.of(), Double.NaN, Double.NaN, -1,
+            ConvergenceEta.DEFAULT_BAND, Double.NaN, -1, 0, 0, List.of(), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT);
+
+    public DysonReport {
+        modes = List.copyOf(modes);
+        whatIf = List.copyOf(whatIf);
+    }
+
+    /** The row of {@code mode} (a single mode, or a pair centre under its lower member), or null. */
+    public ModeReport mode(int mode) {
+        for (ModeReport m : modes) {
+            if (m.mode() == mode) {
+                return m;
+            }
+        }
+        return null;
+    }
+}

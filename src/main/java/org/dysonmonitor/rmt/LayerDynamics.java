@@ -1,0 +1,194 @@
+package org.dysonmonitor.rmt;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The measured Dyson Brownian motion of one layer as {@link LayerStatistics} carries it: a
+ * {@link DysonDynamics} of the tracked modes, one of the degenerate-pair centres (x_l + x_{l+1})/2 when
+ * the pairs are known, the run's update rate, and the cadence of the measurement.
+ *
+ * <p><b>Cadence.</b> {@link DysonDynamics#measure} costs about one FFT of 2·window points per tracked mode
+ * (≈ 65 FFTs of 8 192 points at the defaults), far more than the O(modes) of adding a snapshot, so it runs
+ * from the {@value #MEASURE_EVERY}th snapshot on, every {@value #MEASURE_EVERY} snapshots or when at least
+ * {@value #MEASURE_SECONDS} s have passed since the last measurement, whichever comes first; reports in
+ * between carry the last {@link DysonReport}. A fast run thus measures at most every 50 snapshots, a slow
+ * one at most once per snapshot.
+ *
+ * <p><b>Update rate.</b> (step_newest − step_oldest)/(t_newest − t_oldest) over the last
+ * {@value #RATE_SNAPSHOTS} snapshots that came with a time, the caller's monotonic clock; NaN without times.
+ *
+ * <p><b>Pairs.</b> The ordered members of a degenerate pair repel each other (the Coulomb term), so their
+ * one-mode fits mix the centre's slow motion with the fast spacing; the centre is a one-mode process with
+ * half the noise. The rows of the members are replaced by one row for the centre (under the lower member's
+ * index), and the ETA uses the centre.
+ *
+ * <p>A step that is not after the previous one is skipped; a step before the first one of the window (a run
+ * restarted under the same name) starts the measurement afresh. Not thread-safe: owned by one actor.
+ */
+public final class LayerDynamics {
+
+    /** Snapshots between two measurements at most (and before the first one). */
+    public static final int MEASURE_EVERY = 50;
+    /** Seconds between two measurements at most, when the snapshots come with times. */
+    public static final double MEASURE_SECONDS = 1.0;
+    /** Snapshots over which the update rate is measured. */
+    static final int RATE_SNAPSHOTS = 64;
+
+    private final int size;
+    private final DysonDynamics.Config config;
+    private final List<DegeneratePair> pairs;
+    private final Set<Integer> paired = new HashSet<>();
+    private final double[] centres;
+    private final long[] rateSteps = new long[RATE_SNAPSHOTS];
+    private final double[] rateTimes = new double[RATE_SNAPSHOTS];
+    private int rateCount;
+    private int rateNext;
+    private DysonDynamics modes;
+    private DysonDynamics centreDynamics;
+    private long firstStep;
+    private long lastStep;
+    private long added;
+    private long measuredAt;
+    private double measuredTime = Double.NaN;
+    private DysonReport latest = DysonReport.NONE;
+
+    /**
+     * @param size   eigenvalues per spectrum
+     * @param pairs  the layer's degenerate pairs (empty when no target is known)
+     * @param config window, bins, cap, band
+     */
+    public LayerDynamics(int size, List<DegeneratePair> pairs, DysonDynamics.Config config) {
+        this.size = size;
+        this.config = config;
+        this.pairs = List.copyOf(pairs);
+        for (DegeneratePair p : this.pairs) {
+            if (p.upper() >= size) {
+                throw new IllegalArgumentException("pair " + p.label() + " outside a spectrum of " + size);
+            }
+            paired.add(p.lower());
+            paired.add(p.upper());
+        }
+        this.centres = new double[this.pairs.size()];
+        restart();
+    }
+
+    private void restart() {
+        modes = new DysonDynamics(size, config);
+        centreDynamics = pairs.isEmpty() ? null : new DysonDynamics(pairs.size(), config);
+        added = 0;
+        measuredAt = 0;
+        measuredTime = Double.NaN;
+        rateCount = 0;
+        latest = DysonReport.NONE;
+    }
+
+    /**
+     * Adds one snapshot and measures when due.
+     *
+     * @param step         training step
+     * @param eigenvalues  the ascending spectrum (not modified)
+     * @param seconds      the caller's monotonic clock at this snapshot in seconds, NaN if unknown
+     * @param learningRate α, NaN if unknown (for the what-ifs)
+     * @param batchSize    |B|, 0 if unknown
+     * @return the latest measurement (this one's, or the previous one)
+     */
+    public DysonReport add(long step, double[] eigenvalues, double seconds, double learningRate, int batchSize) {
+        if (added > 0 && step < firstStep) {
+            restart();
+        } else if (added > 0 && step <= lastStep) {
+            return latest;
+        }
+        if (added == 0) {
+            firstStep = step;
+        }
+        lastStep = step;
+        added++;
+        modes.add(step, eigenvalues);
+        if (centreDynamics != null) {
+            for (int k = 0; k < centres.length; k++) {
+                DegeneratePair p = pairs.get(k);
+                centres[k] = 0.5 * (eigenvalues[p.lower()] + eigenvalues[p.upper()]);
+            }
+            centreDynamics.add(step, centres);
+        }
+        if (Double.isFinite(seconds)) {
+            rateSteps[rateNext] = step;
+            rateTimes[rateNext] = seconds;
+            rateNext = (rateNext + 1) % RATE_SNAPSHOTS;
+            rateCount = Math.min(rateCount + 1, RATE_SNAPSHOTS);
+        }
+        boolean due = added >= MEASURE_EVERY && (added - measuredAt >= MEASURE_EVERY
+                || (added > measuredAt && seconds - measuredTime >= MEASURE_SECONDS));
+        if (due) {
+            measuredAt = added;
+            measuredTime = seconds;
+            latest = measure(step, learningRate, batchSize);
+        }
+        return latest;
+    }
+
+    /** The latest measurement. */
+    public DysonReport latest() {
+        return latest;
+    }
+
+    /** Steps per second over the recent timed snapshots, NaN with fewer than two or no elapsed time. */
+    public double updatesPerSecond() {
+        if (rateCount < 2) {
+            return Double.NaN;
+        }
+        int newest = (rateNext + RATE_SNAPSHOTS - 1) % RATE_SNAPSHOTS;
+        int oldest = rateCount < RATE_SNAPSHOTS ? 0 : rateNext;
+        double dt = rateTimes[newest] - rateTimes[oldest];
+        return dt > 0 ? (rateSteps[newest] - rateSteps[oldest]) / dt : Double.NaN;
+    }
+
+    private DysonReport measure(long step, double learningRate, int batchSize) {
+        double rate = updatesPerSecond();
+        List<ModeReport> rows = new ArrayList<>();
+        List<ModeDynamics> forEta = new ArrayList<>();
+        for (ModeDynamics m : modes.measure(rate).modes()) {
+            if (!paired.contains(m.mode())) {
+                rows.add(ModeReport.of(m, null, rate));
+                forEta.add(m);
+            }
+        }
+        if (centreDynamics != null) {
+            for (ModeDynamics c : centreDynamics.measure(rate).modes()) {
+                DegeneratePair p = pairs.get(c.mode());
+                ModeDynamics centre = c.withMode(p.lower());
+                rows.add(ModeReport.of(centre, p.label(), rate));
+                forEta.add(centre);
+            }
+        }
+        rows.sort(Comparator.comparingInt(ModeReport::mode));
+        ConvergenceEta eta = ConvergenceEta.of(forEta, config.band(), rate);
+        int window = (int) Math.min(modes.count(), config.window());
+        return new DysonReport(rows, eta.updates(), eta.seconds(), eta.slowestMode(), eta.band(), rate, step,
+                added, window, whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT);
+    }
+
+    /** ×2 and ×½ the batch, ×½ and ×2 the learning rate, when both are known. */
+    static List<DysonReport.WhatIf> whatIfs(double learningRate, int batchSize) {
+        List<DysonReport.WhatIf> out = new ArrayList<>();
+        if (!(learningRate > 0) || !Double.isFinite(learningRate) || batchSize < 1) {
+            return out;
+        }
+        double[][] moves = {{1, 2}, {1, 0.5}, {0.5, 1}, {2, 1}};
+        for (double[] move : moves) {
+            double lr = learningRate * move[0];
+            int batch = (int) Math.round(batchSize * move[1]);
+            if (batch < 1 || (batch == batchSize && move[1] != 1)) {
+                continue;
+            }
+            LinearScalingWhatIf w = LinearScalingWhatIf.at(1.0, learningRate, batchSize, lr, batch);
+            out.add(new DysonReport.WhatIf(lr, batch, w.varianceFactor(), w.relaxationFactor(), lr / batch,
+                    w.beyondLinear()));
+        }
+        return out;
+    }
+}
