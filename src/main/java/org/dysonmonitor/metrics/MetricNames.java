@@ -65,6 +65,20 @@ public final class MetricNames {
             "dyson_convergence_eta_seconds",
             "dyson_convergence_eta_updates");
 
+    /**
+     * The Dyson Brownian motion series appear with a layer's first dynamics measurement (its 50th
+     * snapshot, rmt.LayerDynamics), not with its first report.
+     */
+    public static final Set<String> AFTER_DYNAMICS_MEASUREMENT = Set.of(
+            "dyson_mode_relaxation_updates",
+            "dyson_mode_predicted_variance",
+            "dyson_mode_measured_variance",
+            "dyson_mode_drift_slope",
+            "dyson_mode_diffusion",
+            "dyson_mode_autocorrelation_updates",
+            "dyson_convergence_eta_seconds",
+            "dyson_convergence_eta_updates");
+
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     public static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");
 

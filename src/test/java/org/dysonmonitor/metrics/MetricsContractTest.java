@@ -34,7 +34,8 @@ class MetricsContractTest {
     @BeforeEach
     void oneFullUpdate() {
         Clock clock = Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC);
-        new LayerMetrics(registry, "r1", "W", 64, clock).update(TestReports.tenModes("r1", "W", 1.0), 2_000_000);
+        new LayerMetrics(registry, "r1", "W", 64, clock).update(
+                TestReports.tenModes("r1", "W", 1.0).withDynamics(TestReports.dynamics()), 2_000_000);
         RunMetrics run = new RunMetrics(registry, "r1");
         run.setStep(1000);
         run.setLearningRate(0.01);
