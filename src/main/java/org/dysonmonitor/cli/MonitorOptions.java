@@ -48,6 +48,18 @@ final class MonitorOptions {
             description = "Snapshots of a layer between two randomized baselines (W with permuted entries: one more spectrum each; 0: never; default: ${DEFAULT-VALUE}).")
     int baselineEvery;
 
+    @Option(names = "--partial-above", defaultValue = "2048",
+            description = "Layers whose smaller side is at least this many get tracked top-k spectra between full ones (a run's PUT may set its own \"partial_above\"; default: ${DEFAULT-VALUE}).")
+    int partialAbove;
+
+    @Option(names = "--full-every", defaultValue = "10",
+            description = "A tracked layer's full spectrum every this many snapshots (default: ${DEFAULT-VALUE}).")
+    int fullEvery;
+
+    @Option(names = "--top-k", defaultValue = "64",
+            description = "Eigenvalues tracked per snapshot of a tracked layer (default: ${DEFAULT-VALUE}).")
+    int topK;
+
     @Option(names = "--solver", defaultValue = "auto",
             description = "Spectrum backend: auto (native LAPACK where it loads and gains, EJML otherwise), native, or ejml (default: ${DEFAULT-VALUE}).")
     String solver;
@@ -69,12 +81,18 @@ final class MonitorOptions {
         require(cmd, maxLayers > 0, "--max-layers must be positive");
         require(cmd, port >= 0 && port <= 65535, "--port must be in 0..65535");
         require(cmd, baselineEvery >= 0, "--baseline-every must be ≥ 0 (0: never)");
+        require(cmd, partialAbove > 0, "--partial-above must be positive");
+        require(cmd, fullEvery > 0, "--full-every must be positive");
+        require(cmd, topK > 0, "--top-k must be positive");
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("dyson.max-mode-series", maxModeSeries);
         overrides.put("dyson.max-runs", maxRuns);
         overrides.put("dyson.max-layers-per-run", maxLayers);
         overrides.put("dyson.retention", retention.toMillis() + "ms");
         overrides.put("dyson.statistics.baseline-every", baselineEvery);
+        overrides.put("dyson.top-spectra.partial-above", partialAbove);
+        overrides.put("dyson.top-spectra.full-every", fullEvery);
+        overrides.put("dyson.top-spectra.k", topK);
         return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
     }
 

@@ -55,7 +55,9 @@ public final class MetricNames {
             "dyson_randomized_distance",
             "dyson_correlation_traps",
             "dyson_spectral_rigidity",
-            "dyson_number_variance");
+            "dyson_number_variance",
+            "dyson_spectrum_snapshots_total",
+            "dyson_spectrum_forced_full_total");
 
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     public static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");
