@@ -56,7 +56,7 @@ final class SnapshotRoutes extends AllDirectives {
             NpyDecoder.Declared declared = steps.declared(run, layer, () -> NpyDecoder.header(body,
                     NpyDecoder.DEFAULT_MAX_ELEMENTS));                                          // : Declared
             return admit(run, layer, declared)                                                  // : LayerChannel
-                    .thenCompose(channel -> steps.decode(run, layer, body, () -> NpyDecoder.decode(body)) // : WeightMatrix
+                    .thenCompose(channel -> steps.decode(run, layer, body, () -> NpyDecoder.decode(body, declared)) // : WeightMatrix
                             .thenCompose(m -> deliver(channel, query, m)));                     // : Answer
         });
     }

@@ -101,14 +101,33 @@ public final class NpyDecoder {
     }
 
     /**
-     * What a whole {@code .npy} body declares, without reading a value: so that a service can admit the
-     * layer's shape before it pays for the decoding.
-     *
-     * @param rows  the matrix's rows, {@code shape[0]}
-     * @param cols  the matrix's columns, {@code shape[1]}
-     * @param dtype the element type (float16, float32 or float64)
+     * What a whole {@code .npy} body declares, read without a value ({@link #header}), so that a service
+     * can admit the layer's shape before it pays for the decoding ({@link #decode(ByteBuffer, Declared)},
+     * which does not parse the header again).
      */
-    public record Declared(int rows, int cols, ElementType dtype) {
+    public static final class Declared {
+        private final NpyHeader header;
+        private final int dataStart;
+
+        private Declared(NpyHeader header, int dataStart) {
+            this.header = header;
+            this.dataStart = dataStart;
+        }
+
+        /** The matrix's rows, {@code shape[0]}. */
+        public int rows() {
+            return header.rows();
+        }
+
+        /** The matrix's columns, {@code shape[1]}. */
+        public int cols() {
+            return header.cols();
+        }
+
+        /** The element type (float16, float32 or float64). */
+        public ElementType dtype() {
+            return header.type();
+        }
     }
 
     /**
@@ -121,8 +140,21 @@ public final class NpyDecoder {
      * @throws NpyFormatException if the header or the data length is not that of a valid 2-D float array
      */
     public static Declared header(ByteBuffer body, long maxElements) throws NpyFormatException {
-        NpyHeader h = check(littleEndianView(body, maxElements), maxElements).header();
-        return new Declared(h.rows(), h.cols(), h.type());
+        Checked c = check(littleEndianView(body, maxElements), maxElements);
+        return new Declared(c.header(), c.dataStart());
+    }
+
+    /**
+     * Decodes the values of a body whose header {@link #header} has read (the same bytes: the header is
+     * not parsed again).
+     *
+     * @throws NpyFormatException if a value is not finite
+     */
+    public static WeightMatrix decode(ByteBuffer body, Declared declared) throws NpyFormatException {
+        ByteBuffer in = body.slice().order(ByteOrder.LITTLE_ENDIAN);
+        NpyHeader h = declared.header;
+        ByteBuffer data = in.slice(declared.dataStart, (int) h.dataBytes());
+        return MatrixReader.read(null, data, h.type(), h.dtype().order(), h.fortranOrder(), h.shape());
     }
 
     /** A checked header and where its data starts. */
