@@ -8,7 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, Mapping, Optional, Union
+from typing import Callable, Any, Dict, Iterable, Mapping, Optional, Union
 
 import numpy as np
 
@@ -123,15 +123,26 @@ class Client:
         (an ``.npz`` or safetensors file). The server accepts every layer or none; it answers 202 with
         ``{"run", "step", "layers": [{"layer", "rows", "cols", "status"}], "skipped": [...]}``.
         """
+        path = self._path(run, "snapshots") + self._query(step, lr, batch)
         if isinstance(arrays, (bytes, bytearray, memoryview)):
-            body = bytes(arrays)
-        else:
-            layers, _ = model_arrays(arrays, validate=self.validate)
-            if self.validate and not layers:
-                raise ValueError(f"no array with 2 or more dimensions among {sorted(arrays)}")
-            body = encode_npz(layers)
-        return self._request("POST", self._path(run, "snapshots") + self._query(step, lr, batch), body,
-                             "application/octet-stream")
+            return self._request("POST", path, bytes(arrays), "application/octet-stream")
+        layers, _ = model_arrays(arrays, validate=self.validate)
+        if self.validate and not layers:
+            raise ValueError(f"no array with 2 or more dimensions among {sorted(arrays)}")
+
+        def not_queued(payload: bytes) -> Optional[bytes]:
+            # Under policy "all" a 503 lists each layer's status: the queued ones will be processed, so a
+            # retry carries only the others (sending the whole model again would count them twice).
+            try:
+                statuses = json.loads(payload.decode("utf-8")).get("layers", [])
+                waiting = {entry["layer"] for entry in statuses if entry.get("status") != "queued"}
+            except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError):
+                return None  # no statuses: nothing was queued, retry the whole model
+            nonlocal layers
+            layers = {name: array for name, array in layers.items() if name in waiting}
+            return encode_npz(layers) if layers else None
+
+        return self._request("POST", path, encode_npz(layers), "application/octet-stream", retry_body=not_queued)
 
     def finish(self, run: str) -> Any:
         """Mark a run finished: ``POST /api/v1/runs/{run}/finish``."""
@@ -186,7 +197,10 @@ class Client:
         return spectrum.tolist()
 
     def _request(self, method: str, path: str, body: Optional[bytes] = None,
-                 content_type: Optional[str] = None) -> Any:
+                 content_type: Optional[str] = None,
+                 retry_body: Optional[Callable[[bytes], Optional[bytes]]] = None) -> Any:
+        """One request; a 503 is repeated up to ``max_retries`` times. ``retry_body``, given the 503's
+        payload, returns the body of the retry (None: the same body again)."""
         headers = {"Accept": "application/json", "User-Agent": f"dyson-monitor-python/{__version__}"}
         if content_type is not None:
             headers["Content-Type"] = content_type
@@ -205,6 +219,8 @@ class Client:
                 self.last_status = error.code
                 if error.code == 503 and retries < self.max_retries:
                     retries += 1
+                    if retry_body is not None:
+                        body = retry_body(payload) or body
                     self._sleep(self._retry_delay(error.headers.get("Retry-After"), retries))
                     continue
                 raise DysonError(error.code, _error_message(payload, error.reason)) from None

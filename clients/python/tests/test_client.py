@@ -160,6 +160,24 @@ class StubServerTest(unittest.TestCase):
         self.assertEqual([2.0, 0.0, 30.0], self.waits)
         self.assertEqual(self.stub.requests[0]["body"], self.stub.requests[3]["body"])
 
+    def test_a_partly_queued_model_is_retried_with_the_layers_not_queued_only(self):
+        # Policy "all": a.weight was queued (it will be processed), b.weight's queue stayed full. A retry
+        # of the whole model would make a.weight count twice at this step.
+        self.stub.reply(503, {"error": "layers b.weight of run r1 are still busy",
+                              "layers": [{"layer": "a.weight", "rows": 2, "cols": 2, "status": "queued"},
+                                         {"layer": "b.weight", "rows": 3, "cols": 2, "status": "not_queued"}]},
+                        {"Retry-After": "1"})
+        self.stub.reply(202, {"run": "r1", "step": 7, "layers": [{"layer": "b.weight", "status": "queued"}]})
+        model = {"a.weight": np.ones((2, 2)), "b.weight": np.full((3, 2), 2.0), "b.bias": np.zeros(3)}
+        self.client.post_model("r1", 7, model)
+        self.assertEqual(2, len(self.stub.requests))
+        first = np.load(io.BytesIO(self.stub.requests[0]["body"]))
+        retry = np.load(io.BytesIO(self.stub.requests[1]["body"]))
+        self.assertEqual(["a.weight", "b.weight"], sorted(first.files))
+        self.assertEqual(["b.weight"], retry.files)
+        np.testing.assert_array_equal(np.full((3, 2), 2.0), retry["b.weight"])
+        self.assertEqual(self.stub.requests[0]["path"], self.stub.requests[1]["path"])
+
     def test_503_without_retry_after_backs_off_and_gives_up(self):
         for _ in range(4):
             self.stub.reply(503, {"error": "queue full"}, {"Content-Type": "application/json"})

@@ -6,6 +6,8 @@ import org.dysonmonitor.bench.EndToEndBench;
 import org.dysonmonitor.bench.LargeLayerBench;
 import org.dysonmonitor.bench.NativeThreadsBench;
 import org.dysonmonitor.bench.PipelineBench;
+import org.dysonmonitor.bench.SoakBench;
+import org.dysonmonitor.bench.SoakOptions;
 import org.dysonmonitor.bench.SpectrumBench;
 import org.dysonmonitor.bench.StatisticsCostBench;
 import org.dysonmonitor.bench.TopKBench;
@@ -29,8 +31,8 @@ import java.util.concurrent.Callable;
                 + "ratios to a reference measured in the same run.",
         subcommands = {BenchCommand.Spectrum.class, BenchCommand.Pipeline.class, BenchCommand.LargeLayer.class,
                 BenchCommand.Trainer.class, BenchCommand.Statistics.class, BenchCommand.Diagnostics.class,
-                BenchCommand.TopK.class, BenchCommand.Threads.class, BenchCommand.EndToEnd.class,
-                CommandLine.HelpCommand.class})
+                BenchCommand.TopK.class, BenchCommand.Threads.class, BenchCommand.Soak.class,
+                BenchCommand.EndToEnd.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,8 +41,8 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads "
-                        + "or end-to-end "
+                "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads, "
+                        + "soak or end-to-end "
                         + "(bench help <name> for its options)");
     }
 
@@ -307,6 +309,29 @@ final class BenchCommand implements Runnable {
         @Override
         public void run() {
             NativeThreadsBench.run(System.out, quick);
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "Concurrent runs of mixed shapes (10×10 to 1024×1024), both policies, with misbehaving clients "
+                    + "among them (junk, oversize, stalled uploads, abandoned runs, floods); samples heap and series and "
+                    + "checks received = processed + dropped + rejected for every layer at the end. Exit 1 if a bound or "
+                    + "the accounting fails.")
+    static final class Soak implements Callable<Integer> {
+        @Option(names = "--runs", defaultValue = "100", description = "Concurrent runs (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--minutes", defaultValue = "10", description = "How long (default: ${DEFAULT-VALUE}).")
+        double minutes;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            MonitorOptions.require(spec.commandLine(), runs >= 1 && minutes > 0, "--runs must be ≥ 1 and --minutes > 0");
+            return SoakBench.run(System.out, SoakOptions.defaults().withRuns(runs)
+                    .withDuration(java.time.Duration.ofMillis(Math.round(minutes * 60_000))));
         }
     }
 }

@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         Config settings = options.config(cmd);
         ServerOptions serverOptions = options.server(cmd);
         SolverSelection solvers = options.solver(cmd);
-        Monitor monitor = Monitor.start("dyson-monitor", settings, solvers);
+        Monitor monitor = options.start(cmd, settings, solvers);
         HttpServer server = ServeCommand.startServer(monitor, serverOptions, cmd);
         PrintWriter out = cmd.getOut();
         out.println("dyson-monitor demo on " + server.url());

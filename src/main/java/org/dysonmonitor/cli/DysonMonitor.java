@@ -1,5 +1,8 @@
 package org.dysonmonitor.cli;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +18,16 @@ public final class DysonMonitor implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * netlib logs a warning (and on some JDKs a stack trace) when its Vector API backend is not
+     * enabled; the monitor picks its spectrum backend itself and names it in one start line of its
+     * own. Held in a field: java.util.logging keeps loggers only weakly, and a collected logger
+     * forgets its level.
+     */
+    private static final Logger NETLIB = Logger.getLogger("dev.ludovic.netlib");
+
     public static void main(String[] args) {
+        NETLIB.setLevel(Level.SEVERE);
         System.exit(commandLine().execute(args));
     }
 

@@ -48,6 +48,18 @@ final class MonitorOptions {
             description = "Snapshots of a layer between two randomized baselines (W with permuted entries: one more spectrum each; 0: never; default: ${DEFAULT-VALUE}).")
     int baselineEvery;
 
+    @Option(names = "--max-inflight-bytes", defaultValue = "0",
+            description = "Snapshot bytes in flight at most (bodies being read and decoded, matrices queued); over it a POST gets 503 with Retry-After. Default 0: a quarter of the max heap (-Xmx).")
+    long maxInflightBytes;
+
+    @Option(names = "--idle-timeout", defaultValue = "PT1H", converter = DurationConverter.class,
+            description = "A run that sends nothing this long goes idle: its slot, actors and series are freed, a new snapshot revives it (default: 1h; 0s: never).")
+    Duration idleTimeout;
+
+    @Option(names = "--max-series", defaultValue = "100000",
+            description = "Metric meters held at most; new ones beyond are refused and counted in dyson_series_refused_total (default: ${DEFAULT-VALUE}).")
+    int maxSeries;
+
     @Option(names = "--partial-above", defaultValue = "2048",
             description = "Layers whose smaller side is at least this many get tracked top-k spectra between full ones (a run's PUT may set its own \"partial_above\"; default: ${DEFAULT-VALUE}).")
     int partialAbove;
@@ -64,6 +76,33 @@ final class MonitorOptions {
             description = "Spectrum backend: auto (native LAPACK where it loads and gains, EJML otherwise), native, or ejml (default: ${DEFAULT-VALUE}).")
     String solver;
 
+    @Option(names = "--data-dir", defaultValue = "./dyson-data",
+            description = "Directory of the history store, dyson.db: runs, every report, statistics checkpoints (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    // The test suite starts serve and demo many times: it sets -Ddyson.no-store=true, so no test
+    // resumes another's runs from ./dyson-data.
+    @Option(names = "--no-store", defaultValue = "${sys:dyson.no-store:-false}",
+            description = "Keep nothing on disk: history lives only as long as the process.")
+    boolean noStore;
+
+    @Option(names = "--history-retention", defaultValue = "30d", converter = DurationConverter.class,
+            description = "Stored reports older than this are deleted, and runs not written for as long (default: ${DEFAULT-VALUE}).")
+    Duration historyRetention;
+
+    @Option(names = "--max-db-size", defaultValue = "2GiB", converter = ByteSizeConverter.class,
+            description = "The history store is kept below this by thinning old reports, e.g. 500MiB, 2GiB (default: ${DEFAULT-VALUE}).")
+    long maxDbSize;
+
+    /** Starts the monitor; a data directory that cannot hold the store is a usage error (exit 2). */
+    org.dysonmonitor.monitor.Monitor start(CommandLine cmd, Config config, SolverSelection solvers) {
+        try {
+            return org.dysonmonitor.monitor.Monitor.start("dyson-monitor", config, solvers);
+        } catch (org.dysonmonitor.store.HistoryStoreException e) {
+            throw new CommandLine.ParameterException(cmd, "--data-dir " + dataDir + ": " + e.getMessage());
+        }
+    }
+
     /** The spectrum backend; a native backend that cannot load is a usage error with the fix. */
     SolverSelection solver(CommandLine cmd) {
         try {
@@ -79,6 +118,9 @@ final class MonitorOptions {
         require(cmd, maxModeSeries > 0, "--max-mode-series must be positive");
         require(cmd, maxRuns > 0, "--max-runs must be positive");
         require(cmd, maxLayers > 0, "--max-layers must be positive");
+        require(cmd, maxInflightBytes >= 0, "--max-inflight-bytes must be ≥ 0 (0: a quarter of the max heap)");
+        require(cmd, !idleTimeout.isNegative(), "--idle-timeout must be ≥ 0 (0s: never)");
+        require(cmd, maxSeries > 0, "--max-series must be positive");
         require(cmd, port >= 0 && port <= 65535, "--port must be in 0..65535");
         require(cmd, baselineEvery >= 0, "--baseline-every must be ≥ 0 (0: never)");
         require(cmd, partialAbove > 0, "--partial-above must be positive");
@@ -90,6 +132,17 @@ final class MonitorOptions {
         overrides.put("dyson.max-layers-per-run", maxLayers);
         overrides.put("dyson.retention", retention.toMillis() + "ms");
         overrides.put("dyson.statistics.baseline-every", baselineEvery);
+        require(cmd, !historyRetention.isZero() && !historyRetention.isNegative(), "--history-retention must be positive");
+        require(cmd, maxDbSize >= 1L << 20, "--max-db-size must be at least 1MiB");
+        if (!noStore) {
+            overrides.put("dyson.store.data-dir", dataDir.toString());
+            overrides.put("dyson.store.retention", historyRetention.toMillis() + "ms");
+            overrides.put("dyson.store.max-size", maxDbSize);
+            overrides.put("dyson.store.checkpoint-interval", "5s");
+        }
+        overrides.put("dyson.max-inflight-bytes", maxInflightBytes);
+        overrides.put("dyson.idle-timeout", idleTimeout.toMillis() + "ms");
+        overrides.put("dyson.max-series", maxSeries);
         overrides.put("dyson.top-spectra.partial-above", partialAbove);
         overrides.put("dyson.top-spectra.full-every", fullEvery);
         overrides.put("dyson.top-spectra.k", topK);
@@ -132,10 +185,32 @@ final class MonitorOptions {
                     case 's' -> Duration.ofSeconds(n);
                     case 'm' -> Duration.ofMinutes(n);
                     case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
                     default -> throw new NumberFormatException();
                 };
             } catch (RuntimeException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 30s, 5m, 1h or 250ms");
+            }
+        }
+    }
+
+    /** Reads 2GiB, 500MiB, 64KiB or a number of bytes. */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim();
+            long unit = 1;
+            for (String[] u : new String[][] {{"GiB", "1073741824"}, {"MiB", "1048576"}, {"KiB", "1024"}}) {
+                if (v.endsWith(u[0])) {
+                    unit = Long.parseLong(u[1]);
+                    v = v.substring(0, v.length() - 3).trim();
+                    break;
+                }
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(v), unit);
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a size: use e.g. 500MiB, 2GiB or a number of bytes");
             }
         }
     }

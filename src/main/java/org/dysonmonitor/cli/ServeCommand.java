@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
         SolverSelection solvers = options.solver(cmd);
         List<Watch> parsed = parseWatches(cmd, watches);
         MonitorOptions.require(cmd, watchInterval.toMillis() > 0, "--watch-interval must be positive");
-        Monitor monitor = Monitor.start("dyson-monitor", config, solvers);
+        Monitor monitor = options.start(cmd, config, solvers);
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());
         for (Watch w : parsed) {

@@ -4,6 +4,9 @@ import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.RequestEntity;
 import akka.stream.Materializer;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import org.dysonmonitor.monitor.InflightBudget;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -27,22 +30,55 @@ final class BodyReader {
         this.materializer = materializer;
     }
 
+    /** A chunked body's next chunk did not fit in the in-flight budget. */
+    static final class Overloaded extends RuntimeException {
+        Overloaded() {
+            super("the in-flight budget is spent", null, false, false);
+        }
+    }
+
     /**
      * The whole body, at most {@code limit} bytes, or a failure with EntityStreamSizeException, whether
      * the body announced its size (Content-Length) or not (chunked: then it is found too large only
-     * while it is read). The size limit is the only limit: toStrict's own would fail first on a known
-     * Content-Length, with a generic exception that the routes would answer with 500.
+     * while it is read). A chunked body reserves {@code perByte} bytes of {@code reservation} per byte
+     * as each chunk arrives (a body of known length reserved before the read) and fails with
+     * {@link Overloaded} when the budget has no room, before the chunk is kept.
      */
+    /**
+     * Reads a refused request's body and keeps none of it, so that the client, still sending, gets
+     * the answer instead of a broken pipe; the connection stays usable. Costs bandwidth, no memory.
+     */
+    CompletionStage<akka.Done> discard(RequestEntity entity) {
+        return entity.discardBytes(materializer).completionStage();
+    }
+
+    /** A small body (run metadata) outside the in-flight budget. */
     CompletionStage<ByteBuffer> read(RequestEntity entity, long limit) {
+        return read(entity, limit, null, 0);
+    }
+
+    CompletionStage<ByteBuffer> read(RequestEntity entity, long limit, InflightBudget.Reservation reservation,
+                                     int perByte) {
         CompletableFuture<ByteBuffer> body = new CompletableFuture<>();
-        entity.withSizeLimit(limit).toStrict(READ_TIMEOUT.toMillis(), Long.MAX_VALUE, materializer)
-                .whenCompleteAsync((strict, failure) -> {
+        boolean chunked = entity.getContentLengthOption().isEmpty();
+        Source<ByteString, ?> data = entity.withSizeLimit(limit).getDataBytes();
+        if (chunked && reservation != null) {
+            data = data.map(chunk -> {
+                if (!reservation.grow((long) perByte * chunk.size())) {
+                    throw new Overloaded();
+                }
+                return chunk;
+            });
+        }
+        data.completionTimeout(READ_TIMEOUT)
+                .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+                .whenCompleteAsync((joined, failure) -> {
                     if (failure != null) {
                         body.completeExceptionally(failure);
                     } else {
-                        // One ByteString made of the socket's chunks: asByteBuffer copies them into one
-                        // array (or wraps it, when the body came in one chunk).
-                        body.complete(strict.getData().asByteBuffer());
+                        // The socket's chunks as one ByteString: asByteBuffer copies them into one array
+                        // (or wraps it, when the body came in one chunk).
+                        body.complete(joined.asByteBuffer());
                     }
                 }, Runnable::run);
         return body;

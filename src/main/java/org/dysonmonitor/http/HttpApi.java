@@ -86,6 +86,9 @@ public final class HttpApi extends AllDirectives {
                         .slash(PathMatchers.segment()), (run, layer) ->
                         runNamed(run, () -> layerNamed(layer, () -> get(() -> runs.layerReport(run, layer))))),
                 path(PathMatchers.segment("runs").slash(PathMatchers.segment()).slash("layers")
+                        .slash(PathMatchers.segment()).slash("history"), (run, layer) ->
+                        runNamed(run, () -> layerNamed(layer, () -> get(() -> runs.history(run, layer))))),
+                path(PathMatchers.segment("runs").slash(PathMatchers.segment()).slash("layers")
                         .slash(PathMatchers.segment()).slash("snapshots"), (run, layer) ->
                         post(() -> snapshots.layer(run, layer))));
     }

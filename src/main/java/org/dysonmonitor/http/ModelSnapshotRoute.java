@@ -13,6 +13,7 @@ import org.dysonmonitor.ingest.NamedMatrix;
 import org.dysonmonitor.ingest.WeightMatrix;
 import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.monitor.ChannelDirectory;
+import org.dysonmonitor.monitor.InflightBudget;
 import org.dysonmonitor.monitor.LayerChannel;
 import org.dysonmonitor.monitor.SnapshotIntake;
 
@@ -73,19 +74,36 @@ final class ModelSnapshotRoute extends AllDirectives {
     private CompletionStage<Responses.Answer> modelSnapshot(String run, Optional<String> step, Optional<String> lr,
                                                             Optional<String> batch, RequestEntity entity) {
         SnapshotParameters.Result query;
+        InflightBudget.Reservation reservation;
         try {
             steps.checkRunName(run, LABEL);
             query = steps.parameters(run, LABEL, step, lr, batch);
             steps.checkEntity(run, LABEL, entity, "the .npz or safetensors bytes");
+            reservation = steps.reserve(run, LABEL, entity);
         } catch (Refusal r) {
-            return CompletableFuture.failedFuture(r);
+            return steps.refusedBeforeRead(entity, r);
         }
-        return steps.read(run, LABEL, entity)                                         // : ByteBuffer
+        return steps.read(run, LABEL, entity, reservation)                            // : ByteBuffer
                 .thenApply(body -> declare(run, body))                                // : Declared
                 .thenCompose(declared -> admit(run, declared))                        // : Admitted
-                .thenCompose(admitted -> steps.decode(run, LABEL, admitted.declared().body(),
-                                () -> ModelDecoder.decode(admitted.declared().body(), limits))
-                        .thenCompose(model -> deliver(run, query, admitted, model))); // : Answer
+                .thenCompose(admitted -> {
+                    // A compressed archive decodes to more than its body: its declared values are
+                    // reserved before they are inflated.
+                    steps.reserveMore(run, LABEL, reservation, declaredBytes(admitted.declared().header()));
+                    return steps.decode(run, LABEL, admitted.declared().body(),
+                                    () -> ModelDecoder.decode(admitted.declared().body(), limits))
+                            .thenCompose(model -> {
+                                steps.holdDecoded(run, LABEL, reservation, model.layers().stream()
+                                        .mapToLong(m -> InflightBudget.bytesOf(m.matrix())).sum());
+                                return deliver(run, query, admitted, model, reservation); // : Answer
+                            });
+                })
+                .whenComplete((answer, failure) -> reservation.close()); // what no queue took over
+    }
+
+    /** At most what the declared layers take decoded: 8 bytes a value. */
+    private static long declaredBytes(ModelHeader header) {
+        return header.layers().stream().mapToLong(a -> a.elements() * Double.BYTES).sum();
     }
 
     private Declared declare(String run, ByteBuffer body) {
@@ -111,20 +129,21 @@ final class ModelSnapshotRoute extends AllDirectives {
     }
 
     private CompletionStage<Responses.Answer> deliver(String run, SnapshotParameters.Result query, Admitted admitted,
-                                                      DecodedModel model) {
+                                                      DecodedModel model, InflightBudget.Reservation reservation) {
         Map<String, WeightMatrix> byName = new LinkedHashMap<>();
         for (NamedMatrix m : model.layers()) {
             byName.put(m.name(), m.matrix());
         }
         List<WeightMatrix> matrices = admitted.channels().stream().map(c -> byName.get(c.layer())).toList();
         return steps.intake.deliver(admitted.channels(), query.step(), matrices, query.learningRate(),
-                        query.batchSize(), steps.allPolicyTimeout)
+                        query.batchSize(), steps.allPolicyTimeout, reservation)
                 .thenApply(offers -> answer(run, query.step(), admitted, offers));
     }
 
     private Responses.Answer answer(String run, long step, Admitted admitted, List<LayerChannel.Offer> offers) {
         List<Map<String, Object>> layers = new ArrayList<>(offers.size());
         List<String> notQueued = new ArrayList<>();
+        List<String> closed = new ArrayList<>();
         for (int i = 0; i < offers.size(); i++) {
             LayerChannel c = admitted.channels().get(i);
             Map<String, Object> layer = new LinkedHashMap<>();
@@ -135,7 +154,12 @@ final class ModelSnapshotRoute extends AllDirectives {
             layers.add(layer);
             if (offers.get(i) == LayerChannel.Offer.FULL) {
                 notQueued.add(c.layer());
+            } else if (offers.get(i) == LayerChannel.Offer.CLOSED) {
+                closed.add(c.layer());
             }
+        }
+        if (!closed.isEmpty()) {
+            return steps.closed("layers " + String.join(", ", closed) + " of run " + run, Map.of("layers", layers));
         }
         if (!notQueued.isEmpty()) {
             // The others are queued and count as received; these count as received and rejected (queue_full).

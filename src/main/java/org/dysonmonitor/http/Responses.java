@@ -49,6 +49,11 @@ final class Responses {
     static Route failure(Throwable t) {
         Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof Refusal r) {
+            if (r.status() == 503) { // a refusal for now (the in-flight budget, a closed layer): retry soon
+                return Directives.respondWithHeader(RawHeader.create("Retry-After",
+                        Long.toString(SnapshotSteps.OVERLOADED_RETRY_SECONDS)),
+                        () -> error(StatusCodes.get(r.status()), r.getMessage()));
+            }
             return error(StatusCodes.get(r.status()), r.getMessage());
         }
         if (cause instanceof TimeoutException) {

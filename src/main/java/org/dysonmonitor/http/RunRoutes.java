@@ -34,6 +34,7 @@ final class RunRoutes extends AllDirectives {
     private final ActorSystem<?> system;
     private final ActorRef<RunRegistry.Command> registry;
     private final Duration askTimeout;
+    private final HistoryRoutes history;
 
     RunRoutes(Monitor monitor, ServerOptions options, BodyReader bodies) {
         this.monitor = monitor;
@@ -42,11 +43,13 @@ final class RunRoutes extends AllDirectives {
         this.system = monitor.system();
         this.registry = monitor.registry();
         this.askTimeout = monitor.settings().askTimeout();
+        this.history = new HistoryRoutes(monitor);
     }
 
     Route listRuns() {
         return onSuccess(askRegistry(RunRegistry.ListRuns::new), reply -> replyRoute(reply, r ->
-                Responses.json(StatusCodes.OK, Map.of("runs", ((RunRegistry.Runs) r).runs(), "solver", monitor.solver()))));
+                onSuccess(history.withStored(((RunRegistry.Runs) r).runs()), all ->
+                        Responses.json(StatusCodes.OK, Map.of("runs", all, "solver", monitor.solver())))));
     }
 
     Route putRun(String run) {
@@ -74,6 +77,10 @@ final class RunRoutes extends AllDirectives {
                 ok -> Responses.json(StatusCodes.OK, Map.of("run", run, "message", ((RunRegistry.Ok) ok).message()))));
     }
 
+    Route history(String run, String layer) {
+        return history.history(run, layer);
+    }
+
     Route layerReport(String run, String layer) {
         CompletionStage<SpectrumActor.LayerLookup> lookup = AskPattern.ask(registry,
                 r -> new RunRegistry.GetLayer(run, layer, r), askTimeout, system.scheduler());
@@ -87,13 +94,20 @@ final class RunRoutes extends AllDirectives {
 
     /** Server-Sent Events of LayerReports, optionally only of one run (and layer). */
     Route stream() {
-        return parameterOptional("run", run -> parameterOptional("layer", layer -> completeOK(
-                monitor.bus().subscribe()
+        return parameterOptional("run", run -> parameterOptional("layer", layer -> {
+            var reports = monitor.bus().trySubscribe();
+            if (reports.isEmpty()) {
+                return respondWithHeader(akka.http.javadsl.model.headers.RawHeader.create("Retry-After", "10"), () ->
+                        Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "the live stream already has "
+                                + org.dysonmonitor.monitor.ReportBus.MAX_SUBSCRIBERS + " subscribers: retry after 10 s"));
+            }
+            return completeOK(reports.get()
                         .filter(r -> run.map(r.run()::equals).orElse(true)
                                 && layer.map(r.layer()::equals).orElse(true))
                         .map(r -> ServerSentEvent.create(Json.write(r), "report"))
                         .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat),
-                EventStreamMarshalling.toEventStream())));
+                EventStreamMarshalling.toEventStream());
+        }));
     }
 
     private CompletionStage<RunRegistry.Reply> askRegistry(

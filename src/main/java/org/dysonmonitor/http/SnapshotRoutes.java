@@ -8,6 +8,7 @@ import org.dysonmonitor.ingest.NpyDecoder;
 import org.dysonmonitor.ingest.WeightMatrix;
 import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.monitor.ChannelDirectory;
+import org.dysonmonitor.monitor.InflightBudget;
 import org.dysonmonitor.monitor.LayerChannel;
 import org.dysonmonitor.monitor.SnapshotIntake;
 
@@ -44,21 +45,28 @@ final class SnapshotRoutes extends AllDirectives {
                                                             Optional<String> lr, Optional<String> batch,
                                                             RequestEntity entity) {
         SnapshotParameters.Result query;
+        InflightBudget.Reservation reservation;
         try {
             steps.checkRunName(run, layer);
             checkLayerName(run, layer);
             query = steps.parameters(run, layer, step, lr, batch);
             steps.checkEntity(run, layer, entity, "the .npy bytes");
+            reservation = steps.reserve(run, layer, entity);
         } catch (Refusal r) {
-            return CompletableFuture.failedFuture(r);
+            return steps.refusedBeforeRead(entity, r);
         }
-        return steps.read(run, layer, entity).thenCompose(body -> {                            // : ByteBuffer
-            NpyDecoder.Declared declared = steps.declared(run, layer, () -> NpyDecoder.header(body,
-                    NpyDecoder.DEFAULT_MAX_ELEMENTS));                                          // : Declared
-            return admit(run, layer, declared)                                                  // : LayerChannel
-                    .thenCompose(channel -> steps.decode(run, layer, body, () -> NpyDecoder.decode(body, declared)) // : WeightMatrix
-                            .thenCompose(m -> deliver(channel, query, m)));                     // : Answer
-        });
+        return steps.read(run, layer, entity, reservation).thenCompose(body -> {               // : ByteBuffer
+                    NpyDecoder.Declared declared = steps.declared(run, layer, () -> NpyDecoder.header(body,
+                            NpyDecoder.DEFAULT_MAX_ELEMENTS));                                  // : Declared
+                    return admit(run, layer, declared)                                          // : LayerChannel
+                            .thenCompose(channel -> steps.decode(run, layer, body,
+                                            () -> NpyDecoder.decode(body, declared))            // : WeightMatrix
+                                    .thenCompose(m -> {
+                                        steps.holdDecoded(run, layer, reservation, InflightBudget.bytesOf(m));
+                                        return deliver(channel, query, m, reservation);         // : Answer
+                                    }));
+                })
+                .whenComplete((answer, failure) -> reservation.close()); // what no queue took over
     }
 
     private void checkLayerName(String run, String layer) {
@@ -78,13 +86,16 @@ final class SnapshotRoutes extends AllDirectives {
     }
 
     private CompletionStage<Responses.Answer> deliver(LayerChannel channel, SnapshotParameters.Result query,
-                                                      WeightMatrix m) {
+                                                      WeightMatrix m, InflightBudget.Reservation reservation) {
         return steps.intake.deliver(List.of(channel), query.step(), List.of(m), query.learningRate(),
-                        query.batchSize(), steps.allPolicyTimeout)
+                        query.batchSize(), steps.allPolicyTimeout, reservation)
                 .thenApply(offers -> {
                     LayerChannel.Offer offer = offers.get(0);
                     if (offer == LayerChannel.Offer.FULL) {
                         return steps.busy("layer " + channel.layer() + " of run " + channel.run() + " is", Map.of());
+                    }
+                    if (offer == LayerChannel.Offer.CLOSED) {
+                        return steps.closed("layer " + channel.layer() + " of run " + channel.run(), Map.of());
                     }
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("run", channel.run());
@@ -101,8 +112,7 @@ final class SnapshotRoutes extends AllDirectives {
     static String status(LayerChannel.Offer offer) {
         return switch (offer) {
             case QUEUED -> "queued";
-            case DROPPED -> "dropped";
-            case FULL -> "not_queued";
+            case FULL, CLOSED -> "not_queued";
         };
     }
 }

@@ -4,6 +4,7 @@ import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCodes;
 import org.dysonmonitor.ingest.NpyFormatException;
 import org.dysonmonitor.metrics.LabelValues;
+import org.dysonmonitor.monitor.InflightBudget;
 import org.dysonmonitor.monitor.Monitor;
 import org.dysonmonitor.monitor.SnapshotIntake;
 
@@ -34,7 +35,12 @@ final class SnapshotSteps {
         T decode() throws NpyFormatException;
     }
 
+    /** Bytes a request may hold at its peak per byte of body (see {@link #reserve}). */
+    static final int PEAK_PER_BODY_BYTE = 2;
+    static final long OVERLOADED_RETRY_SECONDS = 1;
+
     final SnapshotIntake intake;
+    private final InflightBudget budget;
     final ServerOptions options;
     final Duration allPolicyTimeout;
     private final BodyReader bodies;
@@ -42,6 +48,7 @@ final class SnapshotSteps {
 
     SnapshotSteps(Monitor monitor, ServerOptions options, BodyReader bodies, Executor decoders) {
         this.intake = new SnapshotIntake(monitor);
+        this.budget = monitor.budget();
         this.options = options;
         this.bodies = bodies;
         this.decoders = decoders;
@@ -76,9 +83,45 @@ final class SnapshotSteps {
         }
     }
 
+    /**
+     * Reserves the request's bytes in the in-flight budget before its body is read: twice its
+     * Content-Length (at its peak a request holds its chunks and the joined body, then the body and
+     * its decoded matrix); a chunked body reserves as it streams ({@link #read}). A body that can
+     * never fit is 413; one that does not fit now is 503 with Retry-After ({@code overloaded}), both
+     * counted. The caller closes the reservation when the request ends.
+     */
+    InflightBudget.Reservation reserve(String run, String label, RequestEntity entity) {
+        InflightBudget.Reservation reservation = budget.reservation();
+        long announced = entity.getContentLengthOption().orElse(0L);
+        if (PEAK_PER_BODY_BYTE * announced > budget.limit()) {
+            throw refuse(run, label, "too_large", 413, "body of " + announced + " bytes needs "
+                    + PEAK_PER_BODY_BYTE * announced + " bytes in flight, over the budget of " + budget.limit()
+                    + " bytes (--max-inflight-bytes)");
+        }
+        if (!reservation.grow(PEAK_PER_BODY_BYTE * announced)) {
+            throw overloaded(run, label);
+        }
+        return reservation;
+    }
+
+    /**
+     * The failed answer of a refusal before the body was read. A 503 (the client will send again) is
+     * answered once the body has been read and discarded (bandwidth, no memory): answering while the
+     * client still sends would close the connection under it, a broken pipe instead of the 503.
+     */
+    <T> CompletionStage<T> refusedBeforeRead(RequestEntity entity, Refusal r) {
+        if (r.status() != 503) {
+            return CompletableFuture.failedFuture(r);
+        }
+        return bodies.discard(entity).handle((done, failure) -> {
+            throw r;
+        });
+    }
+
     /** Copy 1 of 2: the body's chunks into one buffer, at most --max-body bytes. */
-    CompletionStage<ByteBuffer> read(String run, String label, RequestEntity entity) {
-        return bodies.read(entity, options.maxBody()).handle((body, failure) -> {
+    CompletionStage<ByteBuffer> read(String run, String label, RequestEntity entity,
+                                     InflightBudget.Reservation reservation) {
+        return bodies.read(entity, options.maxBody(), reservation, PEAK_PER_BODY_BYTE).handle((body, failure) -> {
             if (failure == null) {
                 return body;
             }
@@ -86,8 +129,39 @@ final class SnapshotSteps {
                 throw refuse(run, label, "too_large", 413, "body is over the limit of " + options.maxBody()
                         + " bytes (--max-body)");
             }
-            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (cause instanceof BodyReader.Overloaded) {
+                throw overloaded(run, label);
+            }
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                throw refuse(run, label, "read_timeout", 408, "the body did not arrive within the read timeout");
+            }
+            // The client went away mid-body (or the stream broke): counted, never a silent 500.
+            throw refuse(run, label, "read_failed", 400, "the body could not be read: " + cause.getMessage());
         });
+    }
+
+    /**
+     * Holds exactly the decoded matrices' bytes from here on (they wait in the queues; the body is
+     * garbage once decoded); 503 {@code overloaded} when they need more than the budget has.
+     */
+    void holdDecoded(String run, String label, InflightBudget.Reservation reservation, long decodedBytes) {
+        if (!reservation.resize(decodedBytes)) {
+            throw overloaded(run, label);
+        }
+    }
+
+    /** Reserves {@code bytes} more before decoding (e.g. a compressed archive's declared values). */
+    void reserveMore(String run, String label, InflightBudget.Reservation reservation, long bytes) {
+        if (!reservation.grow(bytes)) {
+            throw overloaded(run, label);
+        }
+    }
+
+    private Refusal overloaded(String run, String label) {
+        return refuse(run, label, "overloaded", 503, "the monitor has " + budget.used() + " of "
+                + budget.limit() + " bytes in flight (--max-inflight-bytes): retry after "
+                + OVERLOADED_RETRY_SECONDS + " s");
     }
 
     /** Reads what the body declares (cheap, on this thread); a problem is refused and counted. */
@@ -130,6 +204,18 @@ final class SnapshotSteps {
                 + " s (policy all): the snapshot was not queued; retry after " + retry + " s");
         body.putAll(more);
         return new Responses.Answer(StatusCodes.SERVICE_UNAVAILABLE, body, retry);
+    }
+
+    /**
+     * 503 with Retry-After under either policy: {@code what} was closed (its run expired) while the
+     * snapshot arrived and could not be opened again; counted rejected ({@code closed}).
+     */
+    Responses.Answer closed(String what, Map<String, Object> more) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", what + " was closed while the snapshot arrived (its run expired or went idle) and "
+                + "could not be opened again: the snapshot was not queued; retry after " + OVERLOADED_RETRY_SECONDS + " s");
+        body.putAll(more);
+        return new Responses.Answer(StatusCodes.SERVICE_UNAVAILABLE, body, OVERLOADED_RETRY_SECONDS);
     }
 
     static String badName(String name, boolean layer) {

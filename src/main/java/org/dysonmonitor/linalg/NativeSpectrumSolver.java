@@ -89,8 +89,8 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
 
     /**
      * Why dsyevd: with {@code jobz = 'N'} dsyevd, dsyevr and dsyev all reduce to the tridiagonal
-     * form by dsytrd and finish with dsterf, so they cost the same to within noise (measured
-     * 2026-11 on this project's 2-core machine, bench/RESULTS.md); dsyevd is what numpy's eigvalsh
+     * form by dsytrd and finish with dsterf, so they cost the same to within noise (`bench spectrum`
+     * on a 2-core machine, bench/RESULTS.md); dsyevd is what numpy's eigvalsh
      * calls, so the comparison with numpy is like for like, and it needs no abstol/range arguments.
      */
     static final String EIGENSOLVER_CHOICE = "dsyevd";

@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,8 @@ import org.dysonmonitor.rmt.PairReport;
  * say that better than NaN. Per-mode series ({@code dyson_eigenvalue}, {@code _mean},
  * {@code _variance}) exist for at most {@code maxModeSeries} modes, the largest ones; their
  * {@code mode} label is the index in the ascending spectrum, so with 1000 modes and a cap of 64 the
- * labels are 936 … 999. When a report has another number of modes, or other pairs, the series are
+ * labels are 936 … 999. Pair series ({@code pair} label) are under the same cap: at most
+ * {@code maxModeSeries} pairs, the report's last (largest) ones. When a report has another number of modes, or other pairs, the series are
  * re-registered to match. {@code dyson_target_distance} exists only while the report has a target
  * spectrum: Prometheus would accept NaN, but dashboards and alert rules handle absence better.
  *
@@ -108,6 +108,8 @@ public final class LayerMetrics implements AutoCloseable {
     /** What the gauges read; null until the first report. */
     private final AtomicReference<LayerReport> latest = new AtomicReference<>();
     private final AtomicLong lastUpdateMillis = new AtomicLong();
+    /** The pairs of the latest report that have series, by label; set just before {@link #latest}. */
+    private final AtomicReference<Map<String, PairReport>> latestPairs = new AtomicReference<>(Map.of());
 
     // Guarded by this; written only by update and close.
     private final List<Meter> layerMeters = new ArrayList<>();
@@ -183,15 +185,16 @@ public final class LayerMetrics implements AutoCloseable {
         // Stale series go before the new report is visible and new ones come after it, so a
         // concurrent scrape never reads a mode or pair the report it sees does not have.
         removeModesOutside(firstMode, modes);
-        Set<String> pairs = pairLabels(report);
-        removePairsOtherThan(pairs);
+        Map<String, PairReport> pairs = publishedPairs(report, maxModeSeries);
+        removePairsOtherThan(pairs.keySet());
         if (!report.hasTarget()) {
             removeTarget();
         }
+        latestPairs.set(pairs);
         latest.set(report);
         lastUpdateMillis.set(clock.millis());
         addModes(firstMode, modes);
-        addPairs(pairs);
+        addPairs(pairs.keySet());
         if (report.hasTarget()) {
             addTarget();
         }
@@ -364,12 +367,19 @@ public final class LayerMetrics implements AutoCloseable {
         }
     }
 
-    private static Set<String> pairLabels(LayerReport report) {
-        Set<String> labels = new HashSet<>();
-        for (PairReport pair : report.pairs()) {
-            labels.add(Objects.requireNonNull(pair.pair(), "pair label"));
+    /**
+     * The pairs that get series, by label: at most {@code cap} (the per-mode cap, --max-mode-series),
+     * the last ones of the report (the largest modes, as for the per-mode series). Built once per
+     * report, so a scrape looks each pair up instead of searching the report's pairs.
+     */
+    private static Map<String, PairReport> publishedPairs(LayerReport report, int cap) {
+        List<PairReport> all = report.pairs();
+        Map<String, PairReport> published = new HashMap<>();
+        for (int i = Math.max(0, all.size() - cap); i < all.size(); i++) {
+            PairReport pair = all.get(i);
+            published.put(Objects.requireNonNull(pair.pair(), "pair label"), pair);
         }
-        return labels;
+        return Map.copyOf(published);
     }
 
     private void addPairs(Set<String> labels) {
@@ -380,26 +390,22 @@ public final class LayerMetrics implements AutoCloseable {
             Tags pairTags = tags.and("pair", label);
             pairMeters.put(label, List.of(
                     gauge(PAIR_SIGMA_SQUARED, "σ̂² = ⟨S²⟩/4 of the degenerate pair's spacing S", pairTags,
-                            r -> pairValue(r, label, PairReport::sigmaSquared)),
+                            r -> pairValue(label, PairReport::sigmaSquared)),
                     gauge(PAIR_SPACING_S2, "⟨s²⟩ of the pair's rescaled spacing s = S/⟨S⟩ (Wigner surmise: 4/π)",
-                            pairTags, r -> pairValue(r, label, PairReport::spacingS2)),
+                            pairTags, r -> pairValue(label, PairReport::spacingS2)),
                     gauge(PAIR_BINDER_CUMULANT,
                             "Binder cumulant U₄ of the pair's eigenvalues about their centre (two-level density: −4/27)",
-                            pairTags, r -> pairValue(r, label, PairReport::binderCumulant)),
+                            pairTags, r -> pairValue(label, PairReport::binderCumulant)),
                     gauge(SIGMA_SQUARED_PER_LR_BATCH,
                             "σ̂² / (α/|B|) of the pair: constant across runs if linear scaling holds",
-                            pairTags, r -> pairValue(r, label, PairReport::sigmaSquaredPerLrBatch))));
+                            pairTags, r -> pairValue(label, PairReport::sigmaSquaredPerLrBatch))));
         }
     }
 
-    /** A linear search: a layer has a handful of pairs, and a map per report would cost more. */
-    private static double pairValue(LayerReport report, String label, ToDoubleFunction<PairReport> value) {
-        for (PairReport pair : report.pairs()) {
-            if (label.equals(pair.pair())) {
-                return value.applyAsDouble(pair);
-            }
-        }
-        return Double.NaN;
+    /** The published pair's value; NaN in the moment a pair's series outlives its report. */
+    private double pairValue(String label, ToDoubleFunction<PairReport> value) {
+        PairReport pair = latestPairs.get().get(label);
+        return pair == null ? Double.NaN : value.applyAsDouble(pair);
     }
 
     private void removePairsOtherThan(Set<String> keep) {

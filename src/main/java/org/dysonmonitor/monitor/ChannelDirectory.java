@@ -84,6 +84,13 @@ public final class ChannelDirectory {
         }
     }
 
+    void removeLayer(String run, String layer) {
+        RunChannels r = runs.get(run);
+        if (r != null) {
+            r.layers.remove(layer);
+        }
+    }
+
     void remove(String run) {
         runs.remove(run);
     }

@@ -152,9 +152,34 @@ public final class CheckpointWatcher extends AbstractBehavior<CheckpointWatcher.
                 return CompletableFuture.completedFuture("refused: " + refused.refusal().message());
             }
             List<LayerChannel> channels = ((SnapshotIntake.Admitted) admission).channels();
-            return setup.intake().deliver(channels, c.step(), matrices, OptionalDouble.empty(), OptionalInt.empty(),
-                    QUEUE_WAIT).thenApply(offers -> "fed " + offers.size() + " layers");
+            return deliverWithinBudget(c, channels, matrices);
         });
+    }
+
+    /**
+     * The decoded model counts against the memory budget like a POST's body: a checkpoint waits
+     * (polling once a second) while the budget is full, and one larger than the whole budget is
+     * refused ({@code overloaded}). Runs off the actor's thread and touches no actor state.
+     */
+    private CompletionStage<String> deliverWithinBudget(CheckpointSource.Found c, List<LayerChannel> channels,
+                                                        List<WeightMatrix> matrices) {
+        InflightBudget budget = setup.intake().budget();
+        long bytes = matrices.stream().mapToLong(InflightBudget::bytesOf).sum();
+        if (bytes > budget.limit()) {
+            setup.intake().countRejected(setup.run(), LabelValues.WHOLE_MODEL, "overloaded");
+            return CompletableFuture.completedFuture("refused: " + bytes + " bytes of layers exceed --max-inflight-bytes "
+                    + budget.limit());
+        }
+        InflightBudget.Reservation reservation = budget.reservation();
+        if (!reservation.grow(bytes)) {
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS))
+                    .thenCompose(retry -> deliverWithinBudget(c, channels, matrices));
+        }
+        return setup.intake().deliver(channels, c.step(), matrices, OptionalDouble.empty(), OptionalInt.empty(),
+                        QUEUE_WAIT, reservation)
+                .whenComplete((offers, failure) -> reservation.close())
+                .thenApply(offers -> "fed " + offers.size() + " layers");
     }
 
     private Behavior<Command> onFed(Fed msg) {

@@ -25,7 +25,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     /** The answer to {@link GetWiring}. */
-    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory) {
+    public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory,
+                         InflightBudget budget) {
     }
 
     /** Start a built-in trainer on the trainer dispatcher; replies with its reference. */
@@ -43,21 +44,23 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     private final SnapshotIntake intake;
     private final Executor blocking;
     private final ChannelDirectory directory = new ChannelDirectory();
+    private final InflightBudget budget;
     private long trainers;
     private long watchers;
 
     public static Behavior<Command> create(MonitorSettings settings, MeterRegistry meters,
-                                           Supplier<SpectrumSolver> solvers) {
-        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers));
+                                           Supplier<SpectrumSolver> solvers, InflightBudget budget) {
+        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers, budget));
     }
 
     private Guardian(ActorContext<Command> context, MonitorSettings settings, MeterRegistry meters,
-                     Supplier<SpectrumSolver> solvers) {
+                     Supplier<SpectrumSolver> solvers, InflightBudget budget) {
         super(context);
-        this.bus = new ReportBus(context.getSystem());
+        this.bus = new ReportBus(context.getSystem(), meters);
+        this.budget = budget;
         this.registry = context.spawn(RunRegistry.create(
-                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory)), "runs");
-        this.intake = new SnapshotIntake(context.getSystem(), registry, directory, settings.askTimeout());
+                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory, budget)), "runs");
+        this.intake = new SnapshotIntake(context.getSystem(), registry, directory, settings.askTimeout(), budget);
         this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("dyson-watch-dispatcher"));
     }
 
@@ -71,7 +74,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Behavior<Command> onGetWiring(GetWiring msg) {
-        msg.replyTo().tell(new Wiring(registry, bus, directory));
+        msg.replyTo().tell(new Wiring(registry, bus, directory, budget));
         return this;
     }
 

@@ -6,7 +6,7 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.stream.BoundedSourceQueue;
+import akka.japi.Pair;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import org.dysonmonitor.metrics.LayerMetrics;
@@ -18,8 +18,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Builds one layer's pipeline: its spectrum actor (supervised, on the spectrum dispatcher) and the
- * bounded stream from the layer's {@link LayerChannel} into it,
- * {@code queue → (conflate under latest) → mapAsync(ask the actor) → ignore}.
+ * stream from the layer's {@link LayerChannel} (its bounded queue) into it,
+ * {@code channel → mapAsync(ask the actor, settle the answer in the channel) → ignore}; a failure of
+ * the stream is logged, its snapshots counted ({@code stream_failed}) and the layer removed.
  */
 final class LayerStream {
 
@@ -33,7 +34,7 @@ final class LayerStream {
     }
 
     /** Starts the actor and the stream of {@code layer} ({@code rows × cols}) of {@code entry}'s run. */
-    static RunEntry.Layer start(ActorContext<?> context, RunRegistry.Dependencies deps, RunEntry entry,
+    static RunEntry.Layer start(ActorContext<RunRegistry.Command> context, RunRegistry.Dependencies deps, RunEntry entry,
                                 ChannelDirectory.LayerShape shape, String actorName) {
         MonitorSettings settings = deps.settings();
         String layer = shape.layer();
@@ -52,31 +53,28 @@ final class LayerStream {
                 actorName,
                 DispatcherSelector.fromConfig("dyson-spectrum-dispatcher"));
 
-        OverloadPolicy policy = entry.spec.policy();
-        FreeSlotSignal freeSlot = new FreeSlotSignal();
-        Source<Snapshot, BoundedSourceQueue<Snapshot>> source = Source.<Snapshot>queue(settings.queueCapacity())
-                .map(s -> {
-                    freeSlot.freed(); // a snapshot left the queue: wake a producer waiting under `all`
-                    return s;
-                });
-        if (policy == OverloadPolicy.LATEST) {
-            // While the actor is busy, a newer snapshot replaces the waiting one; count each replaced.
-            source = source.conflateWithSeed(s -> s, (older, newer) -> {
-                metrics.dropped(layer);
-                return newer;
-            });
-        }
+        LayerChannel channel = new LayerChannel(entry.run, layer, shape.rows(), shape.cols(), entry.spec.policy(),
+                settings.queueCapacity(), metrics, deps.budget());
         akka.actor.typed.ActorSystem<?> system = context.getSystem();
-        BoundedSourceQueue<Snapshot> queue = source
-                // : ProcessReply. Several in flight: while the actor computes one, the next already waits
-                // in its mailbox, so no round trip idles it, and a short burst from a trainer or client is
-                // absorbed instead of dropped; mapAsync keeps the order.
-                .mapAsync(inFlight(shape.rows(), shape.cols()), s -> process(actor, s, system))
-                .to(Sink.ignore())
-                .run(system);
-
-        LayerChannel channel = new LayerChannel(entry.run, layer, shape.rows(), shape.cols(), policy, queue,
-                freeSlot, metrics);
+        ActorRef<RunRegistry.Command> registry = context.getSelf();
+        // The channel is the queue (it keeps the newest under `latest`); the stream pulls as the actor has
+        // room. Several in flight: while the actor computes one, the next already waits in its mailbox,
+        // so no round trip idles it, and a short burst is absorbed; mapAsync keeps the order.
+        Source.unfoldAsync(0, ignored -> channel.next().thenApply(next -> next.map(p -> Pair.create(0, p))))
+                .mapAsync(inFlight(shape.rows(), shape.cols()), p -> process(actor, channel, p, system))
+                .runWith(Sink.ignore(), system)
+                .whenComplete((done, failure) -> {
+                    if (failure instanceof akka.stream.AbruptStageTerminationException) {
+                        channel.close("stopped"); // the monitor is shutting down: not a failure of the layer
+                    } else if (failure != null) {
+                        // Never silent: the layer is closed with its snapshots counted, and the registry
+                        // removes it, so the next snapshot starts it afresh.
+                        int lost = channel.close("stream_failed");
+                        system.log().error("the stream of layer {} of run {} failed ({} snapshots rejected as "
+                                + "stream_failed); the layer restarts at its next snapshot", layer, entry.run, lost, failure);
+                        registry.tell(new RunRegistry.LayerFailed(entry.run, layer, channel));
+                    }
+                });
         return new RunEntry.Layer(channel, actor, layerMetrics);
     }
 
@@ -94,10 +92,16 @@ final class LayerStream {
      * each (measured on 2 cores).
      */
     private static CompletionStage<SpectrumActor.ProcessReply> process(
-            ActorRef<SpectrumActor.Command> actor, Snapshot s, akka.actor.typed.ActorSystem<?> system) {
+            ActorRef<SpectrumActor.Command> actor, LayerChannel channel, LayerChannel.Pending p,
+            akka.actor.typed.ActorSystem<?> system) {
+        Snapshot s = p.snapshot();
+        long id = p.id(); // the continuation keeps the id only, never the matrix
         return AskPattern.<SpectrumActor.Command, SpectrumActor.ProcessReply>ask(actor,
                         replyTo -> new SpectrumActor.Process(s, replyTo), PROCESS_TIMEOUT, system.scheduler())
-                .handleAsync((reply, t) -> t == null ? reply : new SpectrumActor.Failed("timeout", t.toString()),
-                        Runnable::run);
+                .handleAsync((reply, t) -> {
+                    SpectrumActor.ProcessReply r = t == null ? reply : new SpectrumActor.Failed("timeout", t.toString());
+                    channel.settle(id, r);
+                    return r;
+                }, Runnable::run);
     }
 }

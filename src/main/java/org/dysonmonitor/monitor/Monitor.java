@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.dysonmonitor.linalg.SolverSelection;
+import org.dysonmonitor.metrics.SeriesCap;
 import org.dysonmonitor.linalg.SpectrumSolver;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ public final class Monitor implements AutoCloseable {
     private final MonitorSettings settings;
     private final ActorRef<RunRegistry.Command> registry;
     private final ChannelDirectory directory;
+    private final InflightBudget budget;
     private final String solver;
 
     private Monitor(ActorSystem<Guardian.Command> system, PrometheusMeterRegistry meters, ReportBus bus,
@@ -34,6 +36,7 @@ public final class Monitor implements AutoCloseable {
         this.settings = settings;
         this.registry = wiring.registry();
         this.directory = wiring.directory();
+        this.budget = wiring.budget();
         this.solver = solver;
     }
 
@@ -62,7 +65,18 @@ public final class Monitor implements AutoCloseable {
                                 String solverDescription) {
         MonitorSettings settings = MonitorSettings.create(config);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers), name, config);
+        SeriesCap.install(meters, settings.maxSeries());
+        InflightBudget budget = new InflightBudget(settings.maxInflightBytes(), meters);
+        ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers, budget),
+                name, config);
+        try {
+            // Opens the store now: a bad data directory fails the start.
+            HistoryExtension.get(system).store().ifPresent(
+                    store -> org.dysonmonitor.metrics.HistoryMetrics.bind(meters, store.counters()));
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
         Guardian.Wiring wiring = AskPattern.<Guardian.Command, Guardian.Wiring>ask(
                         system, Guardian.GetWiring::new, Duration.ofSeconds(10), system.scheduler())
                 .toCompletableFuture().join();
@@ -94,6 +108,11 @@ public final class Monitor implements AutoCloseable {
     /** The open channels of known layers: the hot path's look-up, written by the registry. */
     public ChannelDirectory directory() {
         return directory;
+    }
+
+    /** The memory budget for snapshot bytes in flight, shared by the HTTP routes and the layers' queues. */
+    public InflightBudget budget() {
+        return budget;
     }
 
     /** Starts a built-in trainer. */

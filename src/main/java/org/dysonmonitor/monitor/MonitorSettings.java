@@ -18,15 +18,52 @@ import java.time.Duration;
  * @param askTimeout       how long the HTTP layer waits for an actor's answer
  * @param reportInterval   the least time between two reports of one layer on the live stream
  * @param statistics       the per-layer statistics settings
+ * @param limits           the hardening limits: bytes in flight, idle timeout, total series
  */
 public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSeries, Duration retention,
                               int queueCapacity, Duration allPolicyTimeout, Duration askTimeout,
-                              Duration reportInterval, LayerStatistics.Config statistics) {
+                              Duration reportInterval, LayerStatistics.Config statistics, Limits limits) {
+
+    /**
+     * @param maxInflightBytes snapshot bytes in flight at most ({@link InflightBudget}); 0: a quarter of the max heap
+     * @param idleTimeout      a run silent this long goes idle (slot, actors, series freed); 0: never
+     * @param maxSeries        meters the registry holds at most; new ones beyond are refused and counted
+     */
+    public record Limits(long maxInflightBytes, Duration idleTimeout, int maxSeries) {
+
+        public static final Limits DEFAULT = new Limits(0, Duration.ofHours(1), 100_000);
+
+        public Limits {
+            if (maxInflightBytes < 0 || idleTimeout.isNegative() || maxSeries < 1) {
+                throw new IllegalArgumentException("in-flight bytes and idle timeout must be ≥ 0, max series ≥ 1");
+            }
+        }
+    }
 
     public MonitorSettings {
         if (maxRuns < 1 || maxLayersPerRun < 1 || maxModeSeries < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("caps and queue capacity must be at least 1");
         }
+    }
+
+    /** Without hardening limits given: {@link Limits#DEFAULT}. */
+    public MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSeries, Duration retention,
+                           int queueCapacity, Duration allPolicyTimeout, Duration askTimeout,
+                           Duration reportInterval, LayerStatistics.Config statistics) {
+        this(maxRuns, maxLayersPerRun, maxModeSeries, retention, queueCapacity, allPolicyTimeout, askTimeout,
+                reportInterval, statistics, Limits.DEFAULT);
+    }
+
+    public long maxInflightBytes() {
+        return limits.maxInflightBytes();
+    }
+
+    public Duration idleTimeout() {
+        return limits.idleTimeout();
+    }
+
+    public int maxSeries() {
+        return limits.maxSeries();
     }
 
     public static MonitorSettings create(Config root) {
@@ -50,6 +87,7 @@ public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSerie
                         s.getDouble("target-tolerance"),
                         defaults.pairTolerance(),
                         defaults.pairReservoir(),
-                        s.getInt("baseline-every")));
+                        s.getInt("baseline-every")),
+                new Limits(c.getBytes("max-inflight-bytes"), c.getDuration("idle-timeout"), c.getInt("max-series")));
     }
 }

@@ -30,11 +30,29 @@ final class RunEntry {
     final Map<String, Layer> layers = new LinkedHashMap<>();
     final List<ActorRef<LayerReport>> watchers = new ArrayList<>();
     boolean finished;
+    /** When the registry last saw the run (created, updated, a layer opened); snapshots are seen by the channels. */
+    private long touchedNanos = System.nanoTime();
 
     RunEntry(String run, RunSpec spec, RunMetrics metrics) {
         this.run = run;
         this.metrics = metrics;
         apply(spec);
+    }
+
+    void touch() {
+        touchedNanos = System.nanoTime();
+    }
+
+    /** The last sign of life: the registry's last sight of the run or any layer's last snapshot (nanoTime). */
+    long lastActivityNanos() {
+        long last = touchedNanos;
+        for (Layer layer : layers.values()) {
+            long t = layer.channel().lastOfferNanos();
+            if (t - last > 0) {
+                last = t;
+            }
+        }
+        return last;
     }
 
     /** Takes {@code next} as the run's configuration and its α and |B| as the run's current ones. */

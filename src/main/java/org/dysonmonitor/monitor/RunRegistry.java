@@ -13,6 +13,7 @@ import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.metrics.RunMetrics;
 import org.dysonmonitor.rmt.LayerReport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,14 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private record Expire(String run) implements Command {
     }
 
+    /** A layer's stream failed (the channel is closed and its snapshots counted): remove the layer. */
+    record LayerFailed(String run, String layer, LayerChannel channel) implements Command {
+    }
+
+    private enum CheckIdle implements Command {
+        INSTANCE
+    }
+
     /** Replies. */
     public sealed interface Reply {
     }
@@ -114,20 +123,34 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     /** What the registry needs from outside; {@code directory} is where it publishes the channels. */
     public record Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
-                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory) {
+                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget) {
 
         public Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
                             Supplier<SpectrumSolver> solvers) {
-            this(settings, meters, bus, solvers, new ChannelDirectory());
+            this(settings, meters, bus, solvers, new ChannelDirectory(),
+                    new InflightBudget(settings.maxInflightBytes(), meters));
         }
     }
+
+    static final int IDLE_PER_RUN = 10;
 
     private final Dependencies deps;
     private final ChannelDirectory directory;
     private final TimerScheduler<Command> timers;
     private final Map<String, RunEntry> runs = new LinkedHashMap<>();
+    /**
+     * Runs expired for silence, with what a new snapshot revives them with (a name and a spec each, no
+     * series): at most {@link #IDLE_PER_RUN} × --max-runs, the oldest forgotten.
+     */
+    private final Map<String, RunSpec> idle = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RunSpec> eldest) {
+            return size() > IDLE_PER_RUN * deps.settings().maxRuns();
+        }
+    };
     private RunMetrics unattributed;
     private long actorCounter;
+    private final RunHistory history;
 
     public static Behavior<Command> create(Dependencies deps) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RunRegistry(ctx, timers, deps)));
@@ -138,6 +161,12 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         this.deps = deps;
         this.directory = deps.directory();
         this.timers = timers;
+        this.history = new RunHistory(HistoryExtension.get(context.getSystem()));
+        Duration idleTimeout = deps.settings().idleTimeout();
+        if (!idleTimeout.isZero()) {
+            long period = Math.max(10, Math.min(idleTimeout.toMillis() / 4, 60_000));
+            timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, Duration.ofMillis(period));
+        }
     }
 
     @Override
@@ -152,6 +181,8 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
                 .onMessage(GetLayer.class, this::onGetLayer)
                 .onMessage(Watch.class, this::onWatch)
                 .onMessage(Expire.class, this::onExpire)
+                .onMessage(LayerFailed.class, this::onLayerFailed)
+                .onMessageEquals(CheckIdle.INSTANCE, this::onCheckIdle)
                 .build();
     }
 
@@ -163,7 +194,8 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
                 msg.replyTo().tell(refused);
                 return this;
             }
-            add(newRun(msg.run(), msg.spec().over(RunSpec.unknown())));
+            RunSpec before = idle.getOrDefault(msg.run(), RunSpec.unknown());
+            add(newRun(msg.run(), msg.spec().over(before)));
             msg.replyTo().tell(new Ok("run " + msg.run() + " created"));
             return this;
         }
@@ -178,6 +210,8 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             return this;
         }
         entry.apply(next);
+        history.run(entry);
+        entry.touch();
         msg.replyTo().tell(new Ok("run " + msg.run() + " updated"));
         return this;
     }
@@ -206,10 +240,11 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             if (refused != null) {
                 return refused;
             }
-            entry = newRun(run, RunSpec.unknown());
+            entry = newRun(run, idle.getOrDefault(run, RunSpec.unknown())); // an idle run revives as it was
         } else if (entry.finished) {
             return finishedRefusal(run);
         }
+        entry.touch();
         Refused refused = entry.refusal(shapes, deps.settings().maxLayersPerRun());
         if (refused != null) {
             return refused;
@@ -230,12 +265,18 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     private Behavior<Command> onCountRejected(CountRejected msg) {
         RunEntry entry = runs.get(msg.run());
-        // A rejection never creates a run: junk sent to new names would otherwise fill --max-runs.
-        // Rejections of unknown runs are counted under run="_invalid".
+        // A rejection never creates a run (junk sent to new names would otherwise fill --max-runs),
+        // nor a layer's series (junk sent to new layer names would grow /metrics without bound): it
+        // counts under its layer only when that layer exists (or is the reserved _model), under
+        // layer="_invalid" of its run otherwise, and under run="_invalid" when the run does not exist.
+        // So rejections add at most (runs + 1) × 2 × reasons series.
         RunMetrics metrics = entry != null ? entry.metrics : unattributed();
+        boolean ownSeries = LabelValues.WHOLE_MODEL.equals(msg.layer())
+                || entry != null && entry.layers.containsKey(msg.layer());
+        String layer = ownSeries ? msg.layer() : LabelValues.INVALID;
         // received = processed + dropped + rejected holds for this series too.
-        metrics.received(msg.layer());
-        metrics.rejected(msg.layer(), msg.reason());
+        metrics.received(layer);
+        metrics.rejected(layer, msg.reason());
         return this;
     }
 
@@ -248,6 +289,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         if (!entry.finished) {
             entry.finished = true;
             directory.finish(msg.run());
+            history.run(entry);
             timers.startSingleTimer(new Expire(msg.run()), deps.settings().retention());
         }
         msg.replyTo().tell(new Ok("run " + msg.run() + " finished; its series are removed in "
@@ -258,6 +300,8 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onListRuns(ListRuns msg) {
         List<RunView> views = new ArrayList<>(runs.size());
         runs.values().forEach(entry -> views.add(entry.view()));
+        idle.forEach((run, spec) -> views.add(new RunView(run, "idle", spec.learningRate(), spec.batchSize(),
+                spec.policy().label(), 0, List.of(), 0)));
         msg.replyTo().tell(new Runs(List.copyOf(views)));
         return this;
     }
@@ -300,16 +344,62 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onExpire(Expire msg) {
         RunEntry entry = runs.remove(msg.run());
         if (entry != null) {
-            directory.remove(msg.run());
-            for (RunEntry.Layer layer : entry.layers.values()) {
-                layer.channel().complete();
-                getContext().stop(layer.actor());
-                layer.metrics().close();
-            }
-            entry.metrics.close();
+            remove(entry);
             getContext().getLog().info("run {} expired: its actors and series are removed", msg.run());
         }
         return this;
+    }
+
+    /**
+     * Marks runs silent for --idle-timeout idle: their slot, actors, queues and series go; what a new
+     * snapshot revives them with (policy, targets, α, |B|) stays, listed as {@code idle}.
+     */
+    private Behavior<Command> onCheckIdle() {
+        long now = System.nanoTime();
+        long timeout = deps.settings().idleTimeout().toNanos();
+        List<RunEntry> silent = new ArrayList<>();
+        for (RunEntry entry : runs.values()) {
+            if (!entry.finished && entry.watchers.isEmpty() && now - entry.lastActivityNanos() > timeout) {
+                silent.add(entry);
+            }
+        }
+        for (RunEntry entry : silent) {
+            runs.remove(entry.run);
+            RunSpec keep = new RunSpec(entry.metrics.learningRate().orElse(Double.NaN),
+                    entry.metrics.batchSize().orElse(0), entry.spec.policy(), entry.spec.targets());
+            remove(entry);
+            idle.put(entry.run, keep);
+            getContext().getLog().info("run {} idle for {} s: its slot, actors and series are freed; a new snapshot revives it",
+                    entry.run, deps.settings().idleTimeout().toSeconds());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onLayerFailed(LayerFailed msg) {
+        RunEntry entry = runs.get(msg.run());
+        RunEntry.Layer layer = entry == null ? null : entry.layers.get(msg.layer());
+        if (layer != null && layer.channel() == msg.channel()) {
+            entry.layers.remove(msg.layer());
+            directory.removeLayer(msg.run(), msg.layer());
+            getContext().stop(layer.actor());
+            layer.metrics().close();
+        }
+        return this;
+    }
+
+    /**
+     * Removes a run's pipelines: the look-up first (new snapshots ask the registry), then each channel
+     * is closed, ending what it still holds as {@code expired} with its bytes released, before its
+     * actor stops (so no ask waits on a stopped actor), then the series.
+     */
+    private void remove(RunEntry entry) {
+        directory.remove(entry.run);
+        for (RunEntry.Layer layer : entry.layers.values()) {
+            layer.channel().close("expired");
+            getContext().stop(layer.actor());
+            layer.metrics().close();
+        }
+        entry.metrics.close();
     }
 
     private Refused refuseNewRun(String run) {
@@ -326,12 +416,14 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     /** A run not yet added: nothing of it is registered or visible until {@link #add}. */
     private RunEntry newRun(String run, RunSpec spec) {
-        return new RunEntry(run, spec, new RunMetrics(deps.meters(), run));
+        return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run));
     }
 
     private RunEntry add(RunEntry entry) {
+        idle.remove(entry.run);
         runs.put(entry.run, entry);
         directory.addRun(entry.run);
+        history.run(entry);
         getContext().getLog().info("run {} added (policy {})", entry.run, entry.spec.policy().label());
         return entry;
     }
@@ -340,6 +432,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         RunEntry.Layer created = LayerStream.start(getContext(), deps, entry, shape, "spectrum-" + (++actorCounter));
         entry.layers.put(shape.layer(), created);
         directory.addLayer(entry.run, created.channel());
+        history.layer(entry, shape);
         getContext().getLog().info("layer {} of run {} added: {}×{}{}", shape.layer(), entry.run, shape.rows(),
                 shape.cols(), entry.spec.targets().containsKey(shape.layer()) ? " with a target spectrum" : "");
         return created;

@@ -39,17 +39,24 @@ public final class SnapshotIntake {
     private final ActorRef<RunRegistry.Command> registry;
     private final ChannelDirectory directory;
     private final Duration askTimeout;
+    private final InflightBudget budget;
 
     public SnapshotIntake(Monitor monitor) {
-        this(monitor.system(), monitor.registry(), monitor.directory(), monitor.settings().askTimeout());
+        this(monitor.system(), monitor.registry(), monitor.directory(), monitor.settings().askTimeout(), monitor.budget());
     }
 
     SnapshotIntake(ActorSystem<?> system, ActorRef<RunRegistry.Command> registry, ChannelDirectory directory,
-                   Duration askTimeout) {
+                   Duration askTimeout, InflightBudget budget) {
         this.system = system;
         this.registry = registry;
         this.directory = directory;
         this.askTimeout = askTimeout;
+        this.budget = budget;
+    }
+
+    /** The memory budget that every snapshot from outside is admitted against (--max-inflight-bytes). */
+    public InflightBudget budget() {
+        return budget;
     }
 
     /** Admits {@code layers} of {@code run}: all of them or none, creating what is missing. */
@@ -83,33 +90,79 @@ public final class SnapshotIntake {
 
     /**
      * Delivers one snapshot per admitted channel (the matrices in the same order) at {@code step}.
-     * Each is counted received, then queued, or dropped under {@code latest}; under {@code all} it
-     * waits for a free slot up to {@code wait}, and one still not queued then is counted rejected
-     * ({@code queue_full}). Completes once every layer is decided, with each layer's offer.
+     * Each is counted received, then queued (under {@code latest} possibly in place of the oldest
+     * queued, counted dropped); under {@code all} it waits for a free slot up to {@code wait}, and one
+     * still not queued then is counted rejected ({@code queue_full}). Each queued snapshot takes its
+     * matrix's bytes from {@code reservation}. A channel closed meanwhile (its run expired or went
+     * idle) is counted rejected ({@code closed}) there and the layer admitted afresh once (which
+     * revives an idle run); closed again, the snapshot is counted rejected ({@code closed}) and
+     * answered {@link LayerChannel.Offer#CLOSED}, under both policies alike. Completes once every
+     * layer is decided, with each layer's offer.
      */
     public CompletionStage<List<LayerChannel.Offer>> deliver(List<LayerChannel> channels, long step,
                                                              List<WeightMatrix> matrices, OptionalDouble learningRate,
-                                                             OptionalInt batchSize, Duration wait) {
+                                                             OptionalInt batchSize, Duration wait,
+                                                             InflightBudget.Reservation reservation) {
         List<CompletableFuture<LayerChannel.Offer>> offers = new ArrayList<>(channels.size());
         for (int i = 0; i < channels.size(); i++) {
             LayerChannel channel = channels.get(i);
-            Snapshot snapshot = channel.snapshot(step, matrices.get(i), learningRate, batchSize);
-            channel.received();
-            offers.add(offer(channel, snapshot, wait));
+            WeightMatrix m = matrices.get(i);
+            long bytes = reservation.take(InflightBudget.bytesOf(m));
+            Delivery d = new Delivery(step, m, learningRate, batchSize, wait, bytes);
+            offers.add(offer(channel, d).thenCompose(offer -> offer != LayerChannel.Offer.CLOSED
+                    ? CompletableFuture.completedFuture(offer) : reopen(channel, d)));
         }
         return CompletableFuture.allOf(offers.toArray(CompletableFuture[]::new))
                 .thenApply(done -> offers.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletableFuture<LayerChannel.Offer> offer(LayerChannel channel, Snapshot snapshot, Duration wait) {
-        if (channel.policy() == OverloadPolicy.LATEST) {
-            return CompletableFuture.completedFuture(channel.offer(snapshot));
-        }
-        return channel.offerWithin(snapshot, wait, system).toCompletableFuture().thenApply(offer -> {
-            if (offer == LayerChannel.Offer.FULL) {
+    /** One layer's snapshot on its way in, with the bytes it took from the request's reservation. */
+    private record Delivery(long step, WeightMatrix matrix, OptionalDouble learningRate, OptionalInt batchSize,
+                            Duration patience, long bytes) {
+    }
+
+    private CompletableFuture<LayerChannel.Offer> reopen(LayerChannel closed, Delivery d) {
+        closed.rejected("closed");
+        CompletableFuture<LayerChannel.Offer> result = new CompletableFuture<>();
+        List<ChannelDirectory.LayerShape> shape = List.of(
+                new ChannelDirectory.LayerShape(closed.layer(), closed.rows(), closed.cols()));
+        AskPattern.<RunRegistry.Command, RunRegistry.Reply>ask(registry,
+                        replyTo -> new RunRegistry.OpenLayers(closed.run(), shape, replyTo), askTimeout, system.scheduler())
+                .whenCompleteAsync((reply, failure) -> {
+                    if (reply instanceof RunRegistry.OpenedLayers opened) {
+                        offer(opened.channels().get(0), d).whenComplete((offer, f) -> {
+                            if (offer == LayerChannel.Offer.CLOSED || f != null) {
+                                opened.channels().get(0).rejected("closed");
+                                budget.release(d.bytes());
+                            }
+                            result.complete(f != null ? LayerChannel.Offer.CLOSED : offer);
+                        });
+                    } else {
+                        // Refused (the run finished, a cap) or no answer: the snapshot ends here, counted
+                        // rejected on the closed channel above.
+                        budget.release(d.bytes());
+                        result.complete(LayerChannel.Offer.CLOSED);
+                    }
+                }, Runnable::run);
+        return result;
+    }
+
+    /**
+     * Counts the snapshot received on {@code channel} and offers it; its bytes are released when it is
+     * refused for a full queue, and kept for another try when the channel is closed.
+     */
+    private CompletableFuture<LayerChannel.Offer> offer(LayerChannel channel, Delivery d) {
+        Snapshot snapshot = channel.snapshot(d.step(), d.matrix(), d.learningRate(), d.batchSize());
+        channel.received();
+        CompletableFuture<LayerChannel.Offer> offer = channel.policy() == OverloadPolicy.LATEST
+                ? CompletableFuture.completedFuture(channel.offer(snapshot, d.bytes()))
+                : channel.offerWithin(snapshot, d.bytes(), d.patience(), system).toCompletableFuture();
+        return offer.thenApply(o -> {
+            if (o == LayerChannel.Offer.FULL) {
                 channel.rejected("queue_full");
+                budget.release(d.bytes()); // the request's matrix is garbage once answered
             }
-            return offer;
+            return o;
         });
     }
 }

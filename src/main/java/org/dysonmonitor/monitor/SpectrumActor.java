@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * reusable workspaces), feeds them to the layer's {@link LayerStatistics}, and publishes the
  * resulting {@link LayerReport} to the metrics and the live stream.
  *
- * <p>A snapshot that cannot be processed is rejected and counted; an unexpected exception is
- * counted too, answered, and then rethrown so that the supervisor restarts this actor (with
+ * <p>Its answer to each snapshot ({@link Processed} or {@link Failed} with a reason) is what the
+ * layer's {@link LayerChannel} counts, once; an unexpected exception is answered, and then rethrown so that the supervisor restarts this actor (with
  * back-off) with fresh statistics, while no other layer notices.
  */
 public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command> {
@@ -59,6 +59,11 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     }
 
     public record NotFound(String message) implements LayerLookup {
+    }
+
+    /** The layer's stored checkpoint has been read (or found missing): the actor can start. */
+    private record Resumed(java.util.Optional<org.dysonmonitor.store.HistoryStore.Checkpoint> checkpoint)
+            implements Command {
     }
 
     /** Which layer this actor serves. */
@@ -96,22 +101,55 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     private final LayerStatistics statistics;
     private LayerReport latest;
     private long lastPublishedNanos;
+    private final LayerHistory history;
 
     public static Behavior<Command> create(Setup setup) {
-        return Behaviors.setup(ctx -> new SpectrumActor(ctx, setup));
+        return Behaviors.setup(ctx -> {
+            HistoryExtension h = HistoryExtension.get(ctx.getSystem());
+            return h.store().<Behavior<Command>>map(store -> resuming(ctx, setup, store, h.checkpointInterval()))
+                    .orElseGet(() -> new SpectrumActor(ctx, setup, null, null));
+        });
     }
 
-    private SpectrumActor(ActorContext<Command> context, Setup setup) {
+    /**
+     * Reads the layer's latest checkpoint off this thread (the store's reader answers), keeping the
+     * few snapshots that arrive meanwhile (at most the stream's in-flight count) in a stash.
+     */
+    private static Behavior<Command> resuming(ActorContext<Command> ctx, Setup setup,
+                                              org.dysonmonitor.store.HistoryStore store, Duration interval) {
+        ctx.pipeToSelf(store.latestCheckpoint(setup.id().run(), setup.id().layer()),
+                (checkpoint, failure) -> new Resumed(failure == null ? checkpoint : java.util.Optional.empty()));
+        return Behaviors.withStash(64, stash -> Behaviors.receive(Command.class)
+                .onMessage(Resumed.class, r -> stash.unstashAll(new SpectrumActor(ctx, setup,
+                        new LayerHistory(store, setup.id(), interval), resumed(ctx, setup, r))))
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build());
+    }
+
+    private static LayerStatistics resumed(ActorContext<Command> ctx, Setup setup, Resumed r) {
+        LayerStatistics s = r.checkpoint().map(c -> LayerHistory.resume(c, setup.id(), setup.analysis())).orElse(null);
+        if (s != null) {
+            ctx.getLog().info("layer {} of run {} resumes its statistics after {} snapshots (step {})",
+                    setup.id().layer(), setup.id().run(), s.snapshots(), r.checkpoint().get().step());
+        }
+        return s;
+    }
+
+    private SpectrumActor(ActorContext<Command> context, Setup setup, LayerHistory history, LayerStatistics resumed) {
         super(context);
         this.id = setup.id();
         this.out = setup.outputs();
         this.solver = setup.analysis().solvers().get();
-        this.statistics = new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
+        this.statistics = resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
                 setup.analysis().target(), setup.analysis().statistics());
         Analysis a = setup.analysis();
         this.spectra = new LayerSpectrum(solver,
                 LayerSpectrum.trackerFor(id.rows(), id.cols(), a.topSpectra(), a.runPartialAbove()),
                 a.topSpectra(), id.rows(), id.cols());
+        this.history = history;
     }
 
     @Override
@@ -126,7 +164,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         Snapshot s = msg.snapshot();
         Failed refused = check(s.weights());
         if (refused != null) {
-            out.runMetrics().rejected(id.layer(), refused.reason());
             msg.replyTo().tell(refused);
             return this;
         }
@@ -143,6 +180,11 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
                         s.weights()::copyRowMajor,
                         (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out));
             }
+            // The store keeps full spectra only: its points hold whole-spectrum mode numbers, and a
+            // top report's whole-spectrum statistics are those of its full one, already kept.
+            if (history != null && LayerReport.FULL.equals(latest.spectrumKind())) {
+                history.record(latest, statistics, out.runMetrics());
+            }
             long nanos = System.nanoTime() - start;
             out.layerMetrics().update(latest, nanos);
             if (computed.forced() != LayerSpectrum.Forced.NONE) {
@@ -150,7 +192,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
                         ? "not_converged" : "slow_tracking");
             }
             out.runMetrics().setStep(s.step());
-            out.runMetrics().processed(id.layer());
             publishThrottled(start + nanos);
             for (ActorRef<LayerReport> watcher : out.watchers()) {
                 watcher.tell(latest);
@@ -158,7 +199,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             msg.replyTo().tell(new Processed(s.step()));
             return this;
         } catch (RuntimeException e) {
-            out.runMetrics().rejected(id.layer(), "internal_error");
             msg.replyTo().tell(new Failed("internal_error", e.toString()));
             throw e; // the supervisor restarts this actor with back-off
         }

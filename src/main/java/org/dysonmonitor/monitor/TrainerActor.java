@@ -161,9 +161,13 @@ public final class TrainerActor extends AbstractBehavior<TrainerActor.Command> {
      */
     private boolean deliver() {
         CompletionStage<Void> slot = channel.nextFreeSlot(); // before the offer, so no freed slot is missed
-        if (channel.offer(pending) == LayerChannel.Offer.FULL) {
+        LayerChannel.Offer offer = channel.offer(pending);
+        if (offer == LayerChannel.Offer.FULL) {
             getContext().pipeToSelf(slot, (ok, failure) -> Tick.INSTANCE);
             return false;
+        }
+        if (offer == LayerChannel.Offer.CLOSED) {
+            channel.rejected("closed"); // the run was removed under the trainer: counted, not lost
         }
         pending = null;
         return true;

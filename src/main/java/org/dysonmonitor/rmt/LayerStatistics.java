@@ -260,7 +260,10 @@ public final class LayerStatistics {
         double mpKs = Double.NaN;
         int spikes = 0;
         double edge = Double.NaN;
-        if (spectrum.max() > 0) {
+        // The Marchenko-Pastur scale is fitted to the median eigenvalue: a layer of rank below n/2
+        // (a zero-initialised adapter, a constant matrix) has none, and no bulk to compare.
+        double median = (x.length % 2 == 1) ? x[x.length / 2] : 0.5 * (x[x.length / 2 - 1] + x[x.length / 2]);
+        if (median > 0) {
             MarchenkoPastur mp = MarchenkoPastur.fit(rows, cols, x);
             mpKs = mp.ksDistance(x);
             // A pure-noise top eigenvalue passes x₊ itself ~17% of the time (finite-N Tracy-Widom
@@ -342,5 +345,80 @@ public final class LayerStatistics {
     /** The live pair accumulators' count (for tests and the CLI). */
     public int pairCount() {
         return pairs.size();
+    }
+
+    /**
+     * Everything a layer's statistics hold between two snapshots, as an immutable value that
+     * Jackson serialises (records, arrays copied in and out): the checkpoint a restarted monitor
+     * resumes from. {@link #restore(State)} continues exactly where {@link #state()} was taken: every
+     * sum, ring buffer and decision is copied, not recomputed, so the reports that follow are the
+     * ones an uninterrupted run would give, bit for bit.
+     *
+     * @param pairs one state per degenerate pair, in the order of the target's pairs
+     */
+    public record State(String run, String layer, int rows, int cols, Config config, double[] target,
+                        RunningMoments.State moments, StationarityTest.State stationarity,
+                        List<PairStatistics.State> pairs, long snapshots, double[] histogram, long histogramAt,
+                        double pairsLearningRate, int pairsBatchSize) {
+
+        public State {
+            target = target.clone();
+            histogram = histogram.clone();
+            pairs = List.copyOf(pairs);
+        }
+
+        @Override
+        public double[] target() {
+            return target.clone();
+        }
+
+        @Override
+        public double[] histogram() {
+            return histogram.clone();
+        }
+    }
+
+    /** A copy of the current state (see {@link State}); O(window · modes). */
+    public State state() {
+        List<PairStatistics.State> pairStates = new ArrayList<>(pairs.size());
+        for (PairStatistics p : pairs) {
+            pairStates.add(p.state());
+        }
+        return new State(run, layer, rows, cols, config, target, moments.state(), stationarity.state(), pairStates,
+                snapshots, histogram, histogramAt, pairsLearningRate, pairsBatchSize);
+    }
+
+    /**
+     * The statistics of a layer continued from a checkpoint.
+     *
+     * @throws IllegalArgumentException if the state is inconsistent (its parts do not fit its shape,
+     *                                  window or target)
+     */
+    public static LayerStatistics restore(State state) {
+        return new LayerStatistics(state);
+    }
+
+    private LayerStatistics(State state) {
+        this(state.run(), state.layer(), state.rows(), state.cols(),
+                state.target().length == 0 ? null : state.target(), state.config());
+        if (state.pairs().size() != pairs.size()) {
+            throw new IllegalArgumentException("statistics state of " + layer + " has " + state.pairs().size()
+                    + " pairs, its target has " + pairs.size());
+        }
+        moments.load(state.moments());
+        stationarity.load(state.stationarity());
+        for (int i = 0; i < pairs.size(); i++) {
+            PairStatistics.State p = state.pairs().get(i);
+            if (!p.pair().equals(pairs.get(i).pair())) {
+                throw new IllegalArgumentException("pair " + p.pair().label() + " of the state is not pair "
+                        + pairs.get(i).pair().label() + " of the target");
+            }
+            pairs.set(i, PairStatistics.restore(p));
+        }
+        this.snapshots = state.snapshots();
+        this.histogram = state.histogram();
+        this.histogramAt = state.histogramAt();
+        this.pairsLearningRate = state.pairsLearningRate();
+        this.pairsBatchSize = state.pairsBatchSize();
     }
 }

@@ -324,6 +324,72 @@ public final class PairStatistics {
         return out;
     }
 
+    /**
+     * Everything the accumulator holds, as an immutable value (arrays are copied in and out), for
+     * checkpoints: {@link #restore(State)} continues exactly where {@link #state()} was taken (the
+     * power sums and jackknife blocks are copied, not recomputed).
+     */
+    public record State(DegeneratePair pair, double centre, int maxBlocks, long initialBlockLength,
+                        double[] totals, double[] blocks, double[] reservoir, double shift, long count,
+                        int used, long blockLength, int reservoirNext, int reservoirSize) {
+
+        public State {
+            totals = totals.clone();
+            blocks = blocks.clone();
+            reservoir = reservoir.clone();
+        }
+
+        @Override
+        public double[] totals() {
+            return totals.clone();
+        }
+
+        @Override
+        public double[] blocks() {
+            return blocks.clone();
+        }
+
+        @Override
+        public double[] reservoir() {
+            return reservoir.clone();
+        }
+    }
+
+    /** A copy of the current state (see {@link State}). */
+    public State state() {
+        return new State(pair, centre, maxBlocks, initialBlockLength, totals, blocks, reservoir, shift, count,
+                used, blockLength, reservoirNext, reservoirSize);
+    }
+
+    /**
+     * An accumulator that continues from {@code state}.
+     *
+     * @throws IllegalArgumentException if the arrays do not fit the state's blocks and reservoir
+     */
+    public static PairStatistics restore(State state) {
+        if (state.initialBlockLength() < 1 || state.initialBlockLength() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("initial block length out of range: " + state.initialBlockLength());
+        }
+        PairStatistics p = new PairStatistics(state.pair(), state.centre(), state.maxBlocks(),
+                (int) state.initialBlockLength(), state.reservoir().length);
+        if (state.totals().length != FIELDS || state.blocks().length != p.blocks.length
+                || state.used() < 0 || state.used() > p.maxBlocks || state.blockLength() < 1
+                || state.reservoirSize() < 0 || state.reservoirSize() > p.reservoir.length
+                || state.reservoirNext() < 0 || state.reservoirNext() > Math.max(0, p.reservoir.length - 1)) {
+            throw new IllegalArgumentException("pair state of " + state.pair().label() + " is inconsistent");
+        }
+        System.arraycopy(state.totals(), 0, p.totals, 0, FIELDS);
+        System.arraycopy(state.blocks(), 0, p.blocks, 0, p.blocks.length);
+        System.arraycopy(state.reservoir(), 0, p.reservoir, 0, p.reservoir.length);
+        p.shift = state.shift();
+        p.count = state.count();
+        p.used = state.used();
+        p.blockLength = state.blockLength();
+        p.reservoirNext = state.reservoirNext();
+        p.reservoirSize = state.reservoirSize();
+        return p;
+    }
+
     private void openBlockIfFull() {
         if (used > 0 && blocks[(used - 1) * FIELDS + N] < blockLength) {
             return;

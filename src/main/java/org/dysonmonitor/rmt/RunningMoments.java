@@ -189,6 +189,75 @@ public final class RunningMoments {
         Arrays.fill(m2, 0.0);
     }
 
+    /**
+     * Everything a running-moments accumulator holds, as an immutable value (arrays are copied in
+     * and out), for checkpoints: {@link #restore(State)} continues exactly where {@link #state()}
+     * was taken, bit for bit, since the sums are copied rather than recomputed.
+     */
+    public record State(int modes, int window, double[] reference, double[] mean, double[] m2, double[] ring,
+                        long count, int nextSlot) {
+
+        public State {
+            reference = reference.clone();
+            mean = mean.clone();
+            m2 = m2.clone();
+            ring = ring.clone();
+        }
+
+        @Override
+        public double[] reference() {
+            return reference.clone();
+        }
+
+        @Override
+        public double[] mean() {
+            return mean.clone();
+        }
+
+        @Override
+        public double[] m2() {
+            return m2.clone();
+        }
+
+        @Override
+        public double[] ring() {
+            return ring.clone();
+        }
+    }
+
+    /** A copy of the current state (see {@link State}). */
+    public State state() {
+        return new State(modes, window, reference, mean, m2, ring, count, nextSlot);
+    }
+
+    /**
+     * An accumulator that continues from {@code state}.
+     *
+     * @throws IllegalArgumentException if the arrays do not fit {@code modes} and {@code window}
+     */
+    public static RunningMoments restore(State state) {
+        RunningMoments r = new RunningMoments(state.modes(), state.window());
+        r.load(state);
+        return r;
+    }
+
+    /** Overwrites this accumulator with {@code state}, which must have its modes and window. */
+    void load(State state) {
+        double[] saved = state.ring();
+        if (state.modes() != modes || state.window() != window || state.reference().length != modes
+                || state.mean().length != modes || state.m2().length != modes || saved.length != ring.length
+                || state.count() < 0 || state.nextSlot() < 0 || state.nextSlot() >= window) {
+            throw new IllegalArgumentException("running-moments state does not fit " + modes + " modes and window "
+                    + window);
+        }
+        System.arraycopy(state.reference(), 0, reference, 0, modes);
+        System.arraycopy(state.mean(), 0, mean, 0, modes);
+        System.arraycopy(state.m2(), 0, m2, 0, modes);
+        System.arraycopy(saved, 0, ring, 0, ring.length);
+        count = state.count();
+        nextSlot = state.nextSlot();
+    }
+
     private int oldestSlot() {
         return count < window ? 0 : nextSlot;
     }

@@ -274,6 +274,86 @@ public final class StationarityTest {
         Arrays.fill(statistic, Double.NaN);
     }
 
+    /**
+     * Everything the test holds, as an immutable value (arrays are copied in and out), for
+     * checkpoints: {@link #restore(State)} continues exactly where {@link #state()} was taken,
+     * including the hysteresis and the partly filled block.
+     */
+    public record State(int modes, int blockLength, int blocks, double zEnter, double zExit,
+                        double[] reference, double[] blockSum, double[] ring, double[] statistic,
+                        long n, int fill, long totalBlocks, int nextSlot, boolean stationary,
+                        long stationarySince, double maxStatistic) {
+
+        public State {
+            reference = reference.clone();
+            blockSum = blockSum.clone();
+            ring = ring.clone();
+            statistic = statistic.clone();
+        }
+
+        @Override
+        public double[] reference() {
+            return reference.clone();
+        }
+
+        @Override
+        public double[] blockSum() {
+            return blockSum.clone();
+        }
+
+        @Override
+        public double[] ring() {
+            return ring.clone();
+        }
+
+        @Override
+        public double[] statistic() {
+            return statistic.clone();
+        }
+    }
+
+    /** A copy of the current state (see {@link State}). */
+    public State state() {
+        return new State(modes, blockLength, blocks, zEnter, zExit, reference, blockSum, ring, statistic,
+                n, fill, totalBlocks, nextSlot, stationary, stationarySince, maxStatistic);
+    }
+
+    /**
+     * A test that continues from {@code state}.
+     *
+     * @throws IllegalArgumentException if the arrays do not fit the state's modes and blocks
+     */
+    public static StationarityTest restore(State state) {
+        StationarityTest t = new StationarityTest(state.modes(), state.blockLength(), state.blocks(),
+                state.zEnter(), state.zExit());
+        t.load(state);
+        return t;
+    }
+
+    /** Overwrites this test with {@code state}, which must have its modes, block length and blocks. */
+    void load(State state) {
+        double[] saved = state.ring();
+        if (state.modes() != modes || state.blockLength() != blockLength || state.blocks() != blocks
+                || state.reference().length != modes || state.blockSum().length != modes
+                || state.statistic().length != modes || saved.length != ring.length
+                || state.fill() < 0 || state.fill() >= blockLength
+                || state.nextSlot() < 0 || state.nextSlot() >= blocks) {
+            throw new IllegalArgumentException("stationarity state does not fit " + modes + " modes and "
+                    + blocks + " blocks of " + blockLength);
+        }
+        System.arraycopy(state.reference(), 0, reference, 0, modes);
+        System.arraycopy(state.blockSum(), 0, blockSum, 0, modes);
+        System.arraycopy(state.statistic(), 0, statistic, 0, modes);
+        System.arraycopy(saved, 0, ring, 0, ring.length);
+        n = state.n();
+        fill = state.fill();
+        totalBlocks = state.totalBlocks();
+        nextSlot = state.nextSlot();
+        stationary = state.stationary();
+        stationarySince = state.stationarySince();
+        maxStatistic = state.maxStatistic();
+    }
+
     private void evaluate() {
         if (totalBlocks < blocks) {
             return;

@@ -116,6 +116,8 @@ class CliTest {
     private static final Pattern MODE_ROW = Pattern.compile(
             "^\\s*(\\d+)\\s+(-?\\d+\\.\\d{4})\\s+(-?\\d+\\.\\d{4})\\s+(-?\\d+\\.\\d{4})\\s+(-?\\d+\\.\\d{4})$", Pattern.MULTILINE);
     /** A row of the pair table: pair, κ, samples, then the estimates. */
+    /** An estimate with its error in a table row: {@code 1.511e-02 ±  5.8e-04}. */
+    private static final Pattern ESTIMATE = Pattern.compile("(-?[0-9.]+(?:e[-+]?\\d+)?) ±\\s+([0-9.]+(?:e[-+]?\\d+)?)");
     private static final Pattern PAIR_ROW = Pattern.compile("^ (\\d+-\\d+)\\s+(-?\\d+\\.\\d{3})\\s+(\\d+)\\s+.*$",
             Pattern.MULTILINE);
 
@@ -129,20 +131,47 @@ class CliTest {
 
         List<Integer> modes = new ArrayList<>();
         List<String> kappas = new ArrayList<>();
+        List<Double> learned = new ArrayList<>();
         Matcher m = MODE_ROW.matcher(out);
         while (m.find()) {
             modes.add(Integer.parseInt(m.group(1)));
+            learned.add(Double.parseDouble(m.group(3)));
             kappas.add(m.group(4));
         }
         assertEquals(List.of(9, 8, 7, 6, 5, 4, 3, 2, 1, 0), modes, out);
         // κ_i = m² + 4 sin²(πk/N) on a ring of 10 sites: 4, 4.382 (×2), 5.382 (×2), 6.618 (×2), 7.618 (×2), 8.
         assertEquals(List.of("4.0000", "4.3820", "4.3820", "5.3820", "5.3820", "6.6180", "6.6180", "7.6180",
                 "7.6180", "8.0000"), kappas, out);
+        // What was learned, not only the printed target: W starts at N(0, 0.1²), where μ² − x ≈ 9 for every
+        // mode, 1 to 5 away from κ; after 30 000 updates each μ² − x_i sits at its κ_i up to the pair
+        // repulsion ±√π·σ/2 ≈ ±0.2 and a learning bias of ≈ 0.15 (physics.md §7; README's train table).
+        for (int i = 0; i < learned.size(); i++) {
+            double kappa = Double.parseDouble(kappas.get(i));
+            assertEquals(kappa, learned.get(i), 0.4, "mode " + modes.get(i) + " did not learn its κ:\n" + out);
+        }
+        // The centre of each degenerate pair is its κ within 0.2: the repulsion splits the two modes
+        // symmetrically, and what remains is the learning bias of the persistent chains (+0.1 here).
+        for (int i = 1; i < learned.size() - 1; i += 2) {
+            double kappa = Double.parseDouble(kappas.get(i));
+            assertEquals(kappa, (learned.get(i) + learned.get(i + 1)) / 2, 0.2, "pair centre at κ = " + kappa + ":\n" + out);
+        }
 
         Map<String, String> pairs = new LinkedHashMap<>();
         Matcher p = PAIR_ROW.matcher(out);
         while (p.find()) {
             pairs.put(p.group(1), p.group(2));
+            List<double[]> estimates = new ArrayList<>();
+            Matcher e = ESTIMATE.matcher(p.group());
+            while (e.find()) {
+                estimates.add(new double[] {Double.parseDouble(e.group(1)), Double.parseDouble(e.group(2))});
+            }
+            assertEquals(5, estimates.size(), p.group());
+            // σ̂²/((α/|B|)(μ² − κ)) is of order 1.5–2 at α/|B| = 0.1/16 (physics.md §7), and the rescaled
+            // spacing follows the Wigner surmise, ⟨s²⟩ = 4/π, within 5 of its blocked-jackknife errors.
+            double coefficient = estimates.get(2)[0];
+            assertTrue(coefficient > 1.2 && coefficient < 2.3, () -> "coefficient " + coefficient + ": " + p.group());
+            double[] s2 = estimates.get(3);
+            assertEquals(4 / Math.PI, s2[0], 5 * s2[1], () -> "⟨s²⟩: " + p.group());
             assertTrue(Long.parseLong(p.group(3)) > 0, () -> "no samples: " + p.group());
         }
         assertEquals(Map.of("1-2", "7.618", "3-4", "6.618", "5-6", "5.382", "7-8", "4.382"), pairs, out);

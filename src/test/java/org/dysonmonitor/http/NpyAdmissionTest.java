@@ -57,13 +57,14 @@ class NpyAdmissionTest {
         assertEquals(409, capped.status(), capped::toString);
         assertEquals("run " + run + " already has " + MAX_LAYERS + " layers, the cap (--max-layers); layer c.weight was not added",
                 capped.error());
-        // The same body in a run with room is admitted and then refused by its values.
+        // The same body in a run with room is admitted (the layer exists) and then refused by its values.
         ApiClient.Reply fresh = api.snapshot("npy-cap-fresh", "c.weight", "step=1", allNaN(4, 3));
         assertEquals(422, fresh.status(), fresh::toString);
         assertTrue(fresh.error().contains("NaN") || fresh.error().contains("finite"), fresh::toString);
         Scrape scrape = api.scrape();
+        // A refused new layer gets no series of its own: it counts under its run's layer="_invalid".
         assertEquals(1.0, scrape.value("dyson_snapshots_rejected_total",
-                Map.of("run", run, "layer", "c.weight", "reason", "layer_cap")));
+                Map.of("run", run, "layer", "_invalid", "reason", "layer_cap")));
         assertEquals(1.0, scrape.value("dyson_snapshots_rejected_total",
                 Map.of("run", "npy-cap-fresh", "layer", "c.weight", "reason", "non_finite")));
     }

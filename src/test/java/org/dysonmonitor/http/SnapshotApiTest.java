@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * {@code POST /api/v1/runs/{run}/layers/{layer}/snapshots} against a real server: every .npy layout
- * the design accepts gives 202 and a report with the exact spectrum; every bad input of issue 3 gets
+ * the design accepts gives 202 and a report with the exact spectrum; every bad input of the design gets
  * its status and a JSON error naming the problem, is counted under its reason on {@code /metrics},
  * and neither loses an accepted snapshot nor disturbs another run.
  */
@@ -233,7 +233,7 @@ class SnapshotApiTest {
         assertEquals(bad.stream().filter(b -> b.runLabel().equals(RUN)).count(), (long) rejected, "rejected");
     }
 
-    // ---- the bad inputs of issue 3 ---------------------------------------------------------------
+    // ---- the bad inputs -------------------------------------------------------------------------
 
     private static List<BadInput> badInputs() {
         String layer = new Layout(true, false, ByteOrder.LITTLE_ENDIAN, false).layer(); // 5×3 float32
@@ -303,11 +303,12 @@ class SnapshotApiTest {
                 () -> api.post(ApiClient.snapshotPath(RUN, layer, "step=100"), good, "application/json"), 415,
                 "send the .npy bytes as application/octet-stream", RUN, layer, "bad_content_type"));
         // Names
+        // A rejection of an unknown run counts under run and layer _invalid: it makes no series of its names.
         String longName = "r".repeat(65);
         cases.add(new BadInput("a run name of 65 characters", () -> api.snapshot(longName, layer, "step=100", good), 400,
-                "name \"" + longName + "\" is not allowed: use 1 to 64 characters", "_invalid", layer, "bad_name"));
+                "name \"" + longName + "\" is not allowed: use 1 to 64 characters", "_invalid", "_invalid", "bad_name"));
         cases.add(new BadInput("a run name with a space", () -> api.snapshot("bad%20run", layer, "step=100", good), 400,
-                "name \"bad run\" is not allowed", "_invalid", layer, "bad_name"));
+                "name \"bad run\" is not allowed", "_invalid", "_invalid", "bad_name"));
         cases.add(new BadInput("a layer name with a non-ASCII letter", () -> api.snapshot(RUN, "na%C3%AFve", "step=100", good),
                 400, "name \"naïve\" is not allowed", RUN, "_invalid", "bad_name"));
         cases.add(new BadInput("a layer name with an encoded slash", () -> api.snapshot(RUN, "a%2Fb", "step=100", good),

@@ -297,11 +297,27 @@ class LayerMetricsTest {
         assertEquals(4, scrape().samples("dyson_pair_binder_cumulant", RUN_LAYER).size());
         metrics.update(TestReports.report("r1", "W", 2, 10, 1.0, 2, true), 1_000);
         Exposition e = scrape();
+        assertPairSeries(e, Set.of("0-1", "2-3"));
+    }
+
+    @Test
+    void pairSeriesAreUnderTheModeCapTheLargestPairsKept() {
+        // 10 modes, 5 pairs (0-1 … 8-9), a cap of 2: the two pairs of the largest modes, with their values.
+        LayerMetrics metrics = new LayerMetrics(registry, "r1", "W", 2, CLOCK);
+        metrics.update(TestReports.report("r1", "W", 1, 10, 1.0, 5, true), 1_000);
+        Exposition e = scrape();
+        assertPairSeries(e, Set.of("6-7", "8-9"));
+        assertEquals(TestReports.sigmaSquared(5, 1), e.value("dyson_pair_sigma_squared", labels("pair", "8-9")));
+        assertEquals(TestReports.spacingS2(4, 1), e.value("dyson_pair_spacing_s2", labels("pair", "6-7")));
+    }
+
+    /** Every pair gauge has exactly the series of {@code expected} pairs. */
+    private static void assertPairSeries(Exposition e, Set<String> expected) {
         for (String name : List.of("dyson_pair_sigma_squared", "dyson_pair_spacing_s2",
                 "dyson_pair_binder_cumulant", "dyson_sigma_squared_per_lr_batch")) {
             Set<String> pairs = e.samples(name, RUN_LAYER).stream().map(s -> s.labels().get("pair"))
                     .collect(Collectors.toSet());
-            assertEquals(Set.of("0-1", "2-3"), pairs, name);
+            assertEquals(expected, pairs, name);
         }
     }
 

@@ -167,7 +167,8 @@ class RunRegistryTest {
         Fixture f = registry(1, 8, Duration.ofMinutes(5));
         f.registry().tell(new RunRegistry.CountRejected("junk", "W", "empty_body"));
         MonitorFixture.eventually("counted", () -> f.meters().scrape().contains(
-                "dyson_snapshots_rejected_total{layer=\"W\",reason=\"empty_body\",run=\"_invalid\"} 1.0"));
+                "dyson_snapshots_rejected_total{layer=\"_invalid\",reason=\"empty_body\",run=\"_invalid\"} 1.0"));
+        assertFalse(f.meters().scrape().contains("layer=\"W\""), "a rejection makes no series of its layer's name");
         TestProbe<RunRegistry.Reply> probe = testKit.createTestProbe();
         f.registry().tell(new RunRegistry.PutRun("real", spec(OverloadPolicy.LATEST), probe.ref()));
         probe.expectMessageClass(RunRegistry.Ok.class); // the only slot is still free
@@ -198,7 +199,7 @@ class RunRegistryTest {
         Fixture f = registry(10, 8, Duration.ofMinutes(5));
         f.registry().tell(new RunRegistry.CountRejected("bad name!", "W", "bad_name"));
         MonitorFixture.eventually("counted", () -> f.meters().scrape().contains(
-                "dyson_snapshots_rejected_total{layer=\"W\",reason=\"bad_name\",run=\"_invalid\"} 1.0"));
+                "dyson_snapshots_rejected_total{layer=\"_invalid\",reason=\"bad_name\",run=\"_invalid\"} 1.0"));
         TestProbe<RunRegistry.Reply> probe = testKit.createTestProbe();
         f.registry().tell(new RunRegistry.ListRuns(probe.ref()));
         assertFalse(probe.expectMessageClass(RunRegistry.Runs.class).runs().stream()

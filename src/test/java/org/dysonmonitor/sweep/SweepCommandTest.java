@@ -169,20 +169,25 @@ class SweepCommandTest {
 
     @Test
     void badOptionsGiveAClearMessageAndExitCode2() {
-        for (String[] args : List.of(new String[] {"sweep", "--out", dir.resolve("x").toString(), "--runs", "0"},
-                new String[] {"sweep", "--out", dir.resolve("x").toString(), "--model", "mlp"},
-                new String[] {"sweep", "--out", dir.resolve("x").toString(), "--lr", "0.1,abc"},
-                new String[] {"sweep", "--runs", "2"},
-                new String[] {"sweep", "--out", dir.resolve("x").toString(), "--lr", "0.01", "--steps", "1000"})) {
+        String x = dir.resolve("x").toString();
+        // Each bad option with the message that names it; the usage text follows every one of them, so
+        // the first line of stderr is what is checked.
+        Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(List.of("sweep", "--out", x, "--runs", "0"), "--runs must be ≥ 1, got 0");
+        cases.put(List.of("sweep", "--out", x, "--model", "mlp"), "--model must be rbm or teacher-student, got 'mlp'");
+        cases.put(List.of("sweep", "--out", x, "--lr", "0.1,abc"), "Invalid value for option '--lr' (α): 'abc' is not a double");
+        cases.put(List.of("sweep", "--runs", "2"), "Missing required option: '--out=<out>'");
+        cases.put(List.of("sweep", "--out", x, "--lr", "0.01", "--steps", "1000"),
+                "burn-in 100000 must be shorter than the run, 1000 updates, at α=0.01 |B|=16");
+        cases.forEach((args, expected) -> {
             StringWriter err = new StringWriter();
             CommandLine cmd = DysonMonitor.commandLine();
             cmd.setErr(new PrintWriter(err, true));
             cmd.setOut(new PrintWriter(new StringWriter(), true));
-            assertEquals(2, cmd.execute(args), String.join(" ", args));
-            String message = err.toString();
-            assertTrue(message.contains("--runs") || message.contains("--model") || message.contains("--lr")
-                    || message.contains("--out") || message.contains("--burn-in"), message);
-        }
+            assertEquals(2, cmd.execute(args.toArray(String[]::new)), String.join(" ", args));
+            String first = err.toString().lines().findFirst().orElse("");
+            assertTrue(first.startsWith(expected), String.join(" ", args) + " → " + err);
+        });
         assertFalse(Files.exists(dir.resolve("x")), "no sweep started");
     }
 }

@@ -1,0 +1,269 @@
+package org.dysonmonitor.bench;
+
+import akka.actor.typed.javadsl.AskPattern;
+import akka.http.javadsl.server.AllDirectives;
+import com.typesafe.config.ConfigFactory;
+import org.dysonmonitor.http.HttpServer;
+import org.dysonmonitor.http.ServerOptions;
+import org.dysonmonitor.ingest.NpyEncoder;
+import org.dysonmonitor.ingest.WeightMatrix;
+import org.dysonmonitor.monitor.Monitor;
+import org.dysonmonitor.monitor.RunRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code bench soak}: a monitor in this JVM under many concurrent runs of mixed shapes (both
+ * policies) and misbehaving clients (junk bodies, oversize bodies, stalled uploads, abandoned runs,
+ * floods), sampling heap and series count each second. Passes (exit 0) when no answer was a 5xx other
+ * than 503 (the in-flight budget, or a full queue under {@code all}), the process did not run out of
+ * memory, and at the end received = processed + dropped + rejected for every layer of every run.
+ */
+public final class SoakBench {
+
+    /** Shapes of the well-behaved runs, in turn. */
+    private static final int[][] SHAPES = {{10, 10}, {64, 32}, {100, 50}, {128, 128}, {256, 128}, {512, 256}, {1024, 1024}};
+    private static final long MAX_BODY = 8L << 20;
+
+    private final PrintStream out;
+    private final SoakOptions options;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30)).build();
+    private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+    private final AtomicLong connectionErrors = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private String url;
+    private int port;
+
+    private SoakBench(PrintStream out, SoakOptions options) {
+        this.out = out;
+        this.options = options;
+    }
+
+    /** Runs the soak and prints its samples and summary; 0 if it passed, 1 otherwise. */
+    public static int run(PrintStream out, SoakOptions options) throws InterruptedException {
+        return new SoakBench(out, options).soak();
+    }
+
+    private int soak() throws InterruptedException {
+        Map<String, Object> conf = Map.of("dyson.max-inflight-bytes", options.maxInflightBytes(),
+                "dyson.idle-timeout", options.idleTimeout().toMillis() + "ms",
+                "dyson.max-runs", options.runs() + options.misbehaving() + 10);
+        try (Monitor monitor = Monitor.start("soak", ConfigFactory.parseMap(conf).withFallback(ConfigFactory.load()))) {
+            HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(), MAX_BODY),
+                    new AllDirectives() { }.reject());
+            url = server.url();
+            port = server.address().getPort();
+            out.printf("soak: %d runs, %d misbehaving clients, %d s, budget %d MiB, max heap %d MiB, idle timeout %d s%n",
+                    options.runs(), options.misbehaving(), options.duration().toSeconds(), options.maxInflightBytes() >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20, options.idleTimeout().toSeconds());
+            ExecutorService clients = Executors.newFixedThreadPool(options.runs() + options.misbehaving());
+            for (int i = 0; i < options.runs(); i++) {
+                int run = i;
+                clients.submit(() -> goodRun(run));
+            }
+            for (int i = 0; i < options.misbehaving(); i++) {
+                int client = i;
+                clients.submit(() -> misbehave(client));
+            }
+            long maxHeap = 0;
+            int maxSeries = 0;
+            long end = System.nanoTime() + options.duration().toNanos();
+            for (int second = 1; System.nanoTime() < end; second++) {
+                Thread.sleep(1000);
+                long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+                int series = seriesCount();
+                maxHeap = Math.max(maxHeap, heap);
+                maxSeries = Math.max(maxSeries, series);
+                if (second % 5 == 0) {
+                    out.printf("t=%4d s  heap %5d MiB  series %6d  in flight %4d MiB  answers %s%n", second, heap >> 20,
+                            series, monitor.budget().used() >> 20, new TreeMap<>(statuses));
+                }
+            }
+            running.set(false);
+            clients.shutdown();
+            clients.awaitTermination(90, TimeUnit.SECONDS);
+            List<String> unsettled = settle(monitor);
+            long bad5xx = statuses.entrySet().stream().filter(e -> e.getKey() >= 500 && e.getKey() != 503)
+                    .mapToLong(e -> e.getValue().get()).sum();
+            out.printf("soak done: answers %s, connection errors %d (oversize and stalled clients cut off)%n",
+                    new TreeMap<>(statuses), connectionErrors.get());
+            out.printf("peak heap %d MiB of %d MiB, peak series %d, in flight at the end %d bytes%n", maxHeap >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20, maxSeries, monitor.budget().used());
+            out.printf("5xx other than 503: %d; layers with received ≠ processed + dropped + rejected: %s%n", bad5xx,
+                    unsettled.isEmpty() ? "none" : unsettled);
+            return bad5xx == 0 && unsettled.isEmpty() && monitor.budget().used() == 0 ? 0 : 1;
+        }
+    }
+
+    private void goodRun(int i) {
+        int[] shape = SHAPES[i % SHAPES.length];
+        String run = "soak-" + i;
+        String policy = i % 2 == 0 ? "latest" : "all";
+        send(put("/api/v1/runs/" + run, "{\"policy\": \"" + policy + "\"}"));
+        byte[] body = npy(shape[0], shape[1], i);
+        long pause = Math.max(100, (long) shape[0] * shape[1] / 1000); // ~1 s for 1024×1024
+        for (long step = 1; running.get(); step++) {
+            int status = send(post(snapshotPath(run, "W", step), body));
+            sleep(status == 503 ? 1000 : pause);
+        }
+    }
+
+    private void misbehave(int client) {
+        SplittableRandom rng = new SplittableRandom(client);
+        String run = "bad-" + client;
+        switch (client % 5) {
+            case 0 -> { // junk bodies to ever new layer names
+                for (long n = 0; running.get(); n++) {
+                    byte[] junk = new byte[1 + rng.nextInt(4096)];
+                    rng.nextBytes(junk);
+                    send(post(snapshotPath(run, "junk." + n, 1), junk));
+                    sleep(5);
+                }
+            }
+            case 1 -> { // bodies over --max-body
+                byte[] huge = new byte[(int) MAX_BODY + 1];
+                while (running.get()) {
+                    send(post(snapshotPath(run, "W", 1), huge));
+                    sleep(200);
+                }
+            }
+            case 2 -> { // uploads that announce 4 MiB, send 1 KiB and stall
+                while (running.get()) {
+                    stall(run);
+                }
+            }
+            case 3 -> { // a run that posts a few snapshots and is never heard of again
+                byte[] body = npy(64, 64, client);
+                for (int step = 1; step <= 3; step++) {
+                    send(post(snapshotPath(run, "W", step), body));
+                }
+            }
+            default -> { // a flood of small snapshots, no pause
+                byte[] body = npy(32, 32, client);
+                for (long step = 1; running.get(); step++) {
+                    send(post(snapshotPath(run, "W", step), body));
+                }
+            }
+        }
+    }
+
+    private void stall(String run) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream o = socket.getOutputStream();
+            o.write(("POST " + snapshotPath(run, "W", 1) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + (4 << 20) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            o.write(new byte[1024]);
+            o.flush();
+            sleep(5000);
+        } catch (IOException e) {
+            connectionErrors.incrementAndGet();
+        }
+    }
+
+    /** Waits until every layer's accounting closes (the queues drain); the layers that do not, after a minute. */
+    private static List<String> settle(Monitor monitor) throws InterruptedException {
+        List<String> unsettled = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        do {
+            unsettled.clear();
+            RunRegistry.Runs runs = (RunRegistry.Runs) AskPattern.<RunRegistry.Command, RunRegistry.Reply>ask(
+                    monitor.registry(), RunRegistry.ListRuns::new, Duration.ofSeconds(10),
+                    monitor.system().scheduler()).toCompletableFuture().join();
+            for (RunRegistry.RunView run : runs.runs()) {
+                for (RunRegistry.LayerView l : run.layers()) {
+                    if (l.received() != l.processed() + l.dropped() + l.rejected()) {
+                        unsettled.add(run.run() + "/" + l.layer() + " " + l.received() + " ≠ " + l.processed()
+                                + " + " + l.dropped() + " + " + l.rejected());
+                    }
+                }
+            }
+            if (!unsettled.isEmpty()) {
+                Thread.sleep(200);
+            }
+        } while (!unsettled.isEmpty() && System.nanoTime() < deadline);
+        return unsettled;
+    }
+
+    private int seriesCount() {
+        try {
+            String text = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(30))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            return (int) text.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private HttpRequest.Builder post(String path, byte[] body) {
+        return HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private HttpRequest.Builder put(String path, String json) {
+        return HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** Sends and counts the answer's status; a connection cut off counts apart (the status is then 0). */
+    private int send(HttpRequest.Builder request) {
+        try {
+            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+            return status;
+        } catch (IOException e) {
+            connectionErrors.incrementAndGet();
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static String snapshotPath(String run, String layer, long step) {
+        return "/api/v1/runs/" + run + "/layers/" + layer + "/snapshots?step=" + step;
+    }
+
+    private static byte[] npy(int rows, int cols, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rng.nextGaussian() / Math.sqrt(rows));
+        }
+        return NpyEncoder.encode(WeightMatrix.of(rows, cols, v), true, false, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package org.dysonmonitor.http;
+
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import org.dysonmonitor.monitor.HistoryExtension;
+import org.dysonmonitor.monitor.Monitor;
+import org.dysonmonitor.monitor.RunRegistry;
+import org.dysonmonitor.store.HistoryPoint;
+import org.dysonmonitor.store.HistoryStore;
+import org.dysonmonitor.store.StoredLayer;
+import org.dysonmonitor.store.StoredRun;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The stored history: {@code GET /api/v1/runs/{run}/layers/{layer}/history?from_step=&to_step=&max_points=},
+ * and the stored runs that {@code GET /api/v1/runs} lists after the live ones. Reads run on the
+ * store's reader thread; these routes only wait for their stages.
+ */
+final class HistoryRoutes extends AllDirectives {
+
+    static final int DEFAULT_POINTS = 1000;
+    /** A bound on one answer: 10 000 points of 1 024 eigenvalues are ~200 MB of JSON already. */
+    static final int MAX_POINTS = 10_000;
+
+    private final Optional<HistoryStore> store;
+
+    HistoryRoutes(Monitor monitor) {
+        this.store = HistoryExtension.get(monitor.system()).store();
+    }
+
+    Route history(String run, String layer) {
+        return parameterOptional("from_step", from -> parameterOptional("to_step", to ->
+                parameterOptional("max_points", max -> history(run, layer, from, to, max))));
+    }
+
+    private Route history(String run, String layer, Optional<String> from, Optional<String> to, Optional<String> max) {
+        if (store.isEmpty()) {
+            return Responses.error(StatusCodes.NOT_FOUND, "this monitor keeps no history (it runs with --no-store)");
+        }
+        long fromStep;
+        long toStep;
+        long maxPoints;
+        try {
+            fromStep = from.map(Long::parseLong).orElse(Long.MIN_VALUE);
+            toStep = to.map(Long::parseLong).orElse(Long.MAX_VALUE);
+            maxPoints = max.map(Long::parseLong).orElse((long) DEFAULT_POINTS);
+        } catch (NumberFormatException e) {
+            return Responses.error(StatusCodes.BAD_REQUEST, "from_step, to_step and max_points must be integers");
+        }
+        if (maxPoints < 1 || maxPoints > MAX_POINTS) {
+            return Responses.error(StatusCodes.BAD_REQUEST, "max_points must be in 1.." + MAX_POINTS + ", got " + maxPoints);
+        }
+        if (fromStep > toStep) {
+            return Responses.error(StatusCodes.BAD_REQUEST, "from_step " + fromStep + " is after to_step " + toStep);
+        }
+        HistoryStore s = store.get();
+        CompletionStage<Object> answer = s.history(run, layer, fromStep, toStep, (int) maxPoints)
+                .thenCompose(points -> points.isEmpty() ? known(s, run, layer).thenApply(k -> k ? body(run, layer, points) : null)
+                        : CompletableFuture.completedFuture(body(run, layer, points)));
+        return onComplete(answer, result -> {
+            if (result.isFailure()) {
+                return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, result.failed().get().getMessage());
+            }
+            if (result.get() == null) {
+                return Responses.error(StatusCodes.NOT_FOUND, "no stored history for layer " + layer + " of run " + run);
+            }
+            return Responses.json(StatusCodes.OK, result.get());
+        });
+    }
+
+    private static CompletionStage<Boolean> known(HistoryStore store, String run, String layer) {
+        return store.runs().thenApply(runs -> runs.stream().anyMatch(r -> r.run().equals(run)
+                && r.layers().stream().anyMatch(l -> l.layer().equals(layer))));
+    }
+
+    private static Map<String, Object> body(String run, String layer, List<HistoryPoint> points) {
+        List<Map<String, Object>> out = new ArrayList<>(points.size());
+        for (HistoryPoint p : points) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", p.step());
+            m.put("timestamp", p.timestampMillis() / 1000.0);
+            m.put("eigenvalues", p.eigenvalues());
+            if (p.modes().length != p.eigenvalues().length || p.modes().length > 0
+                    && p.modes()[p.modes().length - 1] != p.modes().length - 1) {
+                m.put("eigenvalue_modes", p.modes());
+            }
+            m.putAll(p.statistics());
+            out.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("run", run);
+        body.put("layer", layer);
+        body.put("points", out);
+        return body;
+    }
+
+    /** The live runs, then the stored runs that are not live (idle or finished in an earlier process). */
+    CompletionStage<List<RunRegistry.RunView>> withStored(List<RunRegistry.RunView> live) {
+        if (store.isEmpty()) {
+            return CompletableFuture.completedFuture(live);
+        }
+        Set<String> names = new HashSet<>();
+        live.forEach(v -> names.add(v.run()));
+        return store.get().runs().handle((stored, failure) -> {
+            List<RunRegistry.RunView> all = new ArrayList<>(live);
+            if (stored != null) {
+                for (StoredRun r : stored) {
+                    if (!names.contains(r.run())) {
+                        all.add(view(r));
+                    }
+                }
+            }
+            return all;
+        });
+    }
+
+    private static RunRegistry.RunView view(StoredRun r) {
+        List<RunRegistry.LayerView> layers = new ArrayList<>();
+        for (StoredLayer l : r.layers()) {
+            layers.add(new RunRegistry.LayerView(l.layer(), l.rows(), l.cols(), r.targets().containsKey(l.layer()),
+                    l.received(), l.processed(), l.dropped(), l.rejected()));
+        }
+        return new RunRegistry.RunView(r.run(), r.status(), r.learningRate(), r.batchSize(), r.policy(), 0, layers, 0);
+    }
+}
