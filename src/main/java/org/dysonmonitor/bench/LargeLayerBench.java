@@ -20,16 +20,36 @@ public final class LargeLayerBench {
 
     /** Posts an n×n layer every second for {@code seconds} and prints one Markdown row. */
     public static void run(PrintStream out, int n, int seconds, SolverSelection solvers) throws InterruptedException {
-        byte[][] bodies = {NpyEncoder.encode(PipelineBench.matrix(n, 1)), NpyEncoder.encode(PipelineBench.matrix(n, 2))};
+        run(out, n, seconds, solvers, 0);
+    }
+
+    /**
+     * The same; with {@code partialAbove} &gt; 0 the run tracks top spectra of layers from that size
+     * ({@code "partial_above"} in its PUT) and the layer is a random walk of a trained-like W (column j
+     * scaled by √(n/(1+j)), 1 % of each entry per snapshot), which is what tracking is for; otherwise
+     * two Gaussian matrices alternate.
+     */
+    public static void run(PrintStream out, int n, int seconds, SolverSelection solvers, int partialAbove)
+            throws InterruptedException {
         String run = "large-" + n;
         try (BenchServer server = BenchServer.start("bench-large", solvers)) {
+            java.util.function.IntFunction<byte[]> body;
+            if (partialAbove > 0) {
+                server.putRun(run, "{\"partial_above\": " + partialAbove + "}");
+                body = randomWalk(n);
+            } else {
+                byte[][] bodies = {NpyEncoder.encode(PipelineBench.matrix(n, 1)),
+                        NpyEncoder.encode(PipelineBench.matrix(n, 2))};
+                body = i -> bodies[i % 2];
+            }
             long start = System.nanoTime();
             for (int i = 0; i < seconds; i++) {
+                byte[] next = body.apply(i);
                 long sleep = start + i * 1_000_000_000L - System.nanoTime();
                 if (sleep > 0) {
                     Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
                 }
-                server.post("/api/v1/runs/" + run + "/layers/W/snapshots?step=" + i, bodies[i % 2]);
+                server.post("/api/v1/runs/" + run + "/layers/W/snapshots?step=" + i, next);
             }
             while (server.inFlight(run) > 0) {
                 Thread.sleep(50);
@@ -43,7 +63,44 @@ public final class LargeLayerBench {
                     layer.get("processed").asLong(), layer.get("dropped").asLong(),
                     timer == null ? Double.NaN : timer.mean(TimeUnit.MILLISECONDS),
                     timer == null ? Double.NaN : timer.max(TimeUnit.MILLISECONDS));
+            if (partialAbove > 0) {
+                var meters = server.monitor().meters();
+                out.printf(Locale.ROOT, "%nspectra: %.0f top, %.0f full (of which %.0f forced: not converged, %.0f: slow "
+                                + "tracking)%n", count(meters, run, "dyson.spectrum.snapshots", "kind", "top"),
+                        count(meters, run, "dyson.spectrum.snapshots", "kind", "full"),
+                        count(meters, run, "dyson.spectrum.forced.full", "reason", "not_converged"),
+                        count(meters, run, "dyson.spectrum.forced.full", "reason", "slow_tracking"));
+            }
             out.flush();
         }
+    }
+
+    private static double count(io.micrometer.core.instrument.MeterRegistry meters, String run, String name,
+                                String key, String value) {
+        io.micrometer.core.instrument.Counter c = meters.find(name).tag("run", run).tag(key, value).counter();
+        return c == null ? Double.NaN : c.count();
+    }
+
+    /** Snapshot i of a random walk of a trained-like float32 W: two fixed noise fields, alternately. */
+    private static java.util.function.IntFunction<byte[]> randomWalk(int n) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(n);
+        float[] w = new float[n * n];
+        float[][] noise = {new float[n * n], new float[n * n]};
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                w[i * n + j] = (float) (rng.nextGaussian() * Math.sqrt(1.0 / (1 + j)));
+                noise[0][i * n + j] = (float) (0.01 * rng.nextGaussian());
+                noise[1][i * n + j] = (float) (0.01 * rng.nextGaussian());
+            }
+        }
+        return i -> {
+            if (i > 0) {
+                float[] e = noise[i % 2];
+                for (int k = 0; k < w.length; k++) {
+                    w[k] += Math.abs(w[k]) * e[k];
+                }
+            }
+            return NpyEncoder.encode(org.dysonmonitor.ingest.WeightMatrix.of(n, n, w.clone()));
+        };
     }
 }

@@ -2,6 +2,7 @@ package org.dysonmonitor.cli;
 
 import org.dysonmonitor.bench.BlasBench;
 import org.dysonmonitor.bench.DiagnosticsCostBench;
+import org.dysonmonitor.bench.EndToEndBench;
 import org.dysonmonitor.bench.LargeLayerBench;
 import org.dysonmonitor.bench.NativeThreadsBench;
 import org.dysonmonitor.bench.PipelineBench;
@@ -30,7 +31,8 @@ import java.util.concurrent.Callable;
                 + "ratios to a reference measured in the same run.",
         subcommands = {BenchCommand.Spectrum.class, BenchCommand.Pipeline.class, BenchCommand.LargeLayer.class,
                 BenchCommand.Trainer.class, BenchCommand.Statistics.class, BenchCommand.Diagnostics.class,
-                BenchCommand.TopK.class, BenchCommand.Threads.class, BenchCommand.Soak.class, CommandLine.HelpCommand.class})
+                BenchCommand.TopK.class, BenchCommand.Threads.class, BenchCommand.Soak.class,
+                BenchCommand.EndToEnd.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -39,7 +41,8 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads or soak "
+                "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads, "
+                        + "soak or end-to-end "
                         + "(bench help <name> for its options)");
     }
 
@@ -108,6 +111,36 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    @Command(name = "end-to-end", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Wall time from a .npy POST of an n×n layer to its report, float32 and float64 bodies, "
+                    + "against numpy's eigvalsh(W.T @ W) on the same matrix in the same run.",
+                    "Targets: ≤ 1.2× numpy at n ≥ 512 (float64 body), ≤ 0.7× with float32 bodies."})
+    static final class EndToEnd extends MonitorBench {
+        @Option(names = "--sizes", split = ",", paramLabel = "n", defaultValue = "256,512,1024,2048,4096",
+                description = "n of the n×n layers (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed POSTs per size and body dtype (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--python", defaultValue = "python3", description = "Python with numpy (default: ${DEFAULT-VALUE}).")
+        String python;
+
+        @Option(names = "--script", defaultValue = "bench/numpy_spectrum.py", description = "The numpy side (default: ${DEFAULT-VALUE}).")
+        Path script;
+
+        @Override
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
+            EndToEndBench.Options o;
+            try {
+                o = new EndToEndBench.Options(sizes, repeats, python, script, solvers);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+            EndToEndBench.run(System.out, o);
+        }
+    }
+
     @Command(name = "large-layer", mixinStandardHelpOptions = true,
             description = "Post an n×n float32 layer every second (policy latest) and report whether the monitor keeps up "
                     + "(dropped must be 0) and the compute time per spectrum.")
@@ -118,10 +151,17 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "30", description = "How long to post (default: ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--partial-above", defaultValue = "0",
+                description = "Track top-k spectra of layers from this smaller side on (the run's \"partial_above\"), "
+                        + "posting a random walk of a trained-like W; 0: the monitor's default and two alternating "
+                        + "Gaussian matrices (default: ${DEFAULT-VALUE}).")
+        int partialAbove;
+
         @Override
         void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             MonitorOptions.require(cmd, size >= 1 && seconds >= 1, "--size and --seconds must be ≥ 1");
-            LargeLayerBench.run(System.out, size, seconds, solvers);
+            MonitorOptions.require(cmd, partialAbove >= 0, "--partial-above must be ≥ 0");
+            LargeLayerBench.run(System.out, size, seconds, solvers, partialAbove);
         }
     }
 

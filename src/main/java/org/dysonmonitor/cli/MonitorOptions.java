@@ -60,6 +60,18 @@ final class MonitorOptions {
             description = "Metric meters held at most; new ones beyond are refused and counted in dyson_series_refused_total (default: ${DEFAULT-VALUE}).")
     int maxSeries;
 
+    @Option(names = "--partial-above", defaultValue = "2048",
+            description = "Layers whose smaller side is at least this many get tracked top-k spectra between full ones (a run's PUT may set its own \"partial_above\"; default: ${DEFAULT-VALUE}).")
+    int partialAbove;
+
+    @Option(names = "--full-every", defaultValue = "10",
+            description = "A tracked layer's full spectrum every this many snapshots (default: ${DEFAULT-VALUE}).")
+    int fullEvery;
+
+    @Option(names = "--top-k", defaultValue = "64",
+            description = "Eigenvalues tracked per snapshot of a tracked layer (default: ${DEFAULT-VALUE}).")
+    int topK;
+
     @Option(names = "--solver", defaultValue = "auto",
             description = "Spectrum backend: auto (native LAPACK where it loads and gains, EJML otherwise), native, or ejml (default: ${DEFAULT-VALUE}).")
     String solver;
@@ -111,6 +123,9 @@ final class MonitorOptions {
         require(cmd, maxSeries > 0, "--max-series must be positive");
         require(cmd, port >= 0 && port <= 65535, "--port must be in 0..65535");
         require(cmd, baselineEvery >= 0, "--baseline-every must be ≥ 0 (0: never)");
+        require(cmd, partialAbove > 0, "--partial-above must be positive");
+        require(cmd, fullEvery > 0, "--full-every must be positive");
+        require(cmd, topK > 0, "--top-k must be positive");
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("dyson.max-mode-series", maxModeSeries);
         overrides.put("dyson.max-runs", maxRuns);
@@ -128,6 +143,9 @@ final class MonitorOptions {
         overrides.put("dyson.max-inflight-bytes", maxInflightBytes);
         overrides.put("dyson.idle-timeout", idleTimeout.toMillis() + "ms");
         overrides.put("dyson.max-series", maxSeries);
+        overrides.put("dyson.top-spectra.partial-above", partialAbove);
+        overrides.put("dyson.top-spectra.full-every", fullEvery);
+        overrides.put("dyson.top-spectra.k", topK);
         return ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load());
     }
 

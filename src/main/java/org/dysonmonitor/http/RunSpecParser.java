@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * Reads the body of {@code PUT /api/v1/runs/{run}}:
- * {@code {"learning_rate": 0.1, "batch_size": 16, "policy": "latest", "targets": {"W": [x_1, ...]}}},
+ * {@code {"learning_rate": 0.1, "batch_size": 16, "policy": "latest", "targets": {"W": [x_1, ...]},
+ * "partial_above": 1024}},
  * every field optional. Unknown fields are refused rather than ignored, so a typo
  * ("learningrate") is reported instead of silently dropping the value.
  */
@@ -22,7 +23,8 @@ final class RunSpecParser {
     record Result(RunSpec spec, String error) {
     }
 
-    private static final Set<String> FIELDS = Set.of("learning_rate", "batch_size", "policy", "targets");
+    private static final Set<String> FIELDS = Set.of("learning_rate", "batch_size", "policy", "targets",
+            "partial_above");
 
     private RunSpecParser() {
     }
@@ -59,6 +61,15 @@ final class RunSpecParser {
             }
             batch = batchNode.intValue();
         }
+        int partialAbove = 0; // absent: the monitor's --partial-above
+        JsonNode partialNode = root.get("partial_above");
+        if (partialNode != null && !partialNode.isNull()) {
+            if (!partialNode.isIntegralNumber() || !partialNode.canConvertToInt() || partialNode.intValue() < 1) {
+                return fail("partial_above must be a positive integer (the smaller side from which a layer's top "
+                        + "spectrum is tracked), got " + partialNode);
+            }
+            partialAbove = partialNode.intValue();
+        }
         OverloadPolicy policy = null; // absent: the run keeps its policy (latest for a new run)
         JsonNode policyNode = root.get("policy");
         if (policyNode != null && !policyNode.isNull()) {
@@ -88,7 +99,7 @@ final class RunSpecParser {
                 targets.put(e.getKey(), values);
             }
         }
-        return new Result(new RunSpec(lr, batch, policy, targets), null);
+        return new Result(new RunSpec(lr, batch, policy, targets, partialAbove), null);
     }
 
     private static double[] eigenvalues(JsonNode node) {

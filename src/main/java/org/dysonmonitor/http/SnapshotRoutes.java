@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code POST /api/v1/runs/{run}/layers/{layer}/snapshots?step=N[&lr=α][&batch=B]}: one layer as a
  * 2-D {@code .npy} body. The steps, in order: names and query → content type and announced size → the
- * body, bounded → decode → admit the layer (its channel from the directory; the registry only for a
- * new layer) → deliver with the run's policy. A failing step throws a {@link Refusal}, counted where
+ * body, bounded → what it declares (shape, dtype, data length; no value read) → admit the layer (name,
+ * caps, shape, run finished: its channel from the directory; the registry only for a new layer) →
+ * decode → deliver with the run's policy. A failing step throws a {@link Refusal}, counted where
  * it is thrown; {@link Responses#failure} answers every one.
  */
 final class SnapshotRoutes extends AllDirectives {
@@ -54,12 +55,16 @@ final class SnapshotRoutes extends AllDirectives {
         } catch (Refusal r) {
             return steps.refusedBeforeRead(entity, r);
         }
-        return steps.read(run, layer, entity, reservation)                                      // : ByteBuffer
-                .thenCompose(body -> steps.decode(run, layer, body, () -> NpyDecoder.decode(body))) // : WeightMatrix
-                .thenCompose(m -> {
-                    steps.holdDecoded(run, layer, reservation, InflightBudget.bytesOf(m));
-                    return admit(run, layer, m)                                                 // : LayerChannel
-                            .thenCompose(channel -> deliver(channel, query, m, reservation));   // : Answer
+        return steps.read(run, layer, entity, reservation).thenCompose(body -> {               // : ByteBuffer
+                    NpyDecoder.Declared declared = steps.declared(run, layer, () -> NpyDecoder.header(body,
+                            NpyDecoder.DEFAULT_MAX_ELEMENTS));                                  // : Declared
+                    return admit(run, layer, declared)                                          // : LayerChannel
+                            .thenCompose(channel -> steps.decode(run, layer, body,
+                                            () -> NpyDecoder.decode(body, declared))            // : WeightMatrix
+                                    .thenCompose(m -> {
+                                        steps.holdDecoded(run, layer, reservation, InflightBudget.bytesOf(m));
+                                        return deliver(channel, query, m, reservation);         // : Answer
+                                    }));
                 })
                 .whenComplete((answer, failure) -> reservation.close()); // what no queue took over
     }
@@ -70,8 +75,8 @@ final class SnapshotRoutes extends AllDirectives {
         }
     }
 
-    private CompletionStage<LayerChannel> admit(String run, String layer, WeightMatrix m) {
-        return steps.intake.admit(run, List.of(new ChannelDirectory.LayerShape(layer, m.rows(), m.cols())))
+    private CompletionStage<LayerChannel> admit(String run, String layer, NpyDecoder.Declared declared) {
+        return steps.intake.admit(run, List.of(new ChannelDirectory.LayerShape(layer, declared.rows(), declared.cols())))
                 .thenApply(admission -> {
                     if (admission instanceof SnapshotIntake.Refused refused) {
                         throw steps.refused(run, layer, refused);

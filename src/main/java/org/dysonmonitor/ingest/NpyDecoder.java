@@ -92,13 +92,86 @@ public final class NpyDecoder {
      * @throws IllegalArgumentException if {@code maxElements} is out of range
      */
     public static WeightMatrix decode(ByteBuffer body, long maxElements) throws NpyFormatException {
+        ByteBuffer in = littleEndianView(body, maxElements);
+        Checked checked = check(in, maxElements);
+        NpyHeader header = checked.header();
+        ByteBuffer data = in.slice(checked.dataStart(), (int) header.dataBytes());
+        return MatrixReader.read(null, data, header.type(), header.dtype().order(), header.fortranOrder(),
+                header.shape());
+    }
+
+    /**
+     * What a whole {@code .npy} body declares, read without a value ({@link #header}), so that a service
+     * can admit the layer's shape before it pays for the decoding ({@link #decode(ByteBuffer, Declared)},
+     * which does not parse the header again).
+     */
+    public static final class Declared {
+        private final NpyHeader header;
+        private final int dataStart;
+
+        private Declared(NpyHeader header, int dataStart) {
+            this.header = header;
+            this.dataStart = dataStart;
+        }
+
+        /** The matrix's rows, {@code shape[0]}. */
+        public int rows() {
+            return header.rows();
+        }
+
+        /** The matrix's columns, {@code shape[1]}. */
+        public int cols() {
+            return header.cols();
+        }
+
+        /** The element type (float16, float32 or float64). */
+        public ElementType dtype() {
+            return header.type();
+        }
+    }
+
+    /**
+     * Reads and checks everything {@link #decode(ByteBuffer, long)} checks except the values: magic,
+     * version, header, 2-D float dtype, shape, element limit, and that the data section has exactly the
+     * declared length. A body accepted here can only fail {@code decode} on a non-finite value.
+     *
+     * @param body        the NPY bytes between position and limit; not modified
+     * @param maxElements the largest {@code rows * cols} accepted, between 1 and {@link #MAX_ELEMENTS_LIMIT}
+     * @throws NpyFormatException if the header or the data length is not that of a valid 2-D float array
+     */
+    public static Declared header(ByteBuffer body, long maxElements) throws NpyFormatException {
+        Checked c = check(littleEndianView(body, maxElements), maxElements);
+        return new Declared(c.header(), c.dataStart());
+    }
+
+    /**
+     * Decodes the values of a body whose header {@link #header} has read (the same bytes: the header is
+     * not parsed again).
+     *
+     * @throws NpyFormatException if a value is not finite
+     */
+    public static WeightMatrix decode(ByteBuffer body, Declared declared) throws NpyFormatException {
+        ByteBuffer in = body.slice().order(ByteOrder.LITTLE_ENDIAN);
+        NpyHeader h = declared.header;
+        ByteBuffer data = in.slice(declared.dataStart, (int) h.dataBytes());
+        return MatrixReader.read(null, data, h.type(), h.dtype().order(), h.fortranOrder(), h.shape());
+    }
+
+    /** A checked header and where its data starts. */
+    private record Checked(NpyHeader header, int dataStart) {
+    }
+
+    // slice(): indices from 0 and our own byte order, without touching the caller's buffer.
+    private static ByteBuffer littleEndianView(ByteBuffer body, long maxElements) {
         Objects.requireNonNull(body, "body");
         if (maxElements < 1 || maxElements > MAX_ELEMENTS_LIMIT) {
             throw new IllegalArgumentException(
                     "maxElements must be between 1 and " + MAX_ELEMENTS_LIMIT + ", got " + maxElements);
         }
-        // slice(): indices from 0 and our own byte order, without touching the caller's buffer.
-        ByteBuffer in = body.slice().order(ByteOrder.LITTLE_ENDIAN);
+        return body.slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static Checked check(ByteBuffer in, long maxElements) throws NpyFormatException {
         int length = in.remaining();
         if (length == 0) {
             throw new NpyFormatException(Reason.EMPTY_BODY,
@@ -107,14 +180,11 @@ public final class NpyDecoder {
         checkMagic(in, length);
         Preamble preamble = preamble(in, length);
         NpyHeader header = NpyHeader.parse(preamble.headerText(), maxElements);
-
         long dataBytes = length - preamble.dataStart();
         if (dataBytes != header.dataBytes()) {
             throw sizeMismatch(header, dataBytes);
         }
-        ByteBuffer data = in.slice(preamble.dataStart(), (int) dataBytes);
-        return MatrixReader.read(null, data, header.type(), header.dtype().order(), header.fortranOrder(),
-                header.shape());
+        return new Checked(header, preamble.dataStart());
     }
 
     /** The header text of an NPY file and where its data starts. */

@@ -1,5 +1,6 @@
 package org.dysonmonitor.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,6 +87,10 @@ public final class LayerMetrics implements AutoCloseable {
     static final String SPECTRUM_COMPUTE = "dyson.spectrum.compute";
     /** With base unit seconds, giving {@code dyson_last_update_timestamp_seconds}. */
     static final String LAST_UPDATE_TIMESTAMP = "dyson.last.update.timestamp";
+    static final String SPECTRUM_SNAPSHOTS = "dyson.spectrum.snapshots";
+    static final String SPECTRUM_FORCED_FULL = "dyson.spectrum.forced.full";
+    /** Why a tracked layer got an unscheduled full spectrum (a fixed set: bounded series). */
+    static final List<String> FORCED_FULL_REASONS = List.of("not_converged", "slow_tracking");
 
     /** The label values of {@link LayerReport#QUANTILES}: "0", "0.25", "0.5", "0.75", "1". */
     private static final String[] QUANTILE_LABELS = quantileLabels();
@@ -96,6 +101,9 @@ public final class LayerMetrics implements AutoCloseable {
     private final int maxModeSeries;
     private final Clock clock;
     private final Tags tags;
+    private final Map<String, Counter> forcedFull = new HashMap<>();
+    private Counter fullSnapshots;
+    private Counter topSnapshots;
 
     /** What the gauges read; null until the first report. */
     private final AtomicReference<LayerReport> latest = new AtomicReference<>();
@@ -173,7 +181,8 @@ public final class LayerMetrics implements AutoCloseable {
         if (!bound) {
             bind();
         }
-        int modes = report.modes();
+        // Mode numbers are those of the whole spectrum; a top-k report holds its top k of them.
+        int modes = report.firstMode() + report.modes();
         int firstMode = Math.max(0, modes - maxModeSeries);
         // Stale series go before the new report is visible and new ones come after it, so a
         // concurrent scrape never reads a mode or pair the report it sees does not have.
@@ -196,7 +205,27 @@ public final class LayerMetrics implements AutoCloseable {
         }
         dynamics.update(report.dynamics());
         computeTime.record(computeNanos, TimeUnit.NANOSECONDS);
-        spacings.observe(report.unfoldedSpacings());
+        (LayerReport.TOP.equals(report.spectrumKind()) ? topSnapshots : fullSnapshots).increment();
+        if (LayerReport.FULL.equals(report.spectrumKind())) {
+            spacings.observe(report.unfoldedSpacings()); // a top report repeats the last full one's spacings
+        }
+    }
+
+    /**
+     * Counts a full spectrum a tracked layer was not scheduled for ({@code dyson_spectrum_forced_full_total}).
+     *
+     * @param reason one of {@link #FORCED_FULL_REASONS}
+     */
+    public synchronized void forcedFullSpectrum(String reason) {
+        if (closed || !bound) {
+            return;
+        }
+        Counter c = forcedFull.get(reason);
+        if (c == null) {
+            throw new IllegalArgumentException("forced full spectrum reason must be one of " + FORCED_FULL_REASONS
+                    + ", got " + reason);
+        }
+        c.increment();
     }
 
     /**
@@ -285,7 +314,27 @@ public final class LayerMetrics implements AutoCloseable {
                 .register(registry);
         layerMeters.add(computeTime);
         spacings = LevelSpacingHistogram.bind(registry, run, layer);
+        fullSnapshots = snapshotCounter(LayerReport.FULL);
+        topSnapshots = snapshotCounter(LayerReport.TOP);
+        for (String reason : FORCED_FULL_REASONS) {
+            Counter c = Counter.builder(SPECTRUM_FORCED_FULL)
+                    .description("Full spectra of a tracked layer not on its --full-every schedule: tracking did "
+                            + "not converge, or kept needing many cycles (the layer then takes full spectra a while)")
+                    .tags(tags.and("reason", reason))
+                    .register(registry);
+            layerMeters.add(c);
+            forcedFull.put(reason, c);
+        }
         bound = true;
+    }
+
+    private Counter snapshotCounter(String kind) {
+        Counter c = Counter.builder(SPECTRUM_SNAPSHOTS)
+                .description("Reports of the layer by spectrum kind: full (every eigenvalue) or top (a tracked top k)")
+                .tags(tags.and("kind", kind))
+                .register(registry);
+        layerMeters.add(c);
+        return c;
     }
 
     private void addModes(int from, int to) {
@@ -299,12 +348,17 @@ public final class LayerMetrics implements AutoCloseable {
             // this series being removed.
             modeMeters.put(mode, List.of(
                     gauge(EIGENVALUE, "Latest eigenvalue x_mode of WᵀW, mode 0 the smallest", modeTags,
-                            r -> mode < r.modes() ? r.eigenvalue(mode) : Double.NaN),
+                            r -> has(r, mode) ? r.eigenvalue(mode - r.firstMode()) : Double.NaN),
                     gauge(EIGENVALUE_MEAN, "Running mean of eigenvalue x_mode over the recent window", modeTags,
-                            r -> mode < r.modes() ? r.eigenvalueMean(mode) : Double.NaN),
+                            r -> has(r, mode) ? r.eigenvalueMean(mode - r.firstMode()) : Double.NaN),
                     gauge(EIGENVALUE_VARIANCE, "Running variance of eigenvalue x_mode over the recent window",
-                            modeTags, r -> mode < r.modes() ? r.eigenvalueVariance(mode) : Double.NaN)));
+                            modeTags, r -> has(r, mode) ? r.eigenvalueVariance(mode - r.firstMode()) : Double.NaN)));
         }
+    }
+
+    /** Whether the report holds mode {@code mode} (a top-k report holds only its top k). */
+    private static boolean has(LayerReport r, int mode) {
+        return mode >= r.firstMode() && mode < r.firstMode() + r.modes();
     }
 
     private void removeModesOutside(int from, int to) {

@@ -63,7 +63,9 @@ public final class MetricNames {
             "dyson_mode_diffusion",
             "dyson_mode_autocorrelation_updates",
             "dyson_convergence_eta_seconds",
-            "dyson_convergence_eta_updates");
+            "dyson_convergence_eta_updates",
+            "dyson_spectrum_snapshots_total",
+            "dyson_spectrum_forced_full_total");
 
     /**
      * The Dyson Brownian motion series appear with a layer's first dynamics measurement (its 50th

@@ -42,7 +42,8 @@ final class LayerStream {
         LayerMetrics layerMetrics = new LayerMetrics(deps.meters(), entry.run, layer, settings.maxModeSeries());
         SpectrumActor.Setup setup = new SpectrumActor.Setup(
                 new SpectrumActor.Identity(entry.run, layer, shape.rows(), shape.cols()),
-                new SpectrumActor.Analysis(entry.spec.target(layer), settings.statistics(), deps.solvers()),
+                new SpectrumActor.Analysis(entry.spec.target(layer), settings.statistics(), deps.solvers(),
+                        TopSpectra.create(context.getSystem().settings().config()), entry.spec.partialAbove()),
                 new SpectrumActor.Outputs(layerMetrics, metrics, deps.bus(), settings.reportInterval(),
                         List.copyOf(entry.watchers)));
         ActorRef<SpectrumActor.Command> actor = context.spawn(

@@ -57,7 +57,7 @@ final class RunEntry {
 
     /** Takes {@code next} as the run's configuration and its α and |B| as the run's current ones. */
     void apply(RunSpec next) {
-        this.spec = new RunSpec(Double.NaN, 0, next.policy(), next.targets());
+        this.spec = new RunSpec(Double.NaN, 0, next.policy(), next.targets(), next.partialAbove());
         metrics.setLearningRate(next.learningRate());
         metrics.setBatchSize(next.batchSize());
     }

@@ -70,8 +70,19 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     public record Identity(String run, String layer, int rows, int cols) {
     }
 
-    /** How its spectra are computed and summarised. */
-    public record Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers) {
+    /**
+     * How its spectra are computed and summarised.
+     *
+     * @param topSpectra      when a layer is tracked (top k) rather than fully solved per snapshot
+     * @param runPartialAbove the run's own tracking threshold (smaller side), 0 for the monitor's
+     */
+    public record Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers,
+                           TopSpectra topSpectra, int runPartialAbove) {
+
+        /** Full spectra only (the monitor's default threshold; no layer of a built-in trainer reaches it). */
+        public Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers) {
+            this(target, statistics, solvers, TopSpectra.defaults(), 0);
+        }
     }
 
     /** Where its reports go: the layer's gauges, the run's accounting, the live bus (throttled), watchers. */
@@ -86,8 +97,8 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     private final Identity id;
     private final Outputs out;
     private final SpectrumSolver solver;
+    private final LayerSpectrum spectra;
     private final LayerStatistics statistics;
-    private final double[] eigenvalues;
     private LayerReport latest;
     private long lastPublishedNanos;
     private final LayerHistory history;
@@ -134,7 +145,10 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         this.solver = setup.analysis().solvers().get();
         this.statistics = resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
                 setup.analysis().target(), setup.analysis().statistics());
-        this.eigenvalues = new double[Math.min(id.rows(), id.cols())];
+        Analysis a = setup.analysis();
+        this.spectra = new LayerSpectrum(solver,
+                LayerSpectrum.trackerFor(id.rows(), id.cols(), a.topSpectra(), a.runPartialAbove()),
+                a.topSpectra(), id.rows(), id.cols());
         this.history = history;
     }
 
@@ -155,18 +169,29 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         }
         try {
             long start = System.nanoTime();
-            solve(s.weights());
-            Spectrum spectrum = new Spectrum(id.rows(), id.cols(), eigenvalues);
-            // W and this actor's solver, for the randomized baseline every baselineEvery snapshots; W is
-            // copied into the baseline's own buffer only when one is due.
-            latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(), s.weights()::copyRowMajor,
-                    (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out),
-                    start * 1e-9); // the time of the snapshot, for the update rate of the ETA
-            if (history != null) {
+            LayerSpectrum.Computed computed = spectra.compute(s.weights());
+            if (computed.top()) {
+                latest = statistics.updateTop(s.step(), computed.values(), s.learningRate(), s.batchSize());
+            } else {
+                Spectrum spectrum = new Spectrum(id.rows(), id.cols(), computed.values());
+                // W and this actor's solver, for the randomized baseline every baselineEvery snapshots; W is
+                // copied into the baseline's own buffer only when one is due.
+                latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(),
+                        s.weights()::copyRowMajor,
+                        (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out),
+                        start * 1e-9); // the time of the snapshot, for the update rate of the ETA
+            }
+            // The store keeps full spectra only: its points hold whole-spectrum mode numbers, and a
+            // top report's whole-spectrum statistics are those of its full one, already kept.
+            if (history != null && LayerReport.FULL.equals(latest.spectrumKind())) {
                 history.record(latest, statistics, out.runMetrics());
             }
             long nanos = System.nanoTime() - start;
             out.layerMetrics().update(latest, nanos);
+            if (computed.forced() != LayerSpectrum.Forced.NONE) {
+                out.layerMetrics().forcedFullSpectrum(computed.forced() == LayerSpectrum.Forced.NOT_CONVERGED
+                        ? "not_converged" : "slow_tracking");
+            }
             out.runMetrics().setStep(s.step());
             publishThrottled(start + nanos);
             for (ActorRef<LayerReport> watcher : out.watchers()) {
@@ -195,17 +220,6 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
                     + bad % id.cols() + " is " + w.get(bad / id.cols(), bad % id.cols()) + " (has training diverged?)");
         }
         return null;
-    }
-
-    /**
-     * The eigenvalues of the smaller Gram matrix of {@code w} into {@link #eigenvalues}. The solver
-     * reads the matrix's own array in its own precision (float32 stays float32): no copy here, so a
-     * snapshot from HTTP has been copied twice between socket and solver (body chunks into one buffer,
-     * then decoded into this array) and one from a trainer once.
-     */
-    private void solve(WeightMatrix w) {
-        w.read((f, rows, cols) -> solver.eigenvalues(f, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues),
-                (d, rows, cols) -> solver.eigenvalues(d, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues));
     }
 
     private static int firstNonFinite(float[] v) {

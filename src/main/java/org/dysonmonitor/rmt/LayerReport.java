@@ -59,6 +59,11 @@ import java.util.Map;
  * @param numberVariance          Σ²(L) of the unfolded bulk, keyed by L
  * @param dynamics                the measured Dyson Brownian motion per mode, the ETA and the what-ifs at the
  *                                latest measurement ({@link LayerDynamics}); {@link DysonReport#NONE} before it
+ * @param spectrumKind            {@link #FULL}: {@code eigenvalues} is the whole spectrum of this snapshot;
+ *                                {@link #TOP}: only its top k (a tracked top spectrum), and every statistic
+ *                                that needs the whole spectrum is that of the step {@code fullSpectrumStep}
+ * @param fullSpectrumStep        step of the full spectrum the whole-spectrum statistics come from (this
+ *                                report's step when {@code spectrumKind} is full)
  */
 public record LayerReport(
         String run,
@@ -105,7 +110,15 @@ public record LayerReport(
         long randomizedStep,
         Map<String, Double> spectralRigidity,
         Map<String, Double> numberVariance,
-        DysonReport dynamics) {
+        DysonReport dynamics,
+        String spectrumKind,
+        long fullSpectrumStep) {
+
+    /** {@link #spectrumKind()} of a report computed from the whole spectrum. */
+    public static final String FULL = "full";
+
+    /** {@link #spectrumKind()} of a report that has only the top k eigenvalues of its snapshot. */
+    public static final String TOP = "top";
 
     /** The quantile levels of {@link #eigenvalueQuantiles()}. */
     public static final double[] QUANTILES = {0, 0.25, 0.5, 0.75, 1};
@@ -125,9 +138,12 @@ public record LayerReport(
         spectralRigidity = Collections.unmodifiableMap(new LinkedHashMap<>(spectralRigidity));
         numberVariance = Collections.unmodifiableMap(new LinkedHashMap<>(numberVariance));
         dynamics = dynamics == null ? DysonReport.NONE : dynamics;
+        if (!FULL.equals(spectrumKind) && !TOP.equals(spectrumKind)) {
+            throw new IllegalArgumentException("spectrum kind must be full or top, got " + spectrumKind);
+        }
     }
 
-    /** A report without the measured dynamics ({@link DysonReport#NONE}). */
+    /** A report of a full spectrum, with every diagnostic, before the dynamics' first measurement. */
     public LayerReport(String run, String layer, long step, int rows, int cols, long snapshots, double[] eigenvalues,
                        double[] eigenvalueMean, double[] eigenvalueVariance, double[] eigenvalueQuantiles,
                        double spacingRatioMean, double spacingKsWigner, double spacingKsPoisson,
@@ -146,7 +162,7 @@ public record LayerReport(
                 converged, learningRate, batchSize, pairs, pairSpacingHistogram, powerlawAlpha, powerlawAlphaSigma,
                 powerlawXmin, powerlawKsDistance, powerlawTailSize, powerlawAlphaWeighted, logFrobeniusNorm,
                 logSpectralNorm, logAlphaNorm, mpSoftrank, matrixEntropy, trainingStatus, randomizedDistance,
-                correlationTraps, randomizedStep, spectralRigidity, numberVariance, DysonReport.NONE);
+                correlationTraps, randomizedStep, spectralRigidity, numberVariance, DysonReport.NONE, FULL, step);
     }
 
     /** This report with other measured dynamics. */
@@ -158,7 +174,43 @@ public record LayerReport(
                 powerlawAlpha, powerlawAlphaSigma, powerlawXmin, powerlawKsDistance, powerlawTailSize,
                 powerlawAlphaWeighted, logFrobeniusNorm, logSpectralNorm, logAlphaNorm, mpSoftrank, matrixEntropy,
                 trainingStatus, randomizedDistance, correlationTraps, randomizedStep, spectralRigidity,
-                numberVariance, measured);
+                numberVariance, measured, spectrumKind, fullSpectrumStep);
+    }
+
+    /**
+     * The report of a snapshot of which only the top {@code top.length} eigenvalues are known: this
+     * (full) report's whole-spectrum statistics, marked by its step, with the snapshot's step, count,
+     * hyperparameters, top eigenvalues and what they alone determine — the spectral norm √λ_max and
+     * log₁₀ λ_max. The window means and variances are this report's, of the same top modes.
+     *
+     * @param top ascending, at most {@link #modes()} values
+     */
+    public LayerReport withTop(long topStep, long topSnapshots, double[] top, double topLearningRate,
+                               int topBatchSize) {
+        int k = top.length;
+        if (k < 1 || k > eigenvalues.length) {
+            throw new IllegalArgumentException("a top spectrum has 1.." + eigenvalues.length + " values, got " + k);
+        }
+        int from = eigenvalues.length - k;
+        double max = top[k - 1];
+        return new LayerReport(run, layer, topStep, rows, cols, topSnapshots, top,
+                java.util.Arrays.copyOfRange(eigenvalueMean, from, eigenvalues.length),
+                java.util.Arrays.copyOfRange(eigenvalueVariance, from, eigenvalues.length), eigenvalueQuantiles,
+                spacingRatioMean, spacingKsWigner, spacingKsPoisson, unfoldedSpacings, mpKsDistance, mpSpikes,
+                mpUpperEdge, Math.sqrt(Math.max(0, max)), stableRank, target, targetDistance, stationary, converged,
+                topLearningRate, topBatchSize, pairs, pairSpacingHistogram, powerlawAlpha, powerlawAlphaSigma,
+                powerlawXmin, powerlawKsDistance, powerlawTailSize, powerlawAlphaWeighted, logFrobeniusNorm,
+                max > 0 ? Math.log10(max) : Double.NaN, logAlphaNorm, mpSoftrank, matrixEntropy, trainingStatus,
+                randomizedDistance, correlationTraps, randomizedStep, spectralRigidity, numberVariance, dynamics, TOP,
+                fullSpectrumStep);
+    }
+
+    /**
+     * The mode number of {@code eigenvalues[0]} in the whole spectrum (mode 0 the smallest):
+     * 0 for a full report, min(rows, cols) − k for a top-k report.
+     */
+    public int firstMode() {
+        return Math.min(rows, cols) - eigenvalues.length;
     }
 
     /** A report without the heavy-tail, baseline and rigidity diagnostics (NaN, "unknown", empty). */

@@ -116,6 +116,7 @@ public final class LayerStatistics {
     private RandomizedBaseline baseline;
     private RandomizedBaseline.Result lastBaseline;
     private final LayerDynamics dynamics;
+    private LayerReport lastFull;
 
     /**
      * @param target the ascending target spectrum of WᵀW (length min(rows, cols)), or null if unknown
@@ -229,7 +230,29 @@ public final class LayerStatistics {
                 p.add(x);
             }
         }
-        return report(step, spectrum, targetDistance, stationary, converged, learningRate, batchSize);
+        lastFull = report(step, spectrum, targetDistance, stationary, converged, learningRate, batchSize);
+        return lastFull;
+    }
+
+    /**
+     * Adds a snapshot of which only the top k eigenvalues are known (a tracked top spectrum) and
+     * reports on it: the top eigenvalues, √λ_max and log₁₀ λ_max are this snapshot's; everything that
+     * needs the whole spectrum — ⟨r̃⟩, unfolding and KS distances, the Marchenko-Pastur fit, Δ₃ and
+     * Σ², running moments, stationarity, target distance, pairs, quantiles, the power-law fit, the
+     * baseline — is left as the last full spectrum made it, and the report names that spectrum's step
+     * ({@link LayerReport#fullSpectrumStep()}). Nothing accumulates: the windows and pair statistics
+     * hold full spectra only, so they never mix a partial one in.
+     *
+     * @param top ascending, 1 ≤ k ≤ min(rows, cols) values
+     * @throws IllegalStateException before the first full spectrum (a tracker starts with one)
+     */
+    public LayerReport updateTop(long step, double[] top, double learningRate, int batchSize) {
+        if (lastFull == null) {
+            throw new IllegalStateException("layer " + layer + " has no full spectrum yet: a top spectrum "
+                    + "needs the statistics of a full one");
+        }
+        snapshots++;
+        return lastFull.withTop(step, snapshots, top, learningRate, batchSize);
     }
 
     private boolean sameHyperparameters(double learningRate, int batchSize) {
@@ -287,7 +310,7 @@ public final class LayerStatistics {
                 lastBaseline == null ? Double.NaN : lastBaseline.distance(),
                 lastBaseline == null ? null : lastBaseline.traps(),
                 lastBaseline == null ? -1 : lastBaseline.step(), rigidity.rigidity(), rigidity.numberVariance(),
-                dynamics.latest());
+                dynamics.latest(), LayerReport.FULL, step);
     }
 
     private static PairReport pairReport(PairStatistics p, double alphaOverBatch) {

@@ -71,7 +71,7 @@ class BenchCommandTest {
 
     @Test
     void everySubcommandHasItsHelp() {
-        for (String sub : List.of("spectrum", "pipeline", "large-layer", "trainer")) {
+        for (String sub : List.of("spectrum", "pipeline", "large-layer", "trainer", "end-to-end")) {
             Result r = bench("bench", sub, "--help");
             assertEquals(0, r.exit(), sub);
             assertTrue(r.out().contains("Usage: dyson-monitor bench " + sub), r.out());
@@ -84,6 +84,8 @@ class BenchCommandTest {
         assertEquals(2, bench("bench", "spectrum", "--clock", "sundial").exit());
         assertEquals(2, bench("bench", "spectrum", "--shapes", "round").exit());
         assertEquals(2, bench("bench", "large-layer", "--seconds", "0").exit());
+        assertEquals(2, bench("bench", "large-layer", "--partial-above", "-1").exit());
+        assertEquals(2, bench("bench", "end-to-end", "--repeats", "0").exit());
     }
 
     @Test
@@ -100,6 +102,28 @@ class BenchCommandTest {
         String whole = r.row("| whole model");
         assertTrue(whole.contains("unmeasured") || numbers(whole).get(0) == 2000, whole);
         assertTrue(numbers(whole).stream().allMatch(v -> v > 0), whole);
+    }
+
+    @Test
+    void endToEndPrintsTheMonitorAgainstNumpyWithRatios() {
+        Result r = bench("bench", "end-to-end", "--sizes", "48", "--repeats", "2");
+        assertEquals(0, r.exit(), r.err());
+        // | n | monitor f64 | numpy f64 | ratio | monitor f32 | numpy f32 | ratio | f32 ÷ numpy f64 |
+        List<Double> n = numbers(r.row("| 48 |").replace(" ms", "").replace("**", ""));
+        assertEquals(48.0, n.get(0));
+        assertTrue(n.stream().allMatch(v -> v > 0 && Double.isFinite(v)), r.out());
+        // Times are printed to 0.001 ms and ratios to 0.01: the ratio of the printed times agrees within that.
+        assertEquals(n.get(1) / n.get(2), n.get(3), 0.005 + n.get(3) * (0.0005 / n.get(1) + 0.0005 / n.get(2)), r.out());
+        assertEquals(n.get(4) / n.get(5), n.get(6), 0.005 + n.get(6) * (0.0005 / n.get(4) + 0.0005 / n.get(5)), r.out());
+    }
+
+    @Test
+    void largeLayerWithPartialAboveCountsTheSpectrumKinds() {
+        // 64 is below what the tracker needs to gain (2·5·80 = 800): every spectrum is full.
+        Result r = bench("bench", "large-layer", "--size", "64", "--seconds", "2", "--partial-above", "32");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("spectra: 0 top, 2 full (of which 0 forced: not converged, 0: slow tracking)"),
+                r.out());
     }
 
     @Test

@@ -382,7 +382,7 @@ class SnapshotApiTest {
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("{\"learning_rate\": 0.1", "body is not valid JSON");
         cases.put("[0.1, 16]", "body must be a JSON object");
-        cases.put("{\"learningrate\": 0.1}", "unknown field \"learningrate\": allowed are [batch_size, learning_rate, policy, targets]");
+        cases.put("{\"learningrate\": 0.1}", "unknown field \"learningrate\": allowed are [batch_size, learning_rate, partial_above, policy, targets]");
         cases.put("{\"policy\": \"newest\"}", "policy must be \"latest\" or \"all\", got \"newest\"");
         cases.put("{\"learning_rate\": -0.1}", "learning_rate must be a positive number, got -0.1");
         cases.put("{\"batch_size\": 1.5}", "batch_size must be a positive integer, got 1.5");

@@ -13,6 +13,8 @@ public final class LaunchProbe {
         NativeLapack.Status status = NativeLapack.status();
         System.out.println("env=" + System.getenv("OPENBLAS_NUM_THREADS"));
         System.out.println("blasThreads=" + status.blasThreads());
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        System.out.println("coretype=" + (core == null ? "(unset)" : core));
         System.out.println("serialized=" + new NativeSpectrumSolver().serialized());
         StringBuilder gcs = new StringBuilder();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

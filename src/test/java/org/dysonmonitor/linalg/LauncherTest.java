@@ -40,6 +40,7 @@ class LauncherTest {
         pb.environment().remove("GOTO_NUM_THREADS");
         pb.environment().remove("JAVA_OPTS");
         pb.environment().remove("DYSON_MONITOR_GC");
+        pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
         pb.environment().put("DYSON_MONITOR_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("DYSON_MONITOR_MAIN", LaunchProbe.class.getName());
@@ -58,6 +59,25 @@ class LauncherTest {
             }
         }
         return values;
+    }
+
+    @Test
+    void theCoreTypeFollowsTheCpuFlagsUnlessSetAndAnExplicitOneIsKept() throws Exception {
+        // The rule as the launcher documents it, read from this machine's /proc/cpuinfo.
+        String expected = "(unset)";
+        java.nio.file.Path cpuinfo = java.nio.file.Path.of("/proc/cpuinfo");
+        if (System.getProperty("os.arch").equals("amd64") && Files.isReadable(cpuinfo)) {
+            String flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> " " + l.substring(l.indexOf(':') + 1).trim() + " ").orElse("");
+            if (List.of("avx512f", "avx512vl", "avx512bw", "avx512dq").stream().allMatch(f -> flags.contains(" " + f + " "))) {
+                expected = "SkylakeX";
+            } else if (flags.contains(" avx2 ") && flags.contains(" fma ")) {
+                expected = "Haswell";
+            }
+        }
+        assertEquals(expected, launch(Map.of()).get("coretype"));
+        assertEquals("Prescott", launch(Map.of("OPENBLAS_CORETYPE", "Prescott")).get("coretype"));
+        assertEquals("", launch(Map.of("OPENBLAS_CORETYPE", "")).get("coretype"), "an empty value is a choice too");
     }
 
     @Test
