@@ -76,8 +76,12 @@ class LayerStatisticsStateTest {
 
         assertTrue(expected.stationary(), "the test must reach the stationary regime");
         assertTrue(expected.pairs().get(0).samples() > 100, "pairs must have pooled snapshots");
-        // The JSON of a double is its shortest exact decimal, so equal text is equal bits.
-        assertEquals(json(expected), json(actual));
+        // The JSON of a double is its shortest exact decimal, so equal text is equal bits. The measured
+        // Dyson dynamics are not checkpointed (their window of 4096 snapshots is ~2 MB a layer): a
+        // restarted layer measures them afresh, so they are compared apart.
+        assertEquals(json(expected.withDynamics(DysonReport.NONE)), json(actual.withDynamics(DysonReport.NONE)));
+        assertTrue(actual.dynamics().window() < expected.dynamics().window(),
+                "the resumed layer measures its dynamics over the snapshots since the restart");
         assertEquals(uninterrupted.snapshots(), resumed.snapshots());
         assertEquals(json(uninterrupted.state()), json(resumed.state()));
     }
