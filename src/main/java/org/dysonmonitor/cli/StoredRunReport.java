@@ -145,9 +145,11 @@ final class StoredRunReport {
         String kind;
         if (!pairs.isEmpty()) {
             kind = "pair spacings s = S/⟨S⟩ of " + pairs.size() + " degenerate pairs";
-            for (Map<String, Object> pair : pairs(h.points().get(h.points().size() - 1))) {
-                int lower = (int) number(pair, "lower");
-                int upper = (int) number(pair, "upper");
+            for (String label : pairs) {
+                // A pair is labelled by its two mode indices, "lower-upper" (PairReport.pair).
+                int dash = label.indexOf('-');
+                int lower = Integer.parseInt(label.substring(0, dash));
+                int upper = Integer.parseInt(label.substring(dash + 1));
                 List<Double> gaps = new ArrayList<>();
                 for (HistoryPoint p : pooled) {
                     if (p.eigenvalues().length > upper && p.modes()[upper] == upper) {
