@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Runs of an earlier process in {@code GET /api/v1/runs}, on a monitor restarted on the same store:
@@ -49,6 +50,10 @@ class StoredRunStatusTest {
             assertEquals(REFUSAL, put.error());
             assertEquals("finished", findRun(api, "done").get("status").asText(), "still finished after the refusals");
 
+            Scrape scrape = api.scrape();
+            for (String name : org.dysonmonitor.metrics.MetricNames.STORE_SAMPLE_NAMES) {
+                assertFalse(scrape.samples(name, java.util.Map.of()).isEmpty(), name + " in the scrape of a monitor with a store");
+            }
             assertEquals(202, api.snapshot("open", "W", "step=45", NpyFiles.npy(NpyFiles.diagonal(1, 2))).status());
             Eventually.until("the idle run active again at step 45", () -> findRun(api, "open"),
                     r -> "active".equals(r.get("status").asText()) && r.get("step").asLong() == 45);
