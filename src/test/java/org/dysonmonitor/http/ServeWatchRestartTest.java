@@ -27,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class ServeWatchRestartTest {
 
     private static final Pattern URL = Pattern.compile("dyson-monitor serving on (http://\\S+)");
-    private static final int LAYERS = 3;
 
     @TempDir
     Path work;
@@ -51,15 +50,15 @@ class ServeWatchRestartTest {
         System.setProperty("dyson.no-store", "false");
         try {
             Serve first = Serve.start(dir, data, "4s", "");
-            Eventually.until("steps 5 and 10 processed", () -> runView(first.api), v -> allProcessed(v, 2));
+            Eventually.until("steps 5 and 10 processed", () -> ServeWatchTest.runView(first.api), v -> ServeWatchTest.allProcessed(v, 2));
             first.awaitExit();
 
             Files.move(staging.resolve("run-15.npz"), dir.resolve("run-15.npz"), StandardCopyOption.ATOMIC_MOVE);
             Serve second = Serve.start(dir, data, "6s", " (2 checkpoints processed before, skipped)");
-            JsonNode view = Eventually.until("step 15 processed", () -> runView(second.api), v -> allProcessed(v, 1));
+            JsonNode view = Eventually.until("step 15 processed", () -> ServeWatchTest.runView(second.api), v -> ServeWatchTest.allProcessed(v, 1));
             // Several scans later still one: the two older checkpoints are not read again.
             Thread.sleep(1_500);
-            view = runView(second.api);
+            view = ServeWatchTest.runView(second.api);
             for (JsonNode l : view.get("layers")) {
                 assertEquals(1, l.get("received").asLong(), "only the new checkpoint reaches the layer: " + l);
                 assertEquals(1, l.get("processed").asLong(), l::toString);
@@ -109,26 +108,5 @@ class ServeWatchRestartTest {
             assertFalse(thread.isAlive(), "serve --duration still running");
             assertEquals(0, exit.get(), err::toString);
         }
-    }
-
-    private static JsonNode runView(ApiClient api) {
-        for (JsonNode r : api.getJson("/api/v1/runs").get("runs")) {
-            if (r.get("run").asText().equals("w")) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private static boolean allProcessed(JsonNode view, int n) {
-        if (view == null || view.get("layers").size() != LAYERS) {
-            return false;
-        }
-        for (JsonNode l : view.get("layers")) {
-            if (l.get("processed").asLong() != n) {
-                return false;
-            }
-        }
-        return true;
     }
 }
