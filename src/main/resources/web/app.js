@@ -38,6 +38,7 @@
   let retryMs = 1000;
   let lastReportAt = 0;
   let fetchedAtProcessed = -1;
+  let keepsHistory = false;      // GET api/v1/runs says whether the monitor has a history store
   let backlog = null;            // streamed reports held while the layer's stored history loads
   let renderPending = false;
   let lastRenderAt = 0;
@@ -804,7 +805,8 @@
     const info = layerInfo();
     if (info && info.processed > 0) {
       fetchedAtProcessed = info.processed;
-      loadHistory();
+      if (keepsHistory) loadHistory();
+      else fetchLatest();
     }
     renderFacts();
   }
@@ -859,7 +861,9 @@
         return false;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      runs = (await res.json()).runs || [];
+      const body = await res.json();
+      runs = body.runs || [];
+      keepsHistory = body.history === true;
     } catch (e) {
       banner(`The monitor does not answer (${e.message}); retrying.`);
       return false;
