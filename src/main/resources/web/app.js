@@ -38,6 +38,8 @@
   let retryMs = 1000;
   let lastReportAt = 0;
   let fetchedAtProcessed = -1;
+  let keepsHistory = false;      // GET api/v1/runs says whether the monitor has a history store
+  let backlog = null;            // streamed reports held while the layer's stored history loads
   let renderPending = false;
   let lastRenderAt = 0;
   let spacingDensity = [];       // the histogram drawn last (density per bin of 0.1 on [0, 4))
@@ -48,6 +50,7 @@
     generation: 0,
     stream: 'idle',
     reports: 0,
+    historyPoints: 0,              // points drawn from the stored history, from before the page opened
     latest: null,
     recent: new Map(),
     errors: [],
@@ -81,9 +84,15 @@
         },
         series: { eigen: Number($('chart-eigen').dataset.series || 0) },
         historyLength: hist.steps.length,
+        historyPoints: this.historyPoints,
         firstStep: hist.steps.length ? hist.steps[0] : null,
         logSteps,
       };
+    },
+    /** The drawn modes' values of the trajectories at a step (live or from the history); null if not drawn. */
+    drawnAt(step) {
+      const i = hist.steps.indexOf(step);
+      return i < 0 ? null : { modes: hist.modes.slice(), values: hist.eig.map((e) => e[i]) };
     },
     /** The eigenvalues of a recently received report, by its step; null if not (or no longer) known. */
     eigenvaluesAt(step) {
@@ -176,7 +185,8 @@
     h.sigma = h.sigma.map(f);
   }
 
-  function record(r) {
+  /** Adds a report to the trajectories; {@code past}: a stored history point, not a live report. */
+  function record(r, past = false) {
     const h = hist;
     h.steps.push(r.step);
     h.modes.forEach((m, k) => h.eig[k].push(r.eigenvalues[m]));
@@ -191,6 +201,7 @@
     r.pairs.forEach((p, k) => h.sigma[k]
       && h.sigma[k].push(finite(p.sigma_squared) && p.samples >= MIN_PAIR_SAMPLES ? p.sigma_squared : null));
     if (h.steps.length > HISTORY) thin(h);
+    if (past) return;
 
     if (!r.pairs.length) {
       pool.reports++;
@@ -220,13 +231,7 @@
         return;
       }
     }
-    const s = `${r.eigenvalues.length}|${r.pairs.map((p) => p.pair).join(',')}|${r.target.length}`;
-    if (s !== shape) {
-      shape = s;
-      hist = emptyHistory(drawnModes(r.eigenvalues.length), r.pairs.length);
-      pool = emptyPool();
-      buildCharts(r);
-    }
+    reshape(r);
     dyson.latest = r;
     dyson.reports++;
     lastReportAt = performance.now();
@@ -235,9 +240,79 @@
     scheduleRender();
   }
 
+  /** New, empty trajectories and charts when the layer's shape (modes, pairs, target) differs. */
+  function reshape(r) {
+    const s = `${r.eigenvalues.length}|${r.pairs.map((p) => p.pair).join(',')}|${r.target.length}`;
+    if (s !== shape) {
+      shape = s;
+      hist = emptyHistory(drawnModes(r.eigenvalues.length), r.pairs.length);
+      pool = emptyPool();
+      buildCharts(r);
+    }
+  }
+
+  /**
+   * The stored history before the latest report drawn first, so that a page opened late shows the
+   * whole convergence; then the latest report as usual. A point of a layer above 1024 modes holds
+   * the modes named in eigenvalue_modes only: the others are gaps in their trajectories.
+   */
+  function applyPast(points, latest) {
+    if (latest.run !== dyson.run || latest.layer !== dyson.layer) return;
+    const n = latest.eigenvalues.length;
+    const past = points.filter((p) => p.step < latest.step
+      && (p.eigenvalue_modes ? p.eigenvalue_modes.length === p.eigenvalues.length : p.eigenvalues.length === n));
+    if (past.length) {
+      reshape(latest);
+      for (const p of past) {
+        let eigenvalues = p.eigenvalues;
+        if (p.eigenvalue_modes) {
+          eigenvalues = new Array(n).fill(null);
+          p.eigenvalue_modes.forEach((m, i) => { eigenvalues[m] = p.eigenvalues[i]; });
+        }
+        const byPair = new Map((p.pairs || []).map((q) => [q.pair, q]));
+        const pairs = latest.pairs.map((q) => byPair.get(q.pair) || {});
+        record({ step: p.step, eigenvalues, spacing_ratio_mean: p.spacing_ratio_mean, pairs }, true);
+      }
+      dyson.historyPoints = past.length;
+    }
+    applyReport(latest);
+  }
+
+  /** Streamed and fetched reports: held while the stored history loads, drawn after it. */
+  function receive(r) {
+    if (backlog) backlog.push(r);
+    else applyReport(r);
+  }
+
+  async function loadHistory() {
+    const gen = dyson.generation;
+    backlog = [];
+    try {
+      const base = `api/v1/runs/${enc(dyson.run)}/layers/${enc(dyson.layer)}`;
+      const [h, l] = await Promise.all([
+        fetch(`${base}/history?max_points=${HISTORY}${tokenParam('&')}`, { cache: 'no-store' }),
+        fetch(`${base}${tokenParam('?')}`, { cache: 'no-store' }),
+      ]);
+      // A monitor without a store answers 404 here: the page then starts from the latest report.
+      const points = h.ok ? (await h.json()).points : [];
+      const latest = l.ok ? await l.json() : null;
+      if (gen === dyson.generation && latest) applyPast(points, latest);
+    } catch (e) {
+      // the run list refresh reports an unreachable monitor
+    } finally {
+      if (gen === dyson.generation) {
+        const held = backlog;
+        backlog = null;
+        held.forEach(applyReport);
+      }
+    }
+  }
+
   function clearData() {
     dyson.latest = null;
     dyson.reports = 0;
+    dyson.historyPoints = 0;
+    backlog = null;
     dyson.recent.clear();
     hist = emptyHistory([], 0);
     pool = emptyPool();
@@ -600,7 +675,8 @@
       ['spectral norm · stable rank', r ? `${sig(r.spectral_norm)} · ${sig(r.stable_rank)}` : '—'],
       ['MP spikes · edge x₊', r ? `${r.mp_spikes} · ${sig(r.mp_upper_edge)}` : '—'],
       ['KS to Wigner · Poisson', r ? `${sig(r.spacing_ks_wigner, 3)} · ${sig(r.spacing_ks_poisson, 3)}` : '—'],
-      ['reports on this page', int(dyson.reports)],
+      ['reports on this page', int(dyson.reports)
+        + (dyson.historyPoints ? ` (+ ${int(dyson.historyPoints)} from the history)` : '')],
     ];
     const nodes = [];
     for (const f of facts) {
@@ -637,7 +713,7 @@
     setStream('connecting', 'connecting…');
     es.addEventListener('report', (ev) => {
       if (gen !== dyson.generation) return;
-      applyReport(JSON.parse(ev.data));
+      receive(JSON.parse(ev.data));
       setStream('live', 'live');
     });
     es.onopen = () => {
@@ -664,7 +740,7 @@
     try {
       const res = await fetch(`api/v1/runs/${enc(dyson.run)}/layers/${enc(dyson.layer)}${tokenParam('?')}`, { cache: 'no-store' });
       if (!res.ok || gen !== dyson.generation) return;
-      applyReport(await res.json());
+      receive(await res.json());
     } catch (e) {
       // the run list refresh reports an unreachable monitor
     }
@@ -729,7 +805,8 @@
     const info = layerInfo();
     if (info && info.processed > 0) {
       fetchedAtProcessed = info.processed;
-      fetchLatest();
+      if (keepsHistory) loadHistory();
+      else fetchLatest();
     }
     renderFacts();
   }
@@ -784,7 +861,9 @@
         return false;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      runs = (await res.json()).runs || [];
+      const body = await res.json();
+      runs = body.runs || [];
+      keepsHistory = body.history === true;
     } catch (e) {
       banner(`The monitor does not answer (${e.message}); retrying.`);
       return false;

@@ -42,8 +42,15 @@ final class BenchServer implements AutoCloseable {
 
     /** The same, allowing {@code maxLayers} layers per run (a whole model may have more than the default cap). */
     static BenchServer start(String name, SolverSelection solvers, int maxLayers) {
-        Config config = ConfigFactory.parseMap(Map.of("dyson.max-layers-per-run", maxLayers))
-                .withFallback(ConfigFactory.load());
+        return start(name, solvers, maxLayers, java.util.Optional.empty());
+    }
+
+    /** With a history store in {@code dataDir} when given (as {@code serve --data-dir} opens it). */
+    static BenchServer start(String name, SolverSelection solvers, int maxLayers, java.util.Optional<java.nio.file.Path> dataDir) {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("dyson.max-layers-per-run", maxLayers));
+        dataDir.ifPresent(d -> settings.putAll(Map.of("dyson.store.data-dir", d.toString(),
+                "dyson.store.retention", "30d", "dyson.store.max-size", "2GiB", "dyson.store.checkpoint-interval", "5s")));
+        Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
         Monitor monitor = Monitor.start(name, config, solvers);
         HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(),
                 ServerOptions.DEFAULT_MAX_BODY), akka.http.javadsl.server.Directives.reject());

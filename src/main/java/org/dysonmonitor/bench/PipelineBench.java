@@ -38,7 +38,13 @@ public final class PipelineBench {
      * @param models    whole-model POSTs timed
      * @param solvers   the spectrum solver of both the monitor and the bare loop
      */
-    public record Options(int clients, int size, int layers, int singles, int models, SolverSelection solvers) {
+    public record Options(int clients, int size, int layers, int singles, int models, SolverSelection solvers,
+                          boolean store) {
+        /** Without the store comparison. */
+        public Options(int clients, int size, int layers, int singles, int models, SolverSelection solvers) {
+            this(clients, size, layers, singles, models, solvers, false);
+        }
+
         public Options {
             if (clients < 1 || size < 1 || layers < 1 || singles < 1 || models < 1) {
                 throw new IllegalArgumentException("clients, size, layers and counts must be ≥ 1");
@@ -66,6 +72,10 @@ public final class PipelineBench {
         row(out, String.format(Locale.ROOT, "single layer, .npy %d×%d", o.size(), o.size()), o.singles(), bare,
                 single, SINGLE_LAYER_TARGET);
 
+        if (o.store()) {
+            storeRows(out, o, bare, npy);
+        }
+
         double bareModel = BareLoop.rate(o.solvers(), matrices, o.layers(), o.models() * o.layers());
         byte[][] npz = {model(o, matrices[0], matrices[1]), model(o, matrices[1], matrices[2])};
         double whole = pipeline(o, "bench-model", o.models(), o.layers(),
@@ -81,6 +91,52 @@ public final class PipelineBench {
         out.println("Bare loop: one thread, the same solver and statistics configuration as the monitor's actors. "
                 + "ratio = HTTP / bare; the monitor may exceed 1 with several cores.");
         out.flush();
+    }
+
+    /**
+     * The single-layer pipeline with the history store off and on (a temporary data directory),
+     * alternating, twice each, so that a change of the shared machine's load hits both; the ratio
+     * on/off of the best of each.
+     */
+    private static void storeRows(PrintStream out, Options o, double bare, byte[][] npy) throws InterruptedException {
+        double bestOff = 0;
+        double bestOn = 0;
+        for (int round = 0; round < 2; round++) {
+            for (boolean on : new boolean[] {false, true}) {
+                java.nio.file.Path dir = null;
+                try {
+                    dir = on ? java.nio.file.Files.createTempDirectory("dyson-bench-store") : null;
+                    String run = "bench-store-" + (on ? "on" : "off") + round;
+                    double rate = pipeline(o, run, o.singles(), 1, java.util.Optional.ofNullable(dir),
+                            step -> "/api/v1/runs/" + run + "/layers/W/snapshots?step=" + step, step -> npy[step % 2]);
+                    row(out, String.format(Locale.ROOT, "single layer, history store %s (round %d)", on ? "on" : "off",
+                            round + 1), o.singles(), bare, rate, SINGLE_LAYER_TARGET);
+                    if (on) {
+                        bestOn = Math.max(bestOn, rate);
+                    } else {
+                        bestOff = Math.max(bestOff, rate);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    deleteQuietly(dir);
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "| history store on / off (best of 2 each) | | | | %.2f | 0.90 | %s |%n",
+                bestOn / bestOff, bestOn >= 0.9 * bestOff ? "yes" : "no");
+        out.flush();
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary directory: left for the system to clean
+        }
     }
 
     private static void row(PrintStream out, String label, long count, double bare, double pipeline, double target) {
@@ -105,7 +161,13 @@ public final class PipelineBench {
      */
     private static double pipeline(Options o, String run, int posts, int layersPerPost, IntFunction<String> path,
                                    IntFunction<byte[]> body) throws InterruptedException {
-        try (BenchServer server = BenchServer.start("bench", o.solvers(), Math.max(64, layersPerPost))) {
+        return pipeline(o, run, posts, layersPerPost, java.util.Optional.empty(), path, body);
+    }
+
+    private static double pipeline(Options o, String run, int posts, int layersPerPost,
+                                   java.util.Optional<java.nio.file.Path> store, IntFunction<String> path,
+                                   IntFunction<byte[]> body) throws InterruptedException {
+        try (BenchServer server = BenchServer.start("bench", o.solvers(), Math.max(64, layersPerPost), store)) {
             server.putRun(run, "{\"policy\":\"all\",\"learning_rate\":0.1,\"batch_size\":16}");
             int warm = Math.max(1, posts / 5);
             if (server.post(path.apply(0), body.apply(0)) == 404) {

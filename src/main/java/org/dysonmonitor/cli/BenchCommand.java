@@ -98,12 +98,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--models", defaultValue = "500", description = "Whole-model POSTs timed (default: ${DEFAULT-VALUE}).")
         int models;
 
+        @Option(names = "--store", description = "Also the single-layer rows with the history store off and on "
+                + "(a temporary data directory), twice each, and their ratio (target ≥ 0.9).")
+        boolean store;
+
         @Override
         void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             PipelineBench.Options o;
             try {
                 o = new PipelineBench.Options(clients, size, layers, quick ? 400 : singles, quick ? 20 : models,
-                        solvers);
+                        solvers, store);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

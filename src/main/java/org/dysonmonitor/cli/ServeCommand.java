@@ -7,7 +7,9 @@ import org.dysonmonitor.linalg.SolverSelection;
 import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.monitor.DirectoryCheckpoints;
 import org.dysonmonitor.monitor.Monitor;
+import org.dysonmonitor.monitor.HistoryExtension;
 import org.dysonmonitor.monitor.ProcessedCheckpoints;
+import org.dysonmonitor.monitor.StoredProcessedCheckpoints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,12 +65,22 @@ final class ServeCommand implements Callable<Integer> {
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());
         for (Watch w : parsed) {
-            monitor.watch(w.run(), new DirectoryCheckpoints(w.dir()), ProcessedCheckpoints.inMemory(), watchInterval)
+            ProcessedCheckpoints processed = processedCheckpoints(monitor, w.run());
+            monitor.watch(w.run(), new DirectoryCheckpoints(w.dir()), processed, watchInterval)
                     .toCompletableFuture().join();
-            cmd.getOut().println("watching " + w.dir() + " as run " + w.run());
+            cmd.getOut().println("watching " + w.dir() + " as run " + w.run()
+                    + (processed instanceof StoredProcessedCheckpoints s && s.size() > 0
+                    ? " (" + s.size() + " checkpoints processed before, skipped)" : ""));
         }
         Urls.print(cmd.getOut(), server.url());
         return Lifetime.serveUntilStopped(monitor, duration, cmd.getOut());
+    }
+
+    /** Remembered in the history store when there is one, so that a restart skips what was processed. */
+    private static ProcessedCheckpoints processedCheckpoints(Monitor monitor, String run) {
+        return HistoryExtension.get(monitor.system()).store()
+                .<ProcessedCheckpoints>map(store -> StoredProcessedCheckpoints.load(store, run))
+                .orElseGet(ProcessedCheckpoints::inMemory);
     }
 
     /** Each RUN=DIR with a valid run name and an existing directory, runs distinct; else a usage error (exit 2). */

@@ -111,25 +111,24 @@ final class HistoryRoutes extends AllDirectives {
         }
         Set<String> names = new HashSet<>();
         live.forEach(v -> names.add(v.run()));
-        return store.get().runs().handle((stored, failure) -> {
+        HistoryStore s = store.get();
+        return s.runs().thenCombine(s.lastSteps(), (stored, steps) -> {
             List<RunRegistry.RunView> all = new ArrayList<>(live);
-            if (stored != null) {
-                for (StoredRun r : stored) {
-                    if (!names.contains(r.run())) {
-                        all.add(view(r));
-                    }
+            for (StoredRun r : stored) {
+                if (!names.contains(r.run())) {
+                    all.add(view(r, steps.getOrDefault(r.run(), 0L)));
                 }
             }
             return all;
-        });
+        }).exceptionally(failure -> live);
     }
 
-    private static RunRegistry.RunView view(StoredRun r) {
+    private static RunRegistry.RunView view(StoredRun r, long step) {
         List<RunRegistry.LayerView> layers = new ArrayList<>();
         for (StoredLayer l : r.layers()) {
             layers.add(new RunRegistry.LayerView(l.layer(), l.rows(), l.cols(), r.targets().containsKey(l.layer()),
                     l.received(), l.processed(), l.dropped(), l.rejected()));
         }
-        return new RunRegistry.RunView(r.run(), r.status(), r.learningRate(), r.batchSize(), r.policy(), 0, layers, 0);
+        return new RunRegistry.RunView(r.run(), r.status(), r.learningRate(), r.batchSize(), r.policy(), step, layers, 0);
     }
 }

@@ -49,7 +49,8 @@ final class RunRoutes extends AllDirectives {
     Route listRuns() {
         return onSuccess(askRegistry(RunRegistry.ListRuns::new), reply -> replyRoute(reply, r ->
                 onSuccess(history.withStored(((RunRegistry.Runs) r).runs()), all ->
-                        Responses.json(StatusCodes.OK, Map.of("runs", all, "solver", monitor.solver())))));
+                        Responses.json(StatusCodes.OK, Map.of("runs", all, "solver", monitor.solver(),
+                                "history", org.dysonmonitor.monitor.HistoryExtension.get(monitor.system()).store().isPresent())))));
     }
 
     Route putRun(String run) {

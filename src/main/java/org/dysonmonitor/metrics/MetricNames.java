@@ -81,6 +81,18 @@ public final class MetricNames {
             "dyson_convergence_eta_seconds",
             "dyson_convergence_eta_updates");
 
+    /**
+     * The history store's metrics ({@link HistoryMetrics}): present only when the monitor keeps history
+     * (not with {@code --no-store}), so kept apart from the list every scrape must show.
+     */
+    public static final List<String> STORE_SAMPLE_NAMES = List.of(
+            "dyson_history_written_total",
+            "dyson_history_dropped_total",
+            "dyson_history_write_errors_total",
+            "dyson_history_thinned_total",
+            "dyson_history_queued",
+            "dyson_history_database_bytes");
+
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     public static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");
 

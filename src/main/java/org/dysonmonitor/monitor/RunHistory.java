@@ -34,6 +34,11 @@ final class RunHistory {
         return new RunSpec(given.learningRate(), given.batchSize(), policy, given.targets()).over(before);
     }
 
+    /** Whether the run was stored as finished by an earlier process (such a run accepts nothing more). */
+    boolean finishedBefore(String run) {
+        return extension.storedAtStart(run).map(s -> StoredRun.FINISHED.equals(s.status())).orElse(false);
+    }
+
     void run(RunEntry entry) {
         extension.store().ifPresent(store -> {
             RunRegistry.RunView view = entry.view();

@@ -403,6 +403,9 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private Refused refuseNewRun(String run) {
+        if (history.finishedBefore(run)) {
+            return finishedRefusal(run); // finished in an earlier process: it stays finished
+        }
         if (runs.size() >= deps.settings().maxRuns()) {
             return new Refused(409, "run_cap", "the monitor already holds " + runs.size()
                     + " runs, the cap (--max-runs); finish a run or raise the cap. Run " + run + " was not added");

@@ -121,6 +121,22 @@ final class HistoryReads {
         return out;
     }
 
+    /** A MAX per layer: each one a lookup in the (layer_id, step) index, not a scan of the points. */
+    Map<String, Long> lastSteps() throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT r.name, (SELECT MAX(p.step) FROM points p "
+                + "WHERE p.layer_id = l.id) FROM layers l JOIN runs r ON r.id = l.run_id");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                long step = rs.getLong(2);
+                if (!rs.wasNull()) {
+                    out.merge(rs.getString(1), step, Math::max);
+                }
+            }
+        }
+        return out;
+    }
+
     Optional<HistoryStore.Checkpoint> latestCheckpoint(String run, String layer) throws SQLException {
         Optional<long[]> ids = layer(run, layer);
         if (ids.isEmpty()) {

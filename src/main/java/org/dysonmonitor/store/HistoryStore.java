@@ -4,6 +4,7 @@ import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +44,9 @@ public interface HistoryStore extends AutoCloseable {
 
     /** Every stored run with its layers, by name. */
     CompletionStage<List<StoredRun>> runs();
+
+    /** Per stored run, the newest step of its stored points (runs without points are left out). */
+    CompletionStage<Map<String, Long>> lastSteps();
 
     /** The newest checkpoint of a layer, if one was stored. */
     CompletionStage<Optional<Checkpoint>> latestCheckpoint(String run, String layer);

@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -194,6 +195,11 @@ public final class SqliteHistoryStore implements HistoryStore {
     @Override
     public CompletionStage<Optional<Checkpoint>> latestCheckpoint(String run, String layer) {
         return read(r -> r.latestCheckpoint(run, layer));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> lastSteps() {
+        return read(HistoryReads::lastSteps);
     }
 
     @Override

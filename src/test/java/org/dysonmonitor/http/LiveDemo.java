@@ -42,7 +42,19 @@ final class LiveDemo implements AutoCloseable {
 
     /** Starts the monitor and the HTTP server with the live page, without runs yet. */
     static LiveDemo start() {
-        Monitor monitor = Monitor.start("live-page-test", ConfigFactory.load());
+        return start("live-page-test", ConfigFactory.load());
+    }
+
+    /** The same with a history store in {@code dataDir}. */
+    static LiveDemo startWithStore(java.nio.file.Path dataDir) {
+        return start("live-page-history-test", ConfigFactory.parseMap(java.util.Map.of(
+                "dyson.store.data-dir", dataDir.toString(), "dyson.store.retention", "30d",
+                "dyson.store.max-size", "1GiB", "dyson.store.checkpoint-interval", "5s"))
+                .withFallback(ConfigFactory.load()));
+    }
+
+    private static LiveDemo start(String name, com.typesafe.config.Config config) {
+        Monitor monitor = Monitor.start(name, config);
         try {
             return new LiveDemo(monitor, HttpServer.start(monitor,
                     new ServerOptions("127.0.0.1", 0, Optional.empty(), ServerOptions.DEFAULT_MAX_BODY), LivePage.route()));
@@ -62,6 +74,12 @@ final class LiveDemo implements AutoCloseable {
         }
         train(monitor, TEACHER_STUDENT, new TeacherStudentTrainer(TeacherStudentConfig.defaults().withSeed(seed)),
                 stepsPerSecond);
+    }
+
+    /** Starts one RBM run of {@link #RBM_RUNS} at the given pace. */
+    void startTrainer(Run run, long seed, double stepsPerSecond) {
+        train(monitor, run.name(), new RbmTrainer(RbmConfig.defaults().withLearningRate(run.learningRate())
+                .withBatchSize(run.batchSize()).withSeed(seed)), stepsPerSecond);
     }
 
     private static void train(Monitor monitor, String run, Trainer trainer, double stepsPerSecond) {

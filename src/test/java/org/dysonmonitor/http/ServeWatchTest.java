@@ -126,7 +126,7 @@ class ServeWatchTest {
         }
     }
 
-    private static JsonNode runView(ApiClient api) {
+    static JsonNode runView(ApiClient api) {
         for (JsonNode r : api.getJson("/api/v1/runs").get("runs")) {
             if (r.get("run").asText().equals("w")) {
                 return r;
@@ -135,7 +135,7 @@ class ServeWatchTest {
         return null;
     }
 
-    private static boolean allProcessed(JsonNode view, int n) {
+    static boolean allProcessed(JsonNode view, int n) {
         if (view == null || view.get("layers").size() != LAYERS.length) {
             return false;
         }
