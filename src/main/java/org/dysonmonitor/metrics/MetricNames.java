@@ -63,7 +63,13 @@ public final class MetricNames {
             "dyson_mode_diffusion",
             "dyson_mode_autocorrelation_updates",
             "dyson_convergence_eta_seconds",
-            "dyson_convergence_eta_updates",
+            "dyson_convergence_eta_updates");
+
+    /**
+     * Metrics of every monitor that design.md's table does not name (the README's metric table lists
+     * them): how many reports came from full and from tracked top spectra, and why a full one was forced.
+     */
+    public static final List<String> BEYOND_DESIGN_SAMPLE_NAMES = List.of(
             "dyson_spectrum_snapshots_total",
             "dyson_spectrum_forced_full_total");
 
