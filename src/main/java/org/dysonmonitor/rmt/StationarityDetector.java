@@ -48,7 +48,7 @@ import org.apache.commons.math3.distribution.TDistribution;
  *
  * <p>Allocation-free on {@link #add}. Not thread-safe: owned by one actor. Inputs are never modified.
  */
-public final class StationarityTest {
+public final class StationarityDetector {
 
     public static final int DEFAULT_BLOCK_LENGTH = 10;
     public static final int DEFAULT_BLOCKS = 20;
@@ -84,12 +84,12 @@ public final class StationarityTest {
     private double maxStatistic;
 
     /** Defaults: blockLength 10, 20 blocks, z_enter 4, z_exit 6. */
-    public StationarityTest(int modes) {
+    public StationarityDetector(int modes) {
         this(modes, DEFAULT_BLOCK_LENGTH, DEFAULT_BLOCKS, DEFAULT_Z_ENTER, DEFAULT_Z_EXIT);
     }
 
     /** z_enter = z, z_exit = 1.5 z. */
-    public StationarityTest(int modes, int blockLength, int blocks, double z) {
+    public StationarityDetector(int modes, int blockLength, int blocks, double z) {
         this(modes, blockLength, blocks, z, DEFAULT_EXIT_RATIO * z);
     }
 
@@ -100,7 +100,7 @@ public final class StationarityTest {
      * @param zEnter      threshold on max t to become stationary, &gt; 0
      * @param zExit       threshold on max t to stop being stationary, ≥ zEnter
      */
-    public StationarityTest(int modes, int blockLength, int blocks, double zEnter, double zExit) {
+    public StationarityDetector(int modes, int blockLength, int blocks, double zEnter, double zExit) {
         if (modes < 1 || blockLength < 1 || blocks < 4) {
             throw new IllegalArgumentException("need modes >= 1, blockLength >= 1, blocks >= 4");
         }
@@ -275,7 +275,7 @@ public final class StationarityTest {
     }
 
     /**
-     * Everything the test holds, as an immutable value (arrays are copied in and out), for
+     * Everything the detector holds, as an immutable value (arrays are copied in and out), for
      * checkpoints: {@link #restore(State)} continues exactly where {@link #state()} was taken,
      * including the hysteresis and the partly filled block.
      */
@@ -319,18 +319,18 @@ public final class StationarityTest {
     }
 
     /**
-     * A test that continues from {@code state}.
+     * A detector that continues from {@code state}.
      *
      * @throws IllegalArgumentException if the arrays do not fit the state's modes and blocks
      */
-    public static StationarityTest restore(State state) {
-        StationarityTest t = new StationarityTest(state.modes(), state.blockLength(), state.blocks(),
+    public static StationarityDetector restore(State state) {
+        StationarityDetector t = new StationarityDetector(state.modes(), state.blockLength(), state.blocks(),
                 state.zEnter(), state.zExit());
         t.load(state);
         return t;
     }
 
-    /** Overwrites this test with {@code state}, which must have its modes, block length and blocks. */
+    /** Overwrites this detector with {@code state}, which must have its modes, block length and blocks. */
     void load(State state) {
         double[] saved = state.ring();
         if (state.modes() != modes || state.blockLength() != blockLength || state.blocks() != blocks
