@@ -24,9 +24,8 @@ import org.apache.commons.math3.distribution.TDistribution;
  * estimate (the scatter of the block means within each half) is itself inflated by a drift: a
  * noise-free linear drift gives that statistic the fixed value √(6h³/(h² − 1)) (h blocks per half,
  * 7.8 for h = 10), so a strong clean drift could never be rejected. The regression residuals
- * remove the trend from V, and a clean drift gives t → ∞. Exactly constant modes (b̂ = 0) have
- * t = 0; V is floored at (10⁻¹⁰ · scale)², far above summation rounding and far below any physical
- * fluctuation, so ulp-level differences between block means are not a trend.
+ * remove the trend from V, and a clean drift gives t → ∞ ({@link TrendStatistic}: the arithmetic,
+ * the treatment of constant modes and the noise floor).
  *
  * <p><b>Decision and hysteresis.</b> The decision is re-evaluated only when a block completes
  * (every {@code blockLength} snapshots), and needs K complete blocks. A non-stationary layer becomes
@@ -57,8 +56,6 @@ public final class StationarityDetector {
 
     /** z_exit/z_enter used by the four-argument constructor (4 → 6, as the defaults). */
     public static final double DEFAULT_EXIT_RATIO = 1.5;
-
-    private static final double RELATIVE_NOISE_FLOOR = 1e-10;
 
     private final int modes;
     private final int blockLength;
@@ -112,7 +109,7 @@ public final class StationarityDetector {
         this.blocks = blocks;
         this.zEnter = zEnter;
         this.zExit = zExit;
-        this.sxx = blocks * ((double) blocks * blocks - 1.0) / 12.0;
+        this.sxx = TrendStatistic.sxx(blocks);
         this.reference = new double[modes];
         this.blockSum = new double[modes];
         this.ring = new double[modes * blocks];
@@ -360,7 +357,7 @@ public final class StationarityDetector {
         }
         double max = 0.0;
         for (int i = 0; i < modes; i++) {
-            statistic[i] = trendStatistic(i);
+            statistic[i] = TrendStatistic.of(ring, modes, i, blocks, oldestSlot(), sxx, reference[i]);
             max = Math.max(max, statistic[i]);
         }
         maxStatistic = max;
@@ -371,36 +368,6 @@ public final class StationarityDetector {
             stationary = true;
             stationarySince = n;
         }
-    }
-
-    /** |b̂| / √(V/Sxx) over the full ring of K block means of one mode (see class Javadoc). */
-    private double trendStatistic(int mode) {
-        int oldest = oldestSlot();
-        double kBar = 0.5 * (blocks - 1);
-        double sum = 0.0;
-        double maxAbs = 0.0;
-        for (int k = 0, slot = oldest; k < blocks; k++, slot = following(slot)) {
-            double y = ring[slot * modes + mode];
-            sum += y;
-            maxAbs = Math.max(maxAbs, Math.abs(y));
-        }
-        double yBar = sum / blocks;
-        double sxy = 0.0;
-        for (int k = 0, slot = oldest; k < blocks; k++, slot = following(slot)) {
-            sxy += (k - kBar) * (ring[slot * modes + mode] - yBar);
-        }
-        double slope = sxy / sxx;
-        if (slope == 0.0) {
-            return 0.0;
-        }
-        double rss = 0.0;
-        for (int k = 0, slot = oldest; k < blocks; k++, slot = following(slot)) {
-            double r = ring[slot * modes + mode] - yBar - slope * (k - kBar);
-            rss += r * r;
-        }
-        double floor = RELATIVE_NOISE_FLOOR * (Math.abs(reference[mode]) + maxAbs);
-        double v = Math.max(rss / (blocks - 2), floor * floor);
-        return Math.abs(slope) / Math.sqrt(v / sxx);
     }
 
     private void fillWindowMeans(double[] out) {
