@@ -10,7 +10,7 @@ import org.dysonmonitor.rmt.RunningMoments;
 import org.dysonmonitor.rmt.SpacingRatio;
 import org.dysonmonitor.rmt.Spacings;
 import org.dysonmonitor.rmt.Spectrum;
-import org.dysonmonitor.rmt.StationarityTest;
+import org.dysonmonitor.rmt.StationarityDetector;
 import org.dysonmonitor.rmt.WignerSurmise;
 
 import java.io.PrintStream;
@@ -84,7 +84,7 @@ public final class StatisticsCostBench {
                     sink[i] = moments.windowMean(i) + moments.windowVariance(i);
                 }
             }, budget, cpuClock);
-            StationarityTest stationarity = new StationarityTest(n, 10, 20, 4.0);
+            StationarityDetector stationarity = new StationarityDetector(n, 10, 20, 4.0);
             double station = seconds(() -> stationarity.add(snapshots[next[0]++ & 15]), budget, cpuClock);
             LayerStatistics stats = new LayerStatistics("bench", "w", n, n, pairedTarget(x),
                     LayerStatistics.Config.defaults());

@@ -81,7 +81,7 @@ public final class LayerStatistics {
 
         /**
          * Defaults for a live layer: a 100-snapshot window; 20 blocks of 10 snapshots for
-         * stationarity at z = 4 (z = 6 to leave it again) (see {@link StationarityTest} for the false-alarm reasoning);
+         * stationarity at z = 4 (z = 6 to leave it again) (see {@link StationarityDetector} for the false-alarm reasoning);
          * converged within 15% RMS of the target, which the RBM at α/|B| ≤ 0.1/16 reaches and the
          * (0.1, 4) run, whose μ² − x sits 0.2–0.4 above κ (physics.md §7), only just.
          */
@@ -104,7 +104,7 @@ public final class LayerStatistics {
     private final Config config;
     private final double[] target;
     private final RunningMoments moments;
-    private final StationarityTest stationarity;
+    private final StationarityDetector stationarity;
     private final List<PairStatistics> pairs = new ArrayList<>();
     private final double[] x;
     private final double[] means;
@@ -135,7 +135,7 @@ public final class LayerStatistics {
         this.target = target == null ? new double[0] : target.clone();
         java.util.Arrays.sort(this.target);
         this.moments = new RunningMoments(modes, config.window());
-        this.stationarity = new StationarityTest(modes, config.stationarityBlock(), config.stationarityBlocks(),
+        this.stationarity = new StationarityDetector(modes, config.stationarityBlock(), config.stationarityBlocks(),
                 config.stationarityZ());
         if (target != null) {
             for (DegeneratePair p : DegeneratePair.fromTarget(this.target, config.pairTolerance())) {
@@ -215,7 +215,7 @@ public final class LayerStatistics {
         double targetDistance = Double.NaN;
         boolean converged = stationary;
         if (target.length > 0) {
-            targetDistance = StationarityTest.rmsDistance(means, target);
+            targetDistance = StationarityDetector.rmsDistance(means, target);
             converged = stationary && stationarity.nearTarget(target, config.targetTolerance());
         }
 
@@ -378,7 +378,7 @@ public final class LayerStatistics {
      * @param pairs one state per degenerate pair, in the order of the target's pairs
      */
     public record State(String run, String layer, int rows, int cols, Config config, double[] target,
-                        RunningMoments.State moments, StationarityTest.State stationarity,
+                        RunningMoments.State moments, StationarityDetector.State stationarity,
                         List<PairStatistics.State> pairs, long snapshots, double[] histogram, long histogramAt,
                         double pairsLearningRate, int pairsBatchSize) {
 

@@ -3,6 +3,8 @@ package org.dysonmonitor.rmt;
 import java.util.Arrays;
 import java.util.Objects;
 
+import static org.dysonmonitor.rmt.PairSums.FIELDS;
+
 /**
  * Statistics of one degenerate eigenvalue pair collected across snapshots of one run and, by
  * {@link #merge}, across independent runs (physics.md §3).
@@ -35,12 +37,7 @@ import java.util.Objects;
  * snapshots there are between B/2 and B blocks, each of length ≈ N/B…2N/B — longer than any
  * autocorrelation time τ_int once N ≫ B·τ_int. The last block may be partial, and merged runs
  * contribute blocks of other lengths, so the jackknife is the delete-m_j jackknife for unequal
- * groups (Busing, Meijer, van der Leeden, Stat. Comput. 9 (1999) 3): with g blocks of m_j
- * snapshots, n = Σm_j, h_j = n/m_j and θ̂_{−j} the estimate without block j,
- * <pre>
- *   θ̂_J = g θ̂ − Σ_j (1 − m_j/n) θ̂_{−j},   θ̃_j = h_j θ̂ − (h_j − 1) θ̂_{−j},
- *   Var = (1/g) Σ_j (θ̃_j − θ̂_J)² / (h_j − 1),
- * </pre>
+ * groups (Busing, Meijer, van der Leeden, Stat. Comput. 9 (1999) 3; {@link UnequalBlockJackknife}),
  * which reduces to the usual (g−1)/g Σ(θ̂_{−j} − θ̄)² for equal blocks. With fewer than 2 blocks
  * the errors are NaN. Below B·L₀ snapshots blocks are L₀ long: choose L₀ ≳ 2τ_int (see
  * {@link AutocorrelationTime}) if errors are needed that early.
@@ -57,22 +54,6 @@ public final class PairStatistics {
 
     /** Default capacity of the recent-spacing ring buffer. */
     public static final int DEFAULT_RESERVOIR_CAPACITY = 4096;
-
-    // Fields of a sum record: snapshot count, ΣS, ΣS², and Σw^k over both eigenvalues.
-    private static final int N = 0;
-    private static final int S1 = 1;
-    private static final int S2 = 2;
-    private static final int W1 = 3;
-    private static final int W2 = 4;
-    private static final int W3 = 5;
-    private static final int W4 = 6;
-    private static final int FIELDS = 7;
-
-    private static final int SIGMA_SQUARED = 0;
-    private static final int MEAN_SPACING = 1;
-    private static final int RESCALED_SPACING_SQUARED = 2;
-    private static final int BINDER = 3;
-    private static final int MEAN_CENTRE = 4;
 
     private final DegeneratePair pair;
     private final double centre;
@@ -156,8 +137,8 @@ public final class PairStatistics {
         double a = lo - shift;
         double b = hi - shift;
         openBlockIfFull();
-        accumulate(totals, 0, s, a, b);
-        accumulate(blocks, (used - 1) * FIELDS, s, a, b);
+        PairSums.accumulate(totals, 0, s, a, b);
+        PairSums.accumulate(blocks, (used - 1) * FIELDS, s, a, b);
         count++;
         if (reservoir.length > 0) {
             reservoir[reservoirNext] = s;
@@ -188,7 +169,7 @@ public final class PairStatistics {
             shift = other.shift;
         }
         double d = other.shift - shift; // 0 for a known centre
-        addShifted(other.totals, 0, d, totals, 0);
+        PairSums.addShifted(other.totals, 0, d, totals, 0);
         blockLength = Math.max(blockLength, other.blockLength);
         for (int j = 0; j < other.used; j++) {
             if (used == maxBlocks) {
@@ -196,7 +177,7 @@ public final class PairStatistics {
             }
             int off = used * FIELDS;
             Arrays.fill(blocks, off, off + FIELDS, 0.0);
-            addShifted(other.blocks, j * FIELDS, d, blocks, off);
+            PairSums.addShifted(other.blocks, j * FIELDS, d, blocks, off);
             used++;
         }
         count += other.count;
@@ -251,52 +232,52 @@ public final class PairStatistics {
 
     /** σ̂² = ⟨S²⟩/4. */
     public double sigmaSquared() {
-        return estimate(SIGMA_SQUARED, totals);
+        return estimate(PairSums.SIGMA_SQUARED, totals);
     }
 
     /** ⟨S⟩. */
     public double meanSpacing() {
-        return estimate(MEAN_SPACING, totals);
+        return estimate(PairSums.MEAN_SPACING, totals);
     }
 
     /** ⟨s²⟩ = ⟨S²⟩/⟨S⟩²; 4/π for the Wigner surmise. */
     public double rescaledSpacingSquared() {
-        return estimate(RESCALED_SPACING_SQUARED, totals);
+        return estimate(PairSums.RESCALED_SPACING_SQUARED, totals);
     }
 
     /** U₄ = m₄/(3m₂²) − 1 of both eigenvalues pooled, about κ, or about the pooled mean if κ is NaN. */
     public double binderCumulant() {
-        return estimate(BINDER, totals);
+        return estimate(PairSums.BINDER, totals);
     }
 
     /** ⟨(x_l + x_u)/2⟩. */
     public double meanCentre() {
-        return estimate(MEAN_CENTRE, totals);
+        return estimate(PairSums.MEAN_CENTRE, totals);
     }
 
     /** Blocked-jackknife standard error of {@link #sigmaSquared()}. */
     public double sigmaSquaredError() {
-        return jackknifeError(SIGMA_SQUARED);
+        return jackknifeError(PairSums.SIGMA_SQUARED);
     }
 
     /** Blocked-jackknife standard error of {@link #meanSpacing()}. */
     public double meanSpacingError() {
-        return jackknifeError(MEAN_SPACING);
+        return jackknifeError(PairSums.MEAN_SPACING);
     }
 
     /** Blocked-jackknife standard error of {@link #rescaledSpacingSquared()}. */
     public double rescaledSpacingSquaredError() {
-        return jackknifeError(RESCALED_SPACING_SQUARED);
+        return jackknifeError(PairSums.RESCALED_SPACING_SQUARED);
     }
 
     /** Blocked-jackknife standard error of {@link #binderCumulant()}. */
     public double binderCumulantError() {
-        return jackknifeError(BINDER);
+        return jackknifeError(PairSums.BINDER);
     }
 
     /** Blocked-jackknife standard error of {@link #meanCentre()}. */
     public double meanCentreError() {
-        return jackknifeError(MEAN_CENTRE);
+        return jackknifeError(PairSums.MEAN_CENTRE);
     }
 
     /**
@@ -391,7 +372,7 @@ public final class PairStatistics {
     }
 
     private void openBlockIfFull() {
-        if (used > 0 && blocks[(used - 1) * FIELDS + N] < blockLength) {
+        if (used > 0 && blocks[(used - 1) * FIELDS + PairSums.N] < blockLength) {
             return;
         }
         if (used == maxBlocks) {
@@ -401,121 +382,18 @@ public final class PairStatistics {
         used++;
     }
 
-    /** Sums adjacent blocks pairwise in place: (0,1)→0, (2,3)→1, …; an odd last block moves down. */
+    /** Halves the blocks in use (see {@link PairSums#rebinPairwise}); each is now twice as long. */
     private void rebin() {
-        int half = used / 2;
-        for (int i = 0; i < half; i++) {
-            int dst = i * FIELDS;
-            int a = 2 * i * FIELDS;
-            int b = a + FIELDS;
-            for (int f = 0; f < FIELDS; f++) {
-                blocks[dst + f] = blocks[a + f] + blocks[b + f];
-            }
-        }
-        if (used % 2 == 1) {
-            System.arraycopy(blocks, (used - 1) * FIELDS, blocks, half * FIELDS, FIELDS);
-            half++;
-        }
-        Arrays.fill(blocks, half * FIELDS, used * FIELDS, 0.0);
-        used = half;
+        used = PairSums.rebinPairwise(blocks, used);
         blockLength *= 2;
     }
 
-    private static void accumulate(double[] sums, int off, double s, double a, double b) {
-        double a2 = a * a;
-        double b2 = b * b;
-        sums[off + N] += 1.0;
-        sums[off + S1] += s;
-        sums[off + S2] += s * s;
-        sums[off + W1] += a + b;
-        sums[off + W2] += a2 + b2;
-        sums[off + W3] += a2 * a + b2 * b;
-        sums[off + W4] += a2 * a2 + b2 * b2;
-    }
-
-    /**
-     * Adds src (power sums of w) to dst as power sums of w + d, by the binomial theorem with
-     * Σw⁰ = 2N (both eigenvalues): Σ(w+d)^k = Σ_j C(k,j) d^{k−j} Σw^j.
-     */
-    private static void addShifted(double[] src, int so, double d, double[] dst, int dOff) {
-        double w0 = 2.0 * src[so + N];
-        double w1 = src[so + W1];
-        double w2 = src[so + W2];
-        double w3 = src[so + W3];
-        double w4 = src[so + W4];
-        double d2 = d * d;
-        double d3 = d2 * d;
-        double d4 = d2 * d2;
-        dst[dOff + N] += src[so + N];
-        dst[dOff + S1] += src[so + S1];
-        dst[dOff + S2] += src[so + S2];
-        dst[dOff + W1] += w1 + d * w0;
-        dst[dOff + W2] += w2 + 2.0 * d * w1 + d2 * w0;
-        dst[dOff + W3] += w3 + 3.0 * d * w2 + 3.0 * d2 * w1 + d3 * w0;
-        dst[dOff + W4] += w4 + 4.0 * d * w3 + 6.0 * d2 * w2 + 4.0 * d3 * w1 + d4 * w0;
-    }
-
-    private double estimate(int observable, double[] s) {
-        double n = s[N];
-        switch (observable) {
-            case SIGMA_SQUARED:
-                return s[S2] / n / 4.0;
-            case MEAN_SPACING:
-                return s[S1] / n;
-            case RESCALED_SPACING_SQUARED: {
-                double mean = s[S1] / n;
-                return s[S2] / n / (mean * mean);
-            }
-            case MEAN_CENTRE:
-                return shift + s[W1] / (2.0 * n);
-            case BINDER: {
-                double m = 2.0 * n; // both eigenvalues of every snapshot
-                double mu2 = s[W2] / m;
-                double mu4 = s[W4] / m;
-                if (!knownCentre) {
-                    double w = s[W1] / m;
-                    double w2 = w * w;
-                    double mu3 = s[W3] / m;
-                    mu4 = mu4 - 4.0 * w * mu3 + 6.0 * w2 * mu2 - 3.0 * w2 * w2;
-                    mu2 = mu2 - w2;
-                }
-                return mu4 / (3.0 * mu2 * mu2) - 1.0;
-            }
-            default:
-                throw new IllegalStateException("unknown observable " + observable);
-        }
+    private double estimate(int observable, double[] sums) {
+        return PairSums.estimate(observable, sums, shift, knownCentre);
     }
 
     private double jackknifeError(int observable) {
-        int g = used;
-        if (g < 2) {
-            return Double.NaN;
-        }
-        double n = totals[N];
-        double theta = estimate(observable, totals);
-        double weighted = 0.0;
-        for (int j = 0; j < g; j++) {
-            double m = leaveOut(j);
-            weighted += (1.0 - m / n) * estimate(observable, scratch);
-        }
-        double thetaJ = g * theta - weighted;
-        double acc = 0.0;
-        for (int j = 0; j < g; j++) {
-            double m = leaveOut(j);
-            double h = n / m;
-            double pseudo = h * theta - (h - 1.0) * estimate(observable, scratch);
-            double dev = pseudo - thetaJ;
-            acc += dev * dev / (h - 1.0);
-        }
-        return Math.sqrt(acc / g);
-    }
-
-    /** Fills {@link #scratch} with the totals minus block j; returns the size m_j of block j. */
-    private double leaveOut(int j) {
-        int off = j * FIELDS;
-        for (int f = 0; f < FIELDS; f++) {
-            scratch[f] = totals[f] - blocks[off + f];
-        }
-        return blocks[off + N];
+        return UnequalBlockJackknife.standardError(totals, blocks, used, FIELDS, scratch,
+                sums -> estimate(observable, sums));
     }
 }

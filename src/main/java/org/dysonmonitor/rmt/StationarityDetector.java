@@ -24,9 +24,8 @@ import org.apache.commons.math3.distribution.TDistribution;
  * estimate (the scatter of the block means within each half) is itself inflated by a drift: a
  * noise-free linear drift gives that statistic the fixed value √(6h³/(h² − 1)) (h blocks per half,
  * 7.8 for h = 10), so a strong clean drift could never be rejected. The regression residuals
- * remove the trend from V, and a clean drift gives t → ∞. Exactly constant modes (b̂ = 0) have
- * t = 0; V is floored at (10⁻¹⁰ · scale)², far above summation rounding and far below any physical
- * fluctuation, so ulp-level differences between block means are not a trend.
+ * remove the trend from V, and a clean drift gives t → ∞ ({@link TrendStatistic}: the arithmetic,
+ * the treatment of constant modes and the noise floor).
  *
  * <p><b>Decision and hysteresis.</b> The decision is re-evaluated only when a block completes
  * (every {@code blockLength} snapshots), and needs K complete blocks. A non-stationary layer becomes
@@ -48,7 +47,7 @@ import org.apache.commons.math3.distribution.TDistribution;
  *
  * <p>Allocation-free on {@link #add}. Not thread-safe: owned by one actor. Inputs are never modified.
  */
-public final class StationarityTest {
+public final class StationarityDetector {
 
     public static final int DEFAULT_BLOCK_LENGTH = 10;
     public static final int DEFAULT_BLOCKS = 20;
@@ -57,8 +56,6 @@ public final class StationarityTest {
 
     /** z_exit/z_enter used by the four-argument constructor (4 → 6, as the defaults). */
     public static final double DEFAULT_EXIT_RATIO = 1.5;
-
-    private static final double RELATIVE_NOISE_FLOOR = 1e-10;
 
     private final int modes;
     private final int blockLength;
@@ -84,12 +81,12 @@ public final class StationarityTest {
     private double maxStatistic;
 
     /** Defaults: blockLength 10, 20 blocks, z_enter 4, z_exit 6. */
-    public StationarityTest(int modes) {
+    public StationarityDetector(int modes) {
         this(modes, DEFAULT_BLOCK_LENGTH, DEFAULT_BLOCKS, DEFAULT_Z_ENTER, DEFAULT_Z_EXIT);
     }
 
     /** z_enter = z, z_exit = 1.5 z. */
-    public StationarityTest(int modes, int blockLength, int blocks, double z) {
+    public StationarityDetector(int modes, int blockLength, int blocks, double z) {
         this(modes, blockLength, blocks, z, DEFAULT_EXIT_RATIO * z);
     }
 
@@ -100,7 +97,7 @@ public final class StationarityTest {
      * @param zEnter      threshold on max t to become stationary, &gt; 0
      * @param zExit       threshold on max t to stop being stationary, ≥ zEnter
      */
-    public StationarityTest(int modes, int blockLength, int blocks, double zEnter, double zExit) {
+    public StationarityDetector(int modes, int blockLength, int blocks, double zEnter, double zExit) {
         if (modes < 1 || blockLength < 1 || blocks < 4) {
             throw new IllegalArgumentException("need modes >= 1, blockLength >= 1, blocks >= 4");
         }
@@ -112,7 +109,7 @@ public final class StationarityTest {
         this.blocks = blocks;
         this.zEnter = zEnter;
         this.zExit = zExit;
-        this.sxx = blocks * ((double) blocks * blocks - 1.0) / 12.0;
+        this.sxx = TrendStatistic.sxx(blocks);
         this.reference = new double[modes];
         this.blockSum = new double[modes];
         this.ring = new double[modes * blocks];
@@ -275,7 +272,7 @@ public final class StationarityTest {
     }
 
     /**
-     * Everything the test holds, as an immutable value (arrays are copied in and out), for
+     * Everything the detector holds, as an immutable value (arrays are copied in and out), for
      * checkpoints: {@link #restore(State)} continues exactly where {@link #state()} was taken,
      * including the hysteresis and the partly filled block.
      */
@@ -319,18 +316,18 @@ public final class StationarityTest {
     }
 
     /**
-     * A test that continues from {@code state}.
+     * A detector that continues from {@code state}.
      *
      * @throws IllegalArgumentException if the arrays do not fit the state's modes and blocks
      */
-    public static StationarityTest restore(State state) {
-        StationarityTest t = new StationarityTest(state.modes(), state.blockLength(), state.blocks(),
+    public static StationarityDetector restore(State state) {
+        StationarityDetector t = new StationarityDetector(state.modes(), state.blockLength(), state.blocks(),
                 state.zEnter(), state.zExit());
         t.load(state);
         return t;
     }
 
-    /** Overwrites this test with {@code state}, which must have its modes, block length and blocks. */
+    /** Overwrites this detector with {@code state}, which must have its modes, block length and blocks. */
     void load(State state) {
         double[] saved = state.ring();
         if (state.modes() != modes || state.blockLength() != blockLength || state.blocks() != blocks
@@ -360,7 +357,7 @@ public final class StationarityTest {
         }
         double max = 0.0;
         for (int i = 0; i < modes; i++) {
-            statistic[i] = trendStatistic(i);
+            statistic[i] = TrendStatistic.of(ring, modes, i, blocks, oldestSlot(), sxx, reference[i]);
             max = Math.max(max, statistic[i]);
         }
         maxStatistic = max;
@@ -371,36 +368,6 @@ public final class StationarityTest {
             stationary = true;
             stationarySince = n;
         }
-    }
-
-    /** |b̂| / √(V/Sxx) over the full ring of K block means of one mode (see class Javadoc). */
-    private double trendStatistic(int mode) {
-        int oldest = oldestSlot();
-        double kBar = 0.5 * (blocks - 1);
-        double sum = 0.0;
-        double maxAbs = 0.0;
-        for (int k = 0, slot = oldest; k < blocks; k++, slot = following(slot)) {
-            double y = ring[slot * modes + mode];
-            sum += y;
-            maxAbs = Math.max(maxAbs, Math.abs(y));
-        }
-        double yBar = sum / blocks;
-        double sxy = 0.0;
-        for (int k = 0, slot = oldest; k < blocks; k++, slot = following(slot)) {
-            sxy += (k - kBar) * (ring[slot * modes + mode] - yBar);
-        }
-        double slope = sxy / sxx;
-        if (slope == 0.0) {
-            return 0.0;
-        }
-        double rss = 0.0;
-        for (int k = 0, slot = oldest; k < blocks; k++, slot = following(slot)) {
-            double r = ring[slot * modes + mode] - yBar - slope * (k - kBar);
-            rss += r * r;
-        }
-        double floor = RELATIVE_NOISE_FLOOR * (Math.abs(reference[mode]) + maxAbs);
-        double v = Math.max(rss / (blocks - 2), floor * floor);
-        return Math.abs(slope) / Math.sqrt(v / sxx);
     }
 
     private void fillWindowMeans(double[] out) {

@@ -11,12 +11,12 @@ import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
-class StationarityTestTest {
+class StationarityDetectorTest {
 
     private static final int MODES = 10;
-    private static final int L = StationarityTest.DEFAULT_BLOCK_LENGTH;
-    private static final int K = StationarityTest.DEFAULT_BLOCKS;
-    private static final double Z_ENTER = StationarityTest.DEFAULT_Z_ENTER;
+    private static final int L = StationarityDetector.DEFAULT_BLOCK_LENGTH;
+    private static final int K = StationarityDetector.DEFAULT_BLOCKS;
+    private static final double Z_ENTER = StationarityDetector.DEFAULT_Z_ENTER;
     private static final double SXX = K * (K * K - 1.0) / 12.0;
 
     private static double[] targets() {
@@ -65,7 +65,7 @@ class StationarityTestTest {
         // φ = 0.5: τ_int = 1.5 ≪ L = 10, so block means are nearly independent (lag-1 correlation ≈ 0.08).
         double[] target = targets();
         Ar1Noise noise = new Ar1Noise(1L, 0.5, 0.05);
-        StationarityTest test = new StationarityTest(MODES);
+        StationarityDetector test = new StationarityDetector(MODES);
         int n = 50_000;
         long firstEntry = -1;
         long stationaryAfterEntry = 0;
@@ -111,7 +111,7 @@ class StationarityTestTest {
 
         double[] target = targets();
         SplittableRandom rng = new SplittableRandom(2L);
-        StationarityTest test = new StationarityTest(MODES);
+        StationarityDetector test = new StationarityDetector(MODES);
         double[] x = new double[MODES];
         for (int i = 1; i <= n; i++) {
             for (int m = 0; m < MODES; m++) {
@@ -120,10 +120,10 @@ class StationarityTestTest {
             x[3] += slopePerSnapshot * i; // only one mode drifts: max over modes must catch it
             assertFalse(test.add(x), "stationary at snapshot " + i);
         }
-        assertTrue(test.maxStatistic() > StationarityTest.DEFAULT_Z_EXIT);
+        assertTrue(test.maxStatistic() > StationarityDetector.DEFAULT_Z_EXIT);
 
         // A noise-free drift has zero regression residuals: t is limited only by the variance floor.
-        StationarityTest clean = new StationarityTest(1);
+        StationarityDetector clean = new StationarityDetector(1);
         for (int i = 0; i < 1000; i++) {
             assertFalse(clean.add(new double[] {2.0 + 1e-6 * i}));
         }
@@ -139,7 +139,7 @@ class StationarityTestTest {
         int n = 40_000;
         double[] target = targets();
         SplittableRandom rng = new SplittableRandom(3L);
-        StationarityTest test = new StationarityTest(MODES);
+        StationarityDetector test = new StationarityDetector(MODES);
 
         // Noncentrality above which "stationary" has probability < 10⁻⁹ per evaluation (bound above).
         double deltaStar = Z_ENTER * 2.0 + 6.0;
@@ -233,7 +233,7 @@ class StationarityTestTest {
         double sd = 0.05;
         double phi = 0.5;
         Ar1Noise noise = new Ar1Noise(4L, phi, sd);
-        StationarityTest test = new StationarityTest(MODES);
+        StationarityDetector test = new StationarityDetector(MODES);
         double[] x = new double[MODES];
         int n = 1000;
         double[][] history = new double[n][];
@@ -263,13 +263,13 @@ class StationarityTestTest {
             shifted[m] += 10.0 * s; // RMS distance ≈ 10s ± s ≫ 3s
         }
         assertFalse(test.nearTarget(shifted, relTol));
-        assertEquals(5.0 / Math.sqrt(2.0), StationarityTest.rmsDistance(new double[] {0, 0}, new double[] {3, 4}), 1e-15);
-        assertThrows(IllegalArgumentException.class, () -> StationarityTest.rmsDistance(new double[1], new double[2]));
+        assertEquals(5.0 / Math.sqrt(2.0), StationarityDetector.rmsDistance(new double[] {0, 0}, new double[] {3, 4}), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> StationarityDetector.rmsDistance(new double[1], new double[2]));
     }
 
     @Test
     void constantAndUlpLevelModesAreStationary() {
-        StationarityTest test = new StationarityTest(3);
+        StationarityDetector test = new StationarityDetector(3);
         for (int i = 1; i <= K * L; i++) {
             // mode 0 constant, mode 1 all zero, mode 2 steps by one ulp halfway (a "trend" of 2⁻²³).
             double step = i > K * L / 2 ? Math.nextUp(1e9) : 1e9;
@@ -285,8 +285,8 @@ class StationarityTestTest {
         // One mode, blocks of 1, K = 4. After a constant window (t = 0), the window [0,0,0,1] has
         // b̂ = 0.3, residuals (0.2, −0.1, −0.4, 0.3), V = 0.15, t = 0.3/√(0.15/5) = √3 ≈ 1.73;
         // the window [0,0,1,1] has t = 0.4/√(0.1/5) = 2√2 ≈ 2.83.
-        StationarityTest withHysteresis = new StationarityTest(1, 1, 4, 1.0, 2.0);
-        StationarityTest without = new StationarityTest(1, 1, 4, 1.0, 1.0);
+        StationarityDetector withHysteresis = new StationarityDetector(1, 1, 4, 1.0, 2.0);
+        StationarityDetector without = new StationarityDetector(1, 1, 4, 1.0, 1.0);
         double[][] series = {{0}, {0}, {0}, {0}, {1}, {1}};
         boolean[] expectedWith = {false, false, false, true, true, false};
         boolean[] expectedWithout = {false, false, false, true, false, false};
@@ -302,15 +302,15 @@ class StationarityTestTest {
     void bonferroniThresholdReproducesDefaults() {
         // Student t₁₈: P(|t| > 4) = 8.398·10⁻⁴ and P(|t| > 6) = 1.127·10⁻⁵ (4 significant digits, so
         // the recovered z is good to ~10⁻³).
-        assertEquals(Z_ENTER, StationarityTest.threshold(10, K, 10 * 8.398e-4), 1e-3);
-        assertEquals(StationarityTest.DEFAULT_Z_EXIT, StationarityTest.threshold(10, K, 10 * 1.127e-5), 1e-3);
-        assertTrue(StationarityTest.threshold(1000, K, 8.398e-3) > Z_ENTER);
-        assertThrows(IllegalArgumentException.class, () -> StationarityTest.threshold(10, K, 0.0));
+        assertEquals(Z_ENTER, StationarityDetector.threshold(10, K, 10 * 8.398e-4), 1e-3);
+        assertEquals(StationarityDetector.DEFAULT_Z_EXIT, StationarityDetector.threshold(10, K, 10 * 1.127e-5), 1e-3);
+        assertTrue(StationarityDetector.threshold(1000, K, 8.398e-3) > Z_ENTER);
+        assertThrows(IllegalArgumentException.class, () -> StationarityDetector.threshold(10, K, 0.0));
     }
 
     @Test
     void validationAndClear() {
-        StationarityTest test = new StationarityTest(2, 2, 4, 3.0);
+        StationarityDetector test = new StationarityDetector(2, 2, 4, 3.0);
         assertTrue(Double.isNaN(test.windowMean(0)));
         assertFalse(test.nearTarget(new double[] {1, 1}, 10.0), "no complete block yet");
         double[] x = {1.0, 2.0};
@@ -324,8 +324,8 @@ class StationarityTestTest {
         assertThrows(IllegalArgumentException.class, () -> test.add(new double[] {1.0}));
         assertThrows(IllegalArgumentException.class, () -> test.add(new double[] {1.0, Double.NaN}));
         assertThrows(IllegalArgumentException.class, () -> test.nearTarget(new double[] {1.0}, 0.1));
-        assertThrows(IllegalArgumentException.class, () -> new StationarityTest(1, 1, 3, 4.0));
-        assertThrows(IllegalArgumentException.class, () -> new StationarityTest(1, 1, 4, 4.0, 3.0));
+        assertThrows(IllegalArgumentException.class, () -> new StationarityDetector(1, 1, 3, 4.0));
+        assertThrows(IllegalArgumentException.class, () -> new StationarityDetector(1, 1, 4, 4.0, 3.0));
         test.clear();
         assertEquals(0, test.getN());
         assertEquals(0, test.completedBlocks());
