@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Polls a running monitor once per second and records, for every run's layer W, the ETA to convergence the
-layer report gives against whether dyson_converged is 1 yet. Usage: dbmwire-eta-poll.py URL SECONDS OUT.csv"""
+layer report gives against whether dyson_converged is 1 yet. Usage: python3 bench/eta_poll.py URL SECONDS OUT.csv (e.g. against `bin/dyson-monitor demo --steps-per-second 100`)"""
 import csv
 import json
 import sys

@@ -77,15 +77,9 @@ public final class MetricNames {
      * The Dyson Brownian motion series appear with a layer's first dynamics measurement (its 50th
      * snapshot, rmt.LayerDynamics), not with its first report.
      */
-    public static final Set<String> AFTER_DYNAMICS_MEASUREMENT = Set.of(
-            "dyson_mode_relaxation_updates",
-            "dyson_mode_predicted_variance",
-            "dyson_mode_measured_variance",
-            "dyson_mode_drift_slope",
-            "dyson_mode_diffusion",
-            "dyson_mode_autocorrelation_updates",
-            "dyson_convergence_eta_seconds",
-            "dyson_convergence_eta_updates");
+    public static final Set<String> AFTER_DYNAMICS_MEASUREMENT = DESIGN_SAMPLE_NAMES.stream()
+            .filter(name -> name.startsWith("dyson_mode_") || name.startsWith("dyson_convergence_eta_"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /**
      * The history store's metrics ({@link HistoryMetrics}): present only when the monitor keeps history

@@ -78,7 +78,7 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
      * @param result   completed with the outcome
      */
     public record Setup(SweepPlan plan, ActorRef<RunRegistry.Command> registry, ActorRef<Guardian.Command> guardian,
-                        int parallel, AtomicReference<Progress> progress, CompletableFuture<Outcome> result) {
+                        int parallel, AtomicReference<Progress> progress, CompletableFuture<SweepOutcome> result) {
     }
 
     /**
@@ -87,7 +87,7 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
      * @param failures    runs that failed, with the reason
      * @param interrupted stopped before all runs finished
      */
-    public record Outcome(List<RunResult> runs, Evolution evolution, List<String> failures, boolean interrupted) {
+    public record SweepOutcome(List<RunResult> runs, Evolution evolution, List<String> failures, boolean interrupted) {
     }
 
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
@@ -333,7 +333,7 @@ public final class SweepCoordinator extends AbstractBehavior<SweepCoordinator.Co
     /** Answers (once) and stops when no run is left in flight. */
     private Behavior<Command> finish() {
         publish();
-        setup.result().complete(new Outcome(List.copyOf(finished), evolution, List.copyOf(failures), stopping));
+        setup.result().complete(new SweepOutcome(List.copyOf(finished), evolution, List.copyOf(failures), stopping));
         return active.isEmpty() ? Behaviors.stopped() : this;
     }
 }

@@ -61,7 +61,7 @@ public final class SweepRunner {
             throw new IllegalArgumentException("parallel runs must be ≥ 1, got " + parallel);
         }
         AtomicReference<Progress> progress = new AtomicReference<>(Progress.start(plan.pooledRuns().size(), plan.cost()));
-        CompletableFuture<SweepCoordinator.Outcome> outcome = new CompletableFuture<>();
+        CompletableFuture<SweepCoordinator.SweepOutcome> outcome = new CompletableFuture<>();
         double loadBefore = Machine.loadAverage();
         long start = System.nanoTime();
         ActorRef<SweepCoordinator.Command> coordinator = monitor.system().systemActorOf(
