@@ -10,17 +10,14 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.dysonmonitor.rmt.LayerReport;
-import org.dysonmonitor.rmt.PairReport;
 
 /**
  * The meters of one (run, layer): publishes each {@link LayerReport} to Micrometer under the names
@@ -38,7 +35,7 @@ import org.dysonmonitor.rmt.PairReport;
  * {@code mode} label is the index in the ascending spectrum, so with 1000 modes and a cap of 64 the
  * labels are 936 … 999. Pair series ({@code pair} label) are under the same cap: at most
  * {@code maxModeSeries} pairs, the report's last (largest) ones. When a report has another number of modes, or other pairs, the series are
- * re-registered to match. {@code dyson_target_distance} exists only while the report has a target
+ * re-registered to match ({@link ModeAndPairSeries}). {@code dyson_target_distance} exists only while the report has a target
  * spectrum: Prometheus would accept NaN, but dashboards and alert rules handle absence better.
  *
  * <p>{@code dyson_level_spacing} is a Prometheus client histogram, not a Micrometer meter; see
@@ -98,7 +95,6 @@ public final class LayerMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final String run;
     private final String layer;
-    private final int maxModeSeries;
     private final Clock clock;
     private final Tags tags;
     private final Map<String, Counter> forcedFull = new HashMap<>();
@@ -108,20 +104,17 @@ public final class LayerMetrics implements AutoCloseable {
     /** What the gauges read; null until the first report. */
     private final AtomicReference<LayerReport> latest = new AtomicReference<>();
     private final AtomicLong lastUpdateMillis = new AtomicLong();
-    /** The pairs of the latest report that have series, by label; set just before {@link #latest}. */
-    private final AtomicReference<Map<String, PairReport>> latestPairs = new AtomicReference<>(Map.of());
 
     // Guarded by this; written only by update and close.
     private final List<Meter> layerMeters = new ArrayList<>();
-    private final Map<Integer, List<Meter>> modeMeters = new HashMap<>();
-    private final Map<String, List<Meter>> pairMeters = new HashMap<>();
     private List<Meter> targetMeters = List.of();
-    private List<Meter> baselineMeters = List.of();
     private Timer computeTime;
     private LevelSpacingHistogram spacings;
     private boolean bound;
     private boolean closed;
     private final DynamicsMetrics dynamics;
+    private final ModeAndPairSeries modesAndPairs;
+    private final HeavyTailGauges heavyTail;
 
     /**
      * Meters of one layer stamped with the system clock (UTC).
@@ -155,9 +148,10 @@ public final class LayerMetrics implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.run = run;
         this.layer = layer;
-        this.maxModeSeries = maxModeSeries;
         this.tags = Tags.of("run", run, "layer", layer);
         this.dynamics = new DynamicsMetrics(registry, tags, maxModeSeries);
+        this.modesAndPairs = new ModeAndPairSeries(registry, tags, maxModeSeries, this::gauge);
+        this.heavyTail = new HeavyTailGauges(registry, tags, this::gauge);
     }
 
     /**
@@ -181,27 +175,20 @@ public final class LayerMetrics implements AutoCloseable {
         if (!bound) {
             bind();
         }
-        // Mode numbers are those of the whole spectrum; a top-k report holds its top k of them.
-        int modes = report.firstMode() + report.modes();
-        int firstMode = Math.max(0, modes - maxModeSeries);
         // Stale series go before the new report is visible and new ones come after it, so a
         // concurrent scrape never reads a mode or pair the report it sees does not have.
-        removeModesOutside(firstMode, modes);
-        Map<String, PairReport> pairs = publishedPairs(report, maxModeSeries);
-        removePairsOtherThan(pairs.keySet());
+        modesAndPairs.beforePublish(report);
         if (!report.hasTarget()) {
             removeTarget();
         }
-        latestPairs.set(pairs);
         latest.set(report);
         lastUpdateMillis.set(clock.millis());
-        addModes(firstMode, modes);
-        addPairs(pairs.keySet());
+        modesAndPairs.afterPublish(report);
         if (report.hasTarget()) {
             addTarget();
         }
         if (report.randomizedStep() >= 0) {
-            addBaseline();
+            heavyTail.addBaseline();
         }
         dynamics.update(report.dynamics());
         computeTime.record(computeNanos, TimeUnit.NANOSECONDS);
@@ -238,10 +225,9 @@ public final class LayerMetrics implements AutoCloseable {
             return;
         }
         closed = true;
-        removeModesOutside(0, 0);
-        removePairsOtherThan(Set.of());
+        modesAndPairs.close();
         removeTarget();
-        removeAll(baselineMeters);
+        heavyTail.close();
         removeAll(layerMeters);
         dynamics.close();
         if (spacings != null) {
@@ -301,7 +287,7 @@ public final class LayerMetrics implements AutoCloseable {
         layerMeters.add(gauge(CONVERGED,
                 "1 once the layer's spectrum is stationary (and near its target, if known), else 0",
                 tags, r -> r.converged() ? 1 : 0));
-        bindHeavyTail();
+        heavyTail.bind(layerMeters);
         layerMeters.add(Gauge.builder(LAST_UPDATE_TIMESTAMP, lastUpdateMillis, millis -> millis.get() / 1000.0)
                 .description("Unix time at which the layer last produced a report")
                 .baseUnit("seconds") // the Prometheus naming convention appends it: _seconds
@@ -337,91 +323,6 @@ public final class LayerMetrics implements AutoCloseable {
         return c;
     }
 
-    private void addModes(int from, int to) {
-        for (int m = from; m < to; m++) {
-            if (modeMeters.containsKey(m)) {
-                continue;
-            }
-            int mode = m;
-            Tags modeTags = tags.and("mode", Integer.toString(mode));
-            // The guard covers the moment between a report with fewer modes becoming visible and
-            // this series being removed.
-            modeMeters.put(mode, List.of(
-                    gauge(EIGENVALUE, "Latest eigenvalue x_mode of WᵀW, mode 0 the smallest", modeTags,
-                            r -> has(r, mode) ? r.eigenvalue(mode - r.firstMode()) : Double.NaN),
-                    gauge(EIGENVALUE_MEAN, "Running mean of eigenvalue x_mode over the recent window", modeTags,
-                            r -> has(r, mode) ? r.eigenvalueMean(mode - r.firstMode()) : Double.NaN),
-                    gauge(EIGENVALUE_VARIANCE, "Running variance of eigenvalue x_mode over the recent window",
-                            modeTags, r -> has(r, mode) ? r.eigenvalueVariance(mode - r.firstMode()) : Double.NaN)));
-        }
-    }
-
-    /** Whether the report holds mode {@code mode} (a top-k report holds only its top k). */
-    private static boolean has(LayerReport r, int mode) {
-        return mode >= r.firstMode() && mode < r.firstMode() + r.modes();
-    }
-
-    private void removeModesOutside(int from, int to) {
-        for (Iterator<Map.Entry<Integer, List<Meter>>> it = modeMeters.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Integer, List<Meter>> entry = it.next();
-            if (entry.getKey() < from || entry.getKey() >= to) {
-                removeAll(entry.getValue());
-                it.remove();
-            }
-        }
-    }
-
-    /**
-     * The pairs that get series, by label: at most {@code cap} (the per-mode cap, --max-mode-series),
-     * the last ones of the report (the largest modes, as for the per-mode series). Built once per
-     * report, so a scrape looks each pair up instead of searching the report's pairs.
-     */
-    private static Map<String, PairReport> publishedPairs(LayerReport report, int cap) {
-        List<PairReport> all = report.pairs();
-        Map<String, PairReport> published = new HashMap<>();
-        for (int i = Math.max(0, all.size() - cap); i < all.size(); i++) {
-            PairReport pair = all.get(i);
-            published.put(Objects.requireNonNull(pair.pair(), "pair label"), pair);
-        }
-        return Map.copyOf(published);
-    }
-
-    private void addPairs(Set<String> labels) {
-        for (String label : labels) {
-            if (pairMeters.containsKey(label)) {
-                continue;
-            }
-            Tags pairTags = tags.and("pair", label);
-            pairMeters.put(label, List.of(
-                    gauge(PAIR_SIGMA_SQUARED, "σ̂² = ⟨S²⟩/4 of the degenerate pair's spacing S", pairTags,
-                            r -> pairValue(label, PairReport::sigmaSquared)),
-                    gauge(PAIR_SPACING_S2, "⟨s²⟩ of the pair's rescaled spacing s = S/⟨S⟩ (Wigner surmise: 4/π)",
-                            pairTags, r -> pairValue(label, PairReport::spacingS2)),
-                    gauge(PAIR_BINDER_CUMULANT,
-                            "Binder cumulant U₄ of the pair's eigenvalues about their centre (two-level density: −4/27)",
-                            pairTags, r -> pairValue(label, PairReport::binderCumulant)),
-                    gauge(SIGMA_SQUARED_PER_LR_BATCH,
-                            "σ̂² / (α/|B|) of the pair: constant across runs if linear scaling holds",
-                            pairTags, r -> pairValue(label, PairReport::sigmaSquaredPerLrBatch))));
-        }
-    }
-
-    /** The published pair's value; NaN in the moment a pair's series outlives its report. */
-    private double pairValue(String label, ToDoubleFunction<PairReport> value) {
-        PairReport pair = latestPairs.get().get(label);
-        return pair == null ? Double.NaN : value.applyAsDouble(pair);
-    }
-
-    private void removePairsOtherThan(Set<String> keep) {
-        for (Iterator<Map.Entry<String, List<Meter>>> it = pairMeters.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, List<Meter>> entry = it.next();
-            if (!keep.contains(entry.getKey())) {
-                removeAll(entry.getValue());
-                it.remove();
-            }
-        }
-    }
-
     private void addTarget() {
         if (targetMeters.isEmpty()) {
             targetMeters = List.of(gauge(TARGET_DISTANCE,
@@ -430,51 +331,15 @@ public final class LayerMetrics implements AutoCloseable {
         }
     }
 
-    /** WeightWatcher's metrics and the rigidity of the bulk: every report has them (NaN when undefined). */
-    private void bindHeavyTail() {
-        layerMeters.add(gauge(POWERLAW_ALPHA,
-                "Power-law exponent α of the eigenvalue tail (Clauset-Shalizi-Newman fit; 2 to 6 well trained)",
-                tags, LayerReport::powerlawAlpha));
-        layerMeters.add(gauge(POWERLAW_ALPHA_WEIGHTED, "α̂ = α log10 λ_max of the eigenvalue tail fit",
-                tags, LayerReport::powerlawAlphaWeighted));
-        layerMeters.add(gauge(POWERLAW_XMIN, "xmin of the power-law fit: the smallest eigenvalue of the tail",
-                tags, LayerReport::powerlawXmin));
-        layerMeters.add(gauge(POWERLAW_KS_DISTANCE, "Kolmogorov-Smirnov distance D of the power-law fit of the tail",
-                tags, LayerReport::powerlawKsDistance));
-        layerMeters.add(gauge(LOG_FROBENIUS_NORM, "log10 of the squared Frobenius norm of W: log10 Σλ",
-                tags, LayerReport::logFrobeniusNorm));
-        layerMeters.add(gauge(LOG_SPECTRAL_NORM, "log10 of the squared spectral norm of W: log10 λ_max",
-                tags, LayerReport::logSpectralNorm));
-        layerMeters.add(gauge(MP_SOFTRANK, "Marchenko-Pastur soft rank: fitted bulk edge x₊ / λ_max",
-                tags, LayerReport::mpSoftrank));
-        layerMeters.add(gauge(MATRIX_ENTROPY, "Matrix entropy −Σ p ln p / ln rank of p = λ/Σλ (1 flat, 0 rank one)",
-                tags, LayerReport::matrixEntropy));
-        for (int length : org.dysonmonitor.rmt.SpectralRigidity.LENGTHS) {
-            Tags lengthTags = tags.and(LENGTH_LABEL, Integer.toString(length));
-            layerMeters.add(gauge(SPECTRAL_RIGIDITY,
-                    "Spectral rigidity Δ₃(L) of the unfolded bulk (GOE ≈ ln(L)/π², Poisson L/15)",
-                    lengthTags, r -> r.spectralRigidity(length)));
-            layerMeters.add(gauge(NUMBER_VARIANCE, "Number variance Σ²(L) of the unfolded bulk (GOE ≈ 2 ln(L)/π², Poisson L)",
-                    lengthTags, r -> r.numberVariance(length)));
-        }
-    }
-
-    /** From the first report with a randomized baseline on (reports without one say nothing about it). */
-    private void addBaseline() {
-        if (baselineMeters.isEmpty()) {
-            baselineMeters = List.of(
-                    gauge(RANDOMIZED_DISTANCE,
-                            "Jensen-Shannon distance of the spectrum to that of W with permuted entries",
-                            tags, LayerReport::randomizedDistance),
-                    gauge(CORRELATION_TRAPS,
-                            "Eigenvalues of W with permuted entries above its Marchenko-Pastur edge + Tracy-Widom margin",
-                            tags, r -> r.correlationTraps() == null ? Double.NaN : r.correlationTraps()));
-        }
-    }
-
     private void removeTarget() {
         removeAll(targetMeters);
         targetMeters = List.of();
+    }
+
+    /** Registers a gauge that reads the layer's latest report (NaN before the first). */
+    @FunctionalInterface
+    interface ReportGauges {
+        Gauge gauge(String name, String description, Tags gaugeTags, ToDoubleFunction<LayerReport> value);
     }
 
     private Gauge gauge(String name, String description, Tags gaugeTags, ToDoubleFunction<LayerReport> value) {

@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.dysonmonitor.linalg.SpectrumSolver;
-import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.metrics.RunMetrics;
 import org.dysonmonitor.rmt.LayerReport;
 
@@ -132,23 +131,14 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         }
     }
 
-    static final int IDLE_PER_RUN = 10;
-
     private final Dependencies deps;
     private final ChannelDirectory directory;
     private final TimerScheduler<Command> timers;
     private final Map<String, RunEntry> runs = new LinkedHashMap<>();
-    /**
-     * Runs expired for silence, with what a new snapshot revives them with (a name and a spec each, no
-     * series): at most {@link #IDLE_PER_RUN} × --max-runs, the oldest forgotten.
-     */
-    private final Map<String, RunSpec> idle = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RunSpec> eldest) {
-            return size() > IDLE_PER_RUN * deps.settings().maxRuns();
-        }
-    };
-    private RunMetrics unattributed;
+    /** Runs expired for silence, with what a new snapshot revives them with. */
+    private final IdleRuns idle;
+    private final RejectionCounter rejections;
+    private final RunAdmission admission;
     private long actorCounter;
     private final RunHistory history;
 
@@ -162,10 +152,12 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         this.directory = deps.directory();
         this.timers = timers;
         this.history = new RunHistory(HistoryExtension.get(context.getSystem()));
+        this.idle = new IdleRuns(deps.settings().maxRuns());
+        this.rejections = new RejectionCounter(deps.meters());
+        this.admission = new RunAdmission(history, deps.settings().maxRuns());
         Duration idleTimeout = deps.settings().idleTimeout();
         if (!idleTimeout.isZero()) {
-            long period = Math.max(10, Math.min(idleTimeout.toMillis() / 4, 60_000));
-            timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, Duration.ofMillis(period));
+            timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, IdleRuns.checkPeriod(idleTimeout));
         }
     }
 
@@ -189,18 +181,18 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onPutRun(PutRun msg) {
         RunEntry entry = runs.get(msg.run());
         if (entry == null) {
-            Refused refused = refuseNewRun(msg.run());
+            Refused refused = admission.refuseNewRun(msg.run(), runs.size());
             if (refused != null) {
                 msg.replyTo().tell(refused);
                 return this;
             }
-            RunSpec before = idle.getOrDefault(msg.run(), RunSpec.unknown());
+            RunSpec before = idle.revival(msg.run());
             add(newRun(msg.run(), msg.spec().over(before)));
             msg.replyTo().tell(new Ok("run " + msg.run() + " created"));
             return this;
         }
         if (entry.finished) {
-            msg.replyTo().tell(finishedRefusal(msg.run()));
+            msg.replyTo().tell(RunAdmission.finishedRefusal(msg.run()));
             return this;
         }
         RunSpec next = msg.spec().over(entry.spec); // a PUT changes only the fields it names
@@ -236,13 +228,13 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         RunEntry entry = runs.get(run);
         boolean isNew = entry == null;
         if (isNew) {
-            Refused refused = refuseNewRun(run);
+            Refused refused = admission.refuseNewRun(run, runs.size());
             if (refused != null) {
                 return refused;
             }
-            entry = newRun(run, idle.getOrDefault(run, RunSpec.unknown())); // an idle run revives as it was
+            entry = newRun(run, idle.revival(run)); // an idle run revives as it was
         } else if (entry.finished) {
-            return finishedRefusal(run);
+            return RunAdmission.finishedRefusal(run);
         }
         entry.touch();
         Refused refused = entry.refusal(shapes, deps.settings().maxLayersPerRun());
@@ -264,19 +256,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private Behavior<Command> onCountRejected(CountRejected msg) {
-        RunEntry entry = runs.get(msg.run());
-        // A rejection never creates a run (junk sent to new names would otherwise fill --max-runs),
-        // nor a layer's series (junk sent to new layer names would grow /metrics without bound): it
-        // counts under its layer only when that layer exists (or is the reserved _model), under
-        // layer="_invalid" of its run otherwise, and under run="_invalid" when the run does not exist.
-        // So rejections add at most (runs + 1) × 2 × reasons series.
-        RunMetrics metrics = entry != null ? entry.metrics : unattributed();
-        boolean ownSeries = LabelValues.WHOLE_MODEL.equals(msg.layer())
-                || entry != null && entry.layers.containsKey(msg.layer());
-        String layer = ownSeries ? msg.layer() : LabelValues.INVALID;
-        // received = processed + dropped + rejected holds for this series too.
-        metrics.received(layer);
-        metrics.rejected(layer, msg.reason());
+        rejections.count(runs.get(msg.run()), msg.layer(), msg.reason());
         return this;
     }
 
@@ -300,8 +280,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onListRuns(ListRuns msg) {
         List<RunView> views = new ArrayList<>(runs.size());
         runs.values().forEach(entry -> views.add(entry.view()));
-        idle.forEach((run, spec) -> views.add(new RunView(run, "idle", spec.learningRate(), spec.batchSize(),
-                spec.policy().label(), 0, List.of(), 0)));
+        views.addAll(idle.views());
         msg.replyTo().tell(new Runs(List.copyOf(views)));
         return this;
     }
@@ -324,7 +303,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onWatch(Watch msg) {
         RunEntry entry = runs.get(msg.run());
         if (entry == null) {
-            Refused refused = refuseNewRun(msg.run());
+            Refused refused = admission.refuseNewRun(msg.run(), runs.size());
             if (refused != null) {
                 msg.replyTo().tell(refused);
                 return this;
@@ -355,20 +334,10 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
      * snapshot revives them with (policy, targets, α, |B|) stays, listed as {@code idle}.
      */
     private Behavior<Command> onCheckIdle() {
-        long now = System.nanoTime();
-        long timeout = deps.settings().idleTimeout().toNanos();
-        List<RunEntry> silent = new ArrayList<>();
-        for (RunEntry entry : runs.values()) {
-            if (!entry.finished && entry.watchers.isEmpty() && now - entry.lastActivityNanos() > timeout) {
-                silent.add(entry);
-            }
-        }
-        for (RunEntry entry : silent) {
+        for (RunEntry entry : IdleRuns.silent(runs.values(), deps.settings().idleTimeout())) {
             runs.remove(entry.run);
-            RunSpec keep = new RunSpec(entry.metrics.learningRate().orElse(Double.NaN),
-                    entry.metrics.batchSize().orElse(0), entry.spec.policy(), entry.spec.targets());
+            idle.keep(entry); // before remove: it reads α and |B| from the run's metrics
             remove(entry);
-            idle.put(entry.run, keep);
             getContext().getLog().info("run {} idle for {} s: its slot, actors and series are freed; a new snapshot revives it",
                     entry.run, deps.settings().idleTimeout().toSeconds());
         }
@@ -402,28 +371,13 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         entry.metrics.close();
     }
 
-    private Refused refuseNewRun(String run) {
-        if (history.finishedBefore(run)) {
-            return finishedRefusal(run); // finished in an earlier process: it stays finished
-        }
-        if (runs.size() >= deps.settings().maxRuns()) {
-            return new Refused(409, "run_cap", "the monitor already holds " + runs.size()
-                    + " runs, the cap (--max-runs); finish a run or raise the cap. Run " + run + " was not added");
-        }
-        return null;
-    }
-
-    private static Refused finishedRefusal(String run) {
-        return new Refused(409, "run_finished", "run " + run + " is finished and accepts no more snapshots; use a new run name");
-    }
-
     /** A run not yet added: nothing of it is registered or visible until {@link #add}. */
     private RunEntry newRun(String run, RunSpec spec) {
         return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run));
     }
 
     private RunEntry add(RunEntry entry) {
-        idle.remove(entry.run);
+        idle.forget(entry.run);
         runs.put(entry.run, entry);
         directory.addRun(entry.run);
         history.run(entry);
@@ -439,12 +393,5 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         getContext().getLog().info("layer {} of run {} added: {}×{}{}", shape.layer(), entry.run, shape.rows(),
                 shape.cols(), entry.spec.targets().containsKey(shape.layer()) ? " with a target spectrum" : "");
         return created;
-    }
-
-    private RunMetrics unattributed() {
-        if (unattributed == null) {
-            unattributed = new RunMetrics(deps.meters(), LabelValues.INVALID);
-        }
-        return unattributed;
     }
 }

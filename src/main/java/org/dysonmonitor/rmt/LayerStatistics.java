@@ -1,6 +1,5 @@
 package org.dysonmonitor.rmt;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -93,9 +92,6 @@ public final class LayerStatistics {
     /** Tracy-Widom scales above x₊ that make an eigenvalue a spike rather than edge noise. */
     public static final double SPIKE_MARGIN = 2.0;
 
-    /** Snapshots between two refreshes of the pair-spacing histogram. */
-    static final int HISTOGRAM_EVERY = 50;
-
     private final String run;
     private final String layer;
     private final int rows;
@@ -105,14 +101,10 @@ public final class LayerStatistics {
     private final double[] target;
     private final RunningMoments moments;
     private final StationarityDetector stationarity;
-    private final List<PairStatistics> pairs = new ArrayList<>();
+    private final TargetPairs pairs;
     private final double[] x;
     private final double[] means;
     private long snapshots;
-    private double[] histogram = new double[0];
-    private long histogramAt = -HISTOGRAM_EVERY; // due at the first snapshot
-    private double pairsLearningRate = Double.NaN;
-    private int pairsBatchSize;
     private RandomizedBaseline baseline;
     private RandomizedBaseline.Result lastBaseline;
     private final LayerDynamics dynamics;
@@ -137,17 +129,10 @@ public final class LayerStatistics {
         this.moments = new RunningMoments(modes, config.window());
         this.stationarity = new StationarityDetector(modes, config.stationarityBlock(), config.stationarityBlocks(),
                 config.stationarityZ());
-        if (target != null) {
-            for (DegeneratePair p : DegeneratePair.fromTarget(this.target, config.pairTolerance())) {
-                double centre = 0.5 * (this.target[p.lower()] + this.target[p.upper()]);
-                pairs.add(new PairStatistics(p, centre, config.pairReservoir()));
-            }
-        }
+        this.pairs = new TargetPairs(this.target, config.pairTolerance(), config.pairReservoir());
         this.x = new double[modes];
         this.means = new double[modes];
-        List<DegeneratePair> known = new ArrayList<>();
-        pairs.forEach(p -> known.add(p.pair()));
-        this.dynamics = new LayerDynamics(modes, known, DysonDynamics.Config.defaults());
+        this.dynamics = new LayerDynamics(modes, pairs.pairs(), DysonDynamics.Config.defaults());
     }
 
     /**
@@ -219,16 +204,8 @@ public final class LayerStatistics {
             converged = stationary && stationarity.nearTarget(target, config.targetTolerance());
         }
 
-        if (stationary && !pairs.isEmpty()) {
-            if (!sameHyperparameters(learningRate, batchSize)) {
-                pairs.forEach(PairStatistics::clear);
-                histogramAt = snapshots - HISTOGRAM_EVERY; // due now
-                pairsLearningRate = learningRate;
-                pairsBatchSize = batchSize;
-            }
-            for (PairStatistics p : pairs) {
-                p.add(x);
-            }
+        if (stationary) {
+            pairs.addStationary(snapshots, x, learningRate, batchSize);
         }
         lastFull = report(step, spectrum, targetDistance, stationary, converged, learningRate, batchSize);
         return lastFull;
@@ -253,10 +230,6 @@ public final class LayerStatistics {
         }
         snapshots++;
         return lastFull.withTop(step, snapshots, top, learningRate, batchSize);
-    }
-
-    private boolean sameHyperparameters(double learningRate, int batchSize) {
-        return Double.compare(learningRate, pairsLearningRate) == 0 && batchSize == pairsBatchSize;
     }
 
     private LayerReport report(long step, Spectrum spectrum, double targetDistance, boolean stationary,
@@ -297,65 +270,17 @@ public final class LayerStatistics {
         SpectralRigidity.Result rigidity = SpectralRigidity.of(unfolded);
 
         double alphaOverBatch = learningRate / batchSize; // NaN or ∞ when unknown
-        List<PairReport> pairReports = new ArrayList<>(pairs.size());
-        for (PairStatistics p : pairs) {
-            pairReports.add(pairReport(p, alphaOverBatch));
-        }
+        List<PairReport> pairReports = pairs.reports(alphaOverBatch);
         return new LayerReport(run, layer, step, rows, cols, snapshots, x, means, variances, quantiles,
                 ratio, ksWigner, ksPoisson, unfolded, mpKs, spikes, edge, spectrum.spectralNorm(),
                 spectrum.stableRank(), target, targetDistance, stationary, converged, learningRate, batchSize,
-                pairReports, pairSpacingHistogram(), fit.alpha(), fit.sigma(), fit.xmin(), fit.ksDistance(),
+                pairReports, pairs.spacingHistogram(snapshots), fit.alpha(), fit.sigma(), fit.xmin(), fit.ksDistance(),
                 fit.tailSize(), tail.alphaWeighted(), tail.logFrobeniusNorm(), tail.logSpectralNorm(),
                 tail.logAlphaNorm(), tail.mpSoftRank(), tail.matrixEntropy(), tail.status().label(),
                 lastBaseline == null ? Double.NaN : lastBaseline.distance(),
                 lastBaseline == null ? null : lastBaseline.traps(),
                 lastBaseline == null ? -1 : lastBaseline.step(), rigidity.rigidity(), rigidity.numberVariance(),
                 dynamics.latest(), LayerReport.FULL, step);
-    }
-
-    private static PairReport pairReport(PairStatistics p, double alphaOverBatch) {
-        DegeneratePair d = p.pair();
-        double perLrBatch = Double.isFinite(alphaOverBatch) && alphaOverBatch > 0
-                ? p.sigmaSquared() / alphaOverBatch : Double.NaN;
-        return new PairReport(d.label(), d.lower(), d.upper(), p.centre(), p.count(),
-                p.sigmaSquared(), p.sigmaSquaredError(), p.meanSpacing(), p.meanSpacingError(),
-                p.rescaledSpacingSquared(), p.rescaledSpacingSquaredError(),
-                p.binderCumulant(), p.binderCumulantError(), perLrBatch);
-    }
-
-    /**
-     * Density of the pooled recent rescaled spacings of all pairs, bins of 0.1 on [0, 4). It reads
-     * every pair's reservoir (thousands of values), which would dominate the cost of a small layer's
-     * update, so it is refreshed every {@link #HISTOGRAM_EVERY} snapshots: a live histogram of
-     * thousands of spacings does not change visibly in between.
-     */
-    private double[] pairSpacingHistogram() {
-        if (pairs.isEmpty()) {
-            return histogram;
-        }
-        if (snapshots - histogramAt < HISTOGRAM_EVERY) {
-            return histogram;
-        }
-        histogramAt = snapshots;
-        int bins = (int) Math.round(4 / LayerReport.PAIR_HISTOGRAM_BIN);
-        double[] density = new double[bins];
-        long total = 0;
-        for (PairStatistics p : pairs) {
-            for (double s : p.recentRescaledSpacings(config.pairReservoir())) {
-                total++;
-                int bin = (int) (s / LayerReport.PAIR_HISTOGRAM_BIN);
-                if (bin < bins) {
-                    density[bin]++;
-                }
-            }
-        }
-        if (total > 0) {
-            for (int i = 0; i < bins; i++) {
-                density[i] /= total * LayerReport.PAIR_HISTOGRAM_BIN;
-            }
-        }
-        histogram = density;
-        return density;
     }
 
     /** Snapshots seen so far. */
@@ -401,12 +326,8 @@ public final class LayerStatistics {
 
     /** A copy of the current state (see {@link State}); O(window · modes). */
     public State state() {
-        List<PairStatistics.State> pairStates = new ArrayList<>(pairs.size());
-        for (PairStatistics p : pairs) {
-            pairStates.add(p.state());
-        }
-        return new State(run, layer, rows, cols, config, target, moments.state(), stationarity.state(), pairStates,
-                snapshots, histogram, histogramAt, pairsLearningRate, pairsBatchSize);
+        return new State(run, layer, rows, cols, config, target, moments.state(), stationarity.state(), pairs.states(),
+                snapshots, pairs.histogram(), pairs.histogramAt(), pairs.learningRate(), pairs.batchSize());
     }
 
     /**
@@ -428,18 +349,7 @@ public final class LayerStatistics {
         }
         moments.load(state.moments());
         stationarity.load(state.stationarity());
-        for (int i = 0; i < pairs.size(); i++) {
-            PairStatistics.State p = state.pairs().get(i);
-            if (!p.pair().equals(pairs.get(i).pair())) {
-                throw new IllegalArgumentException("pair " + p.pair().label() + " of the state is not pair "
-                        + pairs.get(i).pair().label() + " of the target");
-            }
-            pairs.set(i, PairStatistics.restore(p));
-        }
+        pairs.load(state);
         this.snapshots = state.snapshots();
-        this.histogram = state.histogram();
-        this.histogramAt = state.histogramAt();
-        this.pairsLearningRate = state.pairsLearningRate();
-        this.pairsBatchSize = state.pairsBatchSize();
     }
 }

@@ -22,8 +22,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -42,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * dropped, logged at most every 10 s, and the writer carries on; on SQLITE_FULL it thins at once.
  *
  * <p><b>Reads</b> run on one reader thread of their own with its own connection (WAL: readers do not
- * wait for the writer), behind a bounded queue of 64 requests; a full queue fails the stage.
+ * wait for the writer), behind a bounded queue of 64 requests; a full queue fails the stage
+ * ({@link HistoryReader}).
  */
 public final class SqliteHistoryStore implements HistoryStore {
 
@@ -63,7 +62,7 @@ public final class SqliteHistoryStore implements HistoryStore {
     private final Connection writerConnection;
     private final HistoryWrites writes;
     private final HistoryMaintenance maintenance;
-    private final ThreadPoolExecutor reader;
+    private final HistoryReader reader;
     private final Thread writer;
     private final long maxPages;
     private volatile boolean closing;
@@ -71,8 +70,6 @@ public final class SqliteHistoryStore implements HistoryStore {
     private long pointsDone;
     private long controlDone;
     private long lastErrorLog;
-    private Connection readerConnection;
-    private HistoryReads reads;
 
     private record Flush(long points, long control, CompletableFuture<Void> done) {
     }
@@ -96,8 +93,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             }
         }, counters);
         this.counters.databaseBytes.set(SqliteSchema.bytesInUse(connection));
-        this.reader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
-                r -> daemon(r, "dyson-history-reader"));
+        this.reader = new HistoryReader(settings, () -> closing);
         this.writer = daemon(this::writeLoop, "dyson-history-writer");
     }
 
@@ -132,7 +128,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             return store;
         } catch (SQLException e) {
             closeQuietly(c);
-            throw new HistoryStoreException("cannot open the history database " + file + ": " + explain(e)
+            throw new HistoryStoreException("cannot open the history database " + file + ": " + SqliteErrors.explain(e)
                     + " (choose another --data-dir, or run with --no-store)", e);
         }
     }
@@ -184,27 +180,27 @@ public final class SqliteHistoryStore implements HistoryStore {
     @Override
     public CompletionStage<List<HistoryPoint>> history(String run, String layer, long fromStep, long toStep,
                                                        int maxPoints) {
-        return read(r -> r.history(run, layer, fromStep, toStep, maxPoints));
+        return reader.read(r -> r.history(run, layer, fromStep, toStep, maxPoints));
     }
 
     @Override
     public CompletionStage<List<StoredRun>> runs() {
-        return read(HistoryReads::runs);
+        return reader.read(HistoryReads::runs);
     }
 
     @Override
     public CompletionStage<Optional<Checkpoint>> latestCheckpoint(String run, String layer) {
-        return read(r -> r.latestCheckpoint(run, layer));
+        return reader.read(r -> r.latestCheckpoint(run, layer));
     }
 
     @Override
     public CompletionStage<Map<String, Long>> lastSteps() {
-        return read(HistoryReads::lastSteps);
+        return reader.read(HistoryReads::lastSteps);
     }
 
     @Override
     public CompletionStage<Set<FileIdentity>> processedFiles(String run) {
-        return read(r -> r.processedFiles(run));
+        return reader.read(r -> r.processedFiles(run));
     }
 
     @Override
@@ -245,44 +241,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             LOG.warn("history store: the writer did not finish within {} ms; {} writes not committed",
                     CLOSE_WAIT_MILLIS, counters.queued());
         }
-        reader.shutdown();
-        try {
-            reader.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private interface Query<T> {
-        T run(HistoryReads reads) throws SQLException;
-    }
-
-    private <T> CompletionStage<T> read(Query<T> query) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            reader.execute(() -> {
-                try {
-                    result.complete(query.run(reads()));
-                } catch (SQLException | RuntimeException e) {
-                    result.completeExceptionally(new HistoryStoreException("history store read failed: "
-                            + explain(e), e));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new HistoryStoreException(closing ? "the history store is closed"
-                    : "the history store is busy: too many reads waiting", e));
-        }
-        return result;
-    }
-
-    /** The reader's connection, opened on the reader thread at its first query. */
-    private HistoryReads reads() throws SQLException {
-        if (reads == null) {
-            readerConnection = DriverManager.getConnection("jdbc:sqlite:" + settings.databaseFile().toAbsolutePath());
-            SqliteSchema.configure(readerConnection, 0);
-            reads = new HistoryReads(readerConnection, settings.maxEigenvalues());
-        }
-        return reads;
+        reader.shutdown(CLOSE_WAIT_MILLIS);
     }
 
     private void writeLoop() {
@@ -312,11 +271,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             }
         }
         closeQuietly(writerConnection);
-        try {
-            reader.execute(() -> closeQuietly(readerConnection));
-        } catch (RejectedExecutionException e) {
-            LOG.warn("history store: the reader stopped before its connection could be closed");
-        }
+        reader.closeConnection();
     }
 
     private void commit(List<HistoryWrites.Write> batch, int controlTaken) {
@@ -404,7 +359,7 @@ public final class SqliteHistoryStore implements HistoryStore {
         if (lastErrorLog == 0 || now - lastErrorLog >= LOG_EVERY_NANOS) {
             lastErrorLog = now;
             LOG.error("history store: {}: {} ({} writes dropped so far, {} failed transactions; "
-                    + "logged at most every 10 s)", what, explain(e), counters.dropped(), counters.writeErrors());
+                    + "logged at most every 10 s)", what, SqliteErrors.explain(e), counters.dropped(), counters.writeErrors());
         }
     }
 
@@ -413,28 +368,11 @@ public final class SqliteHistoryStore implements HistoryStore {
         return maxPages;
     }
 
-    private static String explain(Exception e) {
-        if (e instanceof SQLiteException s) {
-            SQLiteErrorCode code = s.getResultCode();
-            switch (code) {
-                case SQLITE_READONLY, SQLITE_READONLY_DIRECTORY, SQLITE_READONLY_DBMOVED, SQLITE_CANTOPEN:
-                    return "the data directory or the database is not writable (" + code + ")";
-                case SQLITE_FULL:
-                    return "the disk or the database size limit is full (" + code + ")";
-                case SQLITE_NOTADB:
-                    return "the file is not an SQLite database (" + code + ")";
-                default:
-                    return e.getMessage();
-            }
-        }
-        return String.valueOf(e.getMessage());
-    }
-
     private static String reason(IOException e) {
         return e.getClass().getSimpleName().replace("Exception", "") + " " + e.getMessage();
     }
 
-    private static void closeQuietly(Connection c) {
+    static void closeQuietly(Connection c) {
         if (c == null) {
             return;
         }
@@ -445,7 +383,7 @@ public final class SqliteHistoryStore implements HistoryStore {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
+    static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
