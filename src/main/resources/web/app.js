@@ -369,7 +369,7 @@
     { values: (u, splits) => splits.map((v) => (v === null ? '' : compact(v))) },
     logSteps ? { splits: logSplits, filter: (u, splits) => splits } : {}));
   const stepScale = () => (logSteps
-    ? { time: false, distr: 3, log: 10, range: (u, min, max) => (finite(min) && finite(max) && max > min ? [min, max] : [1, 10]) }
+    ? { time: false, distr: 3, log: 10, range: (u, min, max) => (finite(min) && min > 0 && finite(max) && max > min ? [min, max] : [1, 10]) }
     : { time: false });
   /** Steps as drawn: a log axis cannot show step 0. */
   const drawnSteps = (steps) => (logSteps ? steps.map((v) => Math.max(v, 1)) : steps);

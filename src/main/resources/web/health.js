@@ -37,6 +37,7 @@
     Object.assign({ label, stroke, width: 1.5, points: { show: false }, value: (u, v) => sig(v, 4) }, extra);
   const powers = (u, axisIdx, min, max) => {
     const out = [];
+    if (!(finite(min) && finite(max) && min > 0 && max >= min)) return out;
     for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
       const v = 10 ** e;
       if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
@@ -46,8 +47,14 @@
   const logAxis = (label, size) => axis(label, {
     size, splits: powers, filter: (u, s) => s, values: (u, s) => s.map((v) => (v === null ? '' : sig(v, 2))),
   });
-  const logRange = (u, min, max) => (finite(min) && finite(max) && max > min
-    ? [min / 1.3, max * 1.3] : [finite(min) && min > 0 ? min / 10 : 0.1, finite(max) && max > 0 ? max * 10 : 1]);
+  // A log scale cannot reach 0 (uPlot's log ticks would never end): its range comes from positive values only.
+  const logRange = (u, min, max) => {
+    const lo = finite(min) && min > 0 ? min : null;
+    const hi = finite(max) && max > 0 ? max : null;
+    if (lo !== null && hi !== null && hi > lo) return [lo / 1.3, hi * 1.3];
+    const one = lo !== null ? lo : (hi !== null ? hi : 1);
+    return [one / 10, one * 10];
+  };
 
   function chart(id, opts, data) {
     const host = $(id);
@@ -172,7 +179,8 @@
       xs.push(x[i]);
       emp.push((n - i) / n);
       // The fitted tail's survival function, scaled to the tail's share: (n_tail/N)·(λ/xmin)^(1−α).
-      fit.push(finite(a) && x[i] >= xmin ? frac * (x[i] / xmin) ** (1 - a) : null);
+      const f = finite(a) && x[i] >= xmin ? frac * (x[i] / xmin) ** (1 - a) : null;
+      fit.push(finite(f) && f > 0 ? f : null); // a log axis shows positive values only
     }
     charts.tail.setData([xs, emp, fit]);
     drawn.tail = xs.length;
@@ -212,7 +220,7 @@
       tailPoints: drawn.tail,
       tailFitPoints: drawn.tailFit,
       rigidityPoints: drawn.rigidity,
-      status: latest ? latest.training_status : null,
+      status: $('health-facts').dataset.status || null, // as drawn (drawing is throttled behind the newest report)
       alpha: latest && finite(latest.powerlaw_alpha) ? latest.powerlaw_alpha : null,
       facts: $('health-facts').textContent,
     },
