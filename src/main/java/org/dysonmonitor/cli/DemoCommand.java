@@ -25,6 +25,9 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MonitorOptions options;
 
+    @CommandLine.Mixin
+    SecurityOptions security;
+
     @Option(names = "--duration", converter = MonitorOptions.DurationConverter.class,
             description = "Stop after this long (e.g. 2m); default: until Ctrl-C.")
     Duration duration;
@@ -54,9 +57,10 @@ final class DemoCommand implements Callable<Integer> {
         MonitorOptions.require(cmd, snapshotEvery >= 1, "--snapshot-every must be ≥ 1");
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
         Config settings = options.config(cmd);
-        ServerOptions serverOptions = options.server(cmd);
+        ServerOptions serverOptions = security.apply(cmd, options.server(cmd));
         SolverSelection solvers = options.solver(cmd);
         Monitor monitor = options.start(cmd, settings, solvers);
+        SecurityOptions.warnIfExposed(cmd.getErr(), serverOptions);
         HttpServer server = ServeCommand.startServer(monitor, serverOptions, cmd);
         PrintWriter out = cmd.getOut();
         out.println("dyson-monitor demo on " + server.url());

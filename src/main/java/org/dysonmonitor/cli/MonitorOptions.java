@@ -2,14 +2,12 @@ package org.dysonmonitor.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.dysonmonitor.http.AccessTokens;
 import org.dysonmonitor.http.ServerOptions;
 import org.dysonmonitor.linalg.SolverSelection;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,7 +23,8 @@ final class MonitorOptions {
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--token-file", description = "File holding a bearer token; when given, /api requires 'Authorization: Bearer <token>'.")
+    @Option(names = "--token-file", description = "File of bearer tokens; when given, /api requires 'Authorization: Bearer <token>'. "
+            + "One a line: 'ingest TOKEN' (post, PUT, finish, and read), 'read TOKEN' (GET only), or a token alone (full access); # comments.")
     Path tokenFile;
 
     @Option(names = "--max-body", defaultValue = "268435456", description = "Largest snapshot body in bytes (default: ${DEFAULT-VALUE} = 256 MiB).")
@@ -150,16 +149,11 @@ final class MonitorOptions {
     }
 
     ServerOptions server(CommandLine cmd) {
-        Optional<String> token = Optional.empty();
+        AccessTokens tokens = AccessTokens.none();
         if (tokenFile != null) {
-            try {
-                token = Optional.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
-            } catch (IOException e) {
-                throw new CommandLine.ParameterException(cmd, "cannot read --token-file " + tokenFile + ": " + e.getMessage());
-            }
-            require(cmd, !token.get().isEmpty(), "--token-file " + tokenFile + " is empty");
+            tokens = SecurityOptions.tokens(cmd, "--token-file", tokenFile);
         }
-        return new ServerOptions(bind, port, token, maxBody);
+        return new ServerOptions(bind, port, tokens, AccessTokens.none(), Optional.empty(), maxBody);
     }
 
     static void require(CommandLine cmd, boolean ok, String message) {

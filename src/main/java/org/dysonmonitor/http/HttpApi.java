@@ -8,8 +8,6 @@ import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.HttpChallenge;
-import akka.http.javadsl.model.headers.WWWAuthenticate;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.PathMatchers;
@@ -21,14 +19,14 @@ import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.monitor.Monitor;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
  * The monitor's HTTP interface (design.md, "HTTP"): metrics, health, the JSON API and the live
  * report stream. This class maps paths to the routes of {@link RunRoutes}, {@link SnapshotRoutes}
- * and {@link ModelSnapshotRoute}, checks the bearer token, and turns exceptions and rejections into JSON.
+ * and {@link ModelSnapshotRoute}, checks bearer tokens ({@link BearerAuthentication}), and turns exceptions
+ * and rejections into JSON.
  * Every error is a JSON {@code {"error": "..."}} with the status that fits it; a rejected snapshot is
  * counted under its reason and disturbs nothing else.
  */
@@ -44,6 +42,8 @@ public final class HttpApi extends AllDirectives {
     private final RunRoutes runs;
     private final SnapshotRoutes snapshots;
     private final ModelSnapshotRoute models;
+    private final BearerAuthentication apiTokens;
+    private final BearerAuthentication metricsTokens;
 
     /**
      * @param staticContent routes for the live page (served from the jar), or {@code reject()}-like
@@ -60,15 +60,17 @@ public final class HttpApi extends AllDirectives {
         SnapshotSteps steps = new SnapshotSteps(monitor, options, bodies, decoders);
         this.snapshots = new SnapshotRoutes(steps);
         this.models = new ModelSnapshotRoute(steps);
+        this.apiTokens = new BearerAuthentication(options.tokens(), "", true);
+        this.metricsTokens = new BearerAuthentication(options.metricsTokens(), "/metrics", false);
     }
 
     public Route routes() {
         return handleExceptions(errors(), () -> handleRejections(rejections(), () -> concat(
-                path("metrics", () -> get(() -> complete(HttpEntities.create(PROMETHEUS_TEXT,
-                        monitor.meters().scrape().getBytes(StandardCharsets.UTF_8))))),
+                path("metrics", () -> get(() -> metricsTokens.authorized(() -> complete(HttpEntities.create(PROMETHEUS_TEXT,
+                        monitor.meters().scrape().getBytes(StandardCharsets.UTF_8)))))),
                 path("healthz", () -> get(() -> complete(StatusCodes.OK, HttpEntities.create(
                         ContentTypes.APPLICATION_JSON, "{\"status\":\"ok\"}")))),
-                pathPrefix(PathMatchers.segment("api").slash("v1"), () -> authorized(this::api)),
+                pathPrefix(PathMatchers.segment("api").slash("v1"), () -> apiTokens.authorized(this::api)),
                 staticContent)));
     }
 
@@ -91,26 +93,6 @@ public final class HttpApi extends AllDirectives {
                 path(PathMatchers.segment("runs").slash(PathMatchers.segment()).slash("layers")
                         .slash(PathMatchers.segment()).slash("snapshots"), (run, layer) ->
                         post(() -> snapshots.layer(run, layer))));
-    }
-
-    private Route authorized(Supplier<Route> inner) {
-        if (options.token().isEmpty()) {
-            return inner.get();
-        }
-        byte[] expected = ("Bearer " + options.token().get()).getBytes(StandardCharsets.UTF_8);
-        return optionalHeaderValueByName("Authorization", header -> parameterOptional("access_token", query -> {
-            byte[] given = header.orElse("").getBytes(StandardCharsets.UTF_8);
-            // A browser's EventSource cannot send headers: the live page's stream passes the token as
-            // ?access_token= (RFC 6750 §2.3). Compared in constant time: no timing oracle on the token.
-            byte[] givenQuery = ("Bearer " + query.orElse("")).getBytes(StandardCharsets.UTF_8);
-            if (MessageDigest.isEqual(expected, given) || (query.isPresent() && MessageDigest.isEqual(expected, givenQuery))) {
-                return inner.get();
-            }
-            return respondWithHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "dyson-monitor")), () ->
-                    Responses.error(StatusCodes.UNAUTHORIZED, header.isEmpty() && query.isEmpty()
-                            ? "this monitor requires a bearer token: send Authorization: Bearer <token>"
-                            : "the bearer token is wrong"));
-        }));
     }
 
     private static Route runNamed(String name, Supplier<Route> inner) {

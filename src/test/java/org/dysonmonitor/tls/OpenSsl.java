@@ -30,6 +30,7 @@ public final class OpenSsl {
         } catch (IOException e) {
             return fail("openssl is not installed (apt-get install openssl): " + e.getMessage());
         }
+        p.getOutputStream().close(); // no input: s_client ends after the handshake
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "openssl " + args[0] + " hung");
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
