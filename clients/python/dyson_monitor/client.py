@@ -3,6 +3,7 @@
 import email.utils
 import json
 import math
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -52,6 +53,9 @@ class Client:
         max_retry_wait: longest wait in seconds before a retry, whatever ``Retry-After`` asks for.
         validate: check names, numbers and arrays before sending (``ValueError``); turn off only to test
             the server's own validation.
+        ca_file: for an ``https://`` URL, a PEM file of the CA certificates to trust instead of the system's
+            trust store (a private CA, e.g. the ``ca.crt`` of ``dyson-monitor certs``). The server's
+            certificate must also name the URL's host. TLS 1.2 or newer.
 
     Methods return the server's parsed JSON (or None for an empty body) and raise ``DysonError`` for an
     HTTP error status; network failures propagate as ``urllib.error.URLError`` / ``OSError``. The status
@@ -60,7 +64,8 @@ class Client:
     """
 
     def __init__(self, url: str = DEFAULT_URL, token: Optional[str] = None, timeout: float = 10,
-                 max_retries: int = 3, max_retry_wait: float = 30.0, validate: bool = True):
+                 max_retries: int = 3, max_retry_wait: float = 30.0, validate: bool = True,
+                 ca_file: Optional[str] = None):
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"url must look like http://host:port, got {url!r}")
@@ -73,7 +78,9 @@ class Client:
         self.max_retry_wait = float(max_retry_wait)
         self.validate = validate
         self.last_status: Optional[int] = None
-        self._opener = urllib.request.build_opener()
+        if ca_file is not None and parsed.scheme != "https":
+            raise ValueError(f"ca_file is for https:// URLs, got {url!r}")
+        self._opener = urllib.request.build_opener(*_tls_handlers(parsed.scheme, ca_file))
         self._sleep = time.sleep  # replaced by tests to observe retry waits without waiting
 
     # --- the API -----------------------------------------------------------------------------------
@@ -248,6 +255,18 @@ class Client:
         if delay is None or not math.isfinite(delay):
             delay = 0.5 * 2 ** (attempt - 1)
         return min(max(delay, 0.0), self.max_retry_wait)
+
+
+def _tls_handlers(scheme: str, ca_file: Optional[str]) -> list:
+    """An HTTPS handler that verifies the server against ``ca_file`` (or the system's CAs), TLS 1.2+."""
+    if scheme != "https":
+        return []
+    try:
+        context = ssl.create_default_context(cafile=ca_file)  # verifies the chain and the host name
+    except (OSError, ssl.SSLError) as error:
+        raise ValueError(f"ca_file {ca_file!r} cannot be read as PEM CA certificates: {error}") from None
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return [urllib.request.HTTPSHandler(context=context)]
 
 
 def _drain(error: urllib.error.HTTPError) -> bytes:

@@ -222,7 +222,8 @@ class Watch:
 
 def watch(model: Any, run: str, url: str = DEFAULT_URL, every: int = 10, lr: Optional[float] = None,
           batch: Optional[int] = None, layers: LayerSelection = None, token: Optional[str] = None,
-          policy: Optional[str] = None, optimizer: Any = None, client: Optional[Client] = None) -> Watch:
+          policy: Optional[str] = None, optimizer: Any = None, client: Optional[Client] = None,
+          ca_file: Optional[str] = None) -> Watch:
     """Watch the weight matrices of a PyTorch ``model``; call the returned hook after ``optimizer.step()``.
 
     By default every parameter with ≥ 2 dimensions of ``model.named_parameters()`` is watched
@@ -231,11 +232,12 @@ def watch(model: Any, run: str, url: str = DEFAULT_URL, every: int = 10, lr: Opt
     ``lr`` (or, if an ``optimizer`` is given instead, its first parameter group's current ``lr``) and
     the batch size ``batch``. The run is registered with them and ``policy`` before the first snapshot;
     an absent monitor only counts ``errors``. Bad arguments are a ``ValueError`` here, at once.
+    ``token`` and ``ca_file`` go to the ``Client`` (an ``https://`` monitor with a private CA).
     """
     if policy is not None and policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
     if client is None:
-        client = Client(url, token=token)
+        client = Client(url, token=token, ca_file=ca_file)
     parameters = select_parameters(model, layers)
     if lr is not None:
         client._positive_float("lr", lr)
