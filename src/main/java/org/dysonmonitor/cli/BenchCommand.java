@@ -10,6 +10,7 @@ import org.dysonmonitor.bench.SoakBench;
 import org.dysonmonitor.bench.SoakOptions;
 import org.dysonmonitor.bench.SpectrumBench;
 import org.dysonmonitor.bench.StatisticsCostBench;
+import org.dysonmonitor.bench.TlsBench;
 import org.dysonmonitor.bench.TopKBench;
 import org.dysonmonitor.bench.TrainerOverheadBench;
 import org.dysonmonitor.linalg.SolverSelection;
@@ -32,7 +33,7 @@ import java.util.concurrent.Callable;
         subcommands = {BenchCommand.Spectrum.class, BenchCommand.Pipeline.class, BenchCommand.LargeLayer.class,
                 BenchCommand.Trainer.class, BenchCommand.Statistics.class, BenchCommand.Diagnostics.class,
                 BenchCommand.TopK.class, BenchCommand.Threads.class, BenchCommand.Soak.class,
-                BenchCommand.EndToEnd.class, CommandLine.HelpCommand.class})
+                BenchCommand.EndToEnd.class, BenchCommand.Tls.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -42,7 +43,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
                 "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads, "
-                        + "soak or end-to-end "
+                        + "soak, end-to-end or tls "
                         + "(bench help <name> for its options)");
     }
 
@@ -112,6 +113,35 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }
             PipelineBench.run(System.out, o);
+        }
+    }
+
+    @Command(name = "tls", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Single-layer .npy snapshots per second through the monitor over HTTPS against plain HTTP, "
+                    + "the same layer sizes and clients, alternating twice; prints HTTPS / HTTP.")
+    static final class Tls extends MonitorBench {
+        @Option(names = "--quick", description = "A few seconds (for CI): 300 POSTs per measurement.")
+        boolean quick;
+
+        @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--sizes", defaultValue = "10,256", split = ",",
+                description = "Layer sizes n (n×n float32), comma-separated (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--posts", defaultValue = "3000", description = "POSTs timed per measurement (default: ${DEFAULT-VALUE}).")
+        int posts;
+
+        @Override
+        void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
+            TlsBench.Options o;
+            try {
+                o = new TlsBench.Options(clients, sizes, quick ? 300 : posts, solvers);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, e.getMessage());
+            }
+            TlsBench.run(System.out, o);
         }
     }
 
