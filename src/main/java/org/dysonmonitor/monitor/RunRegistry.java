@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  */
 public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
-    public sealed interface Command {
+    /** In a cluster the public commands reach every node's registry (listing, PUT, finish). */
+    public sealed interface Command extends ClusterMessage {
     }
 
     /** Create a run or update its metadata. */
@@ -86,7 +87,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     /** Replies. */
-    public sealed interface Reply {
+    public sealed interface Reply extends ClusterMessage {
     }
 
     public record Ok(String message) implements Reply {
