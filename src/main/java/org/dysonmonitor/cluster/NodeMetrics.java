@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class NodeMetrics {
 
     /** The member states a gauge is kept for (Akka's MemberStatus, lower case). */
-    public enum Status { JOINING, WEAKLY_UP, UP, LEAVING, EXITING, DOWN, REMOVED }
+    public enum Status { JOINING, WEAKLY_UP, UP, PREPARING_FOR_SHUTDOWN, READY_FOR_SHUTDOWN, LEAVING, EXITING, DOWN, REMOVED }
 
     private final MeterRegistry registry;
     private final Map<Status, AtomicInteger> members = new EnumMap<>(Status.class);

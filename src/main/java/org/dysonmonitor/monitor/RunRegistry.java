@@ -123,12 +123,13 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     /** What the registry needs from outside; {@code directory} is where it publishes the channels. */
     public record Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
-                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget) {
+                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget,
+                               ClusterMode.Wiring cluster) {
 
         public Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
                             Supplier<SpectrumSolver> solvers) {
             this(settings, meters, bus, solvers, new ChannelDirectory(),
-                    new InflightBudget(settings.maxInflightBytes(), meters));
+                    new InflightBudget(settings.maxInflightBytes(), meters), null);
         }
     }
 
@@ -288,11 +289,22 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     private Behavior<Command> onGetLayer(GetLayer msg) {
         RunEntry entry = runs.get(msg.run());
+        if (entry == null && deps.cluster() != null) {
+            deps.cluster().statistics().report(msg.run(), msg.layer()).whenComplete((found, failure) ->
+                    msg.replyTo().tell(failure == null ? found : new SpectrumActor.NotFound(failure.getMessage())));
+            return this;
+        }
         if (entry == null) {
             msg.replyTo().tell(new SpectrumActor.NotFound("no run named " + msg.run()));
             return this;
         }
         RunEntry.Layer layer = entry.layers.get(msg.layer());
+        if (layer == null && deps.cluster() != null) {
+            // Another node may have received this layer: its entity knows.
+            deps.cluster().statistics().report(msg.run(), msg.layer()).whenComplete((found, failure) ->
+                    msg.replyTo().tell(failure == null ? found : new SpectrumActor.NotFound(failure.getMessage())));
+            return this;
+        }
         if (layer == null) {
             msg.replyTo().tell(new SpectrumActor.NotFound("run " + msg.run() + " has no layer named " + msg.layer()));
             return this;
@@ -352,7 +364,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             entry.layers.remove(msg.layer());
             directory.removeLayer(msg.run(), msg.layer());
             getContext().stop(layer.actor());
-            layer.metrics().close();
+            layer.closeMetrics();
         }
         return this;
     }
@@ -367,14 +379,15 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         for (RunEntry.Layer layer : entry.layers.values()) {
             layer.channel().close("expired");
             getContext().stop(layer.actor());
-            layer.metrics().close();
+            layer.closeMetrics();
         }
         entry.metrics.close();
     }
 
     /** A run not yet added: nothing of it is registered or visible until {@link #add}. */
     private RunEntry newRun(String run, RunSpec spec) {
-        return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run));
+        return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run,
+                deps.cluster() == null ? null : deps.cluster().ledger()));
     }
 
     private RunEntry add(RunEntry entry) {
