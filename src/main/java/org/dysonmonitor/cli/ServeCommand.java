@@ -35,6 +35,9 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MonitorOptions options;
 
+    @CommandLine.Mixin
+    ClusterOptions cluster;
+
     @CommandLine.Option(names = "--duration", converter = MonitorOptions.DurationConverter.class,
             description = "Stop after this long (e.g. 10m); default: until Ctrl-C.")
     Duration duration;
@@ -56,12 +59,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
-        Config config = options.config(cmd);
+        Config config = cluster.apply(cmd, options.config(cmd));
         ServerOptions serverOptions = options.server(cmd);
         SolverSelection solvers = options.solver(cmd);
         List<Watch> parsed = parseWatches(cmd, watches);
         MonitorOptions.require(cmd, watchInterval.toMillis() > 0, "--watch-interval must be positive");
-        Monitor monitor = options.start(cmd, config, solvers);
+        Monitor monitor = options.start(cmd, cluster.systemName(), config, solvers, cluster.mode(null));
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());
         for (Watch w : parsed) {

@@ -1,0 +1,71 @@
+package org.dysonmonitor.cli;
+
+import com.typesafe.config.Config;
+import org.dysonmonitor.cluster.ClusterConfig;
+import org.dysonmonitor.cluster.ClusterNode;
+import org.dysonmonitor.monitor.ClusterMode;
+import org.dysonmonitor.store.SnapshotLedger;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** The options of {@code serve --cluster}: this node's cluster address, the seed nodes, Akka Management's port. */
+final class ClusterOptions {
+
+    @Option(names = "--cluster", description = "Run as a node of a cluster (Akka Cluster Sharding of the layers); "
+            + "needs --seed-nodes and a shared PostgreSQL store (--store postgresql://...).")
+    boolean cluster;
+
+    @Option(names = "--seed-nodes", split = ",", paramLabel = "HOST:PORT",
+            description = "The cluster's seed nodes (their --cluster-host:--cluster-port), comma separated; the first "
+                    + "node lists itself first.")
+    List<String> seedNodes = new ArrayList<>();
+
+    @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
+            description = "The address other nodes reach this one at (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--cluster-port", defaultValue = "25520",
+            description = "The cluster's port on this node, Artery TCP (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--management-port", defaultValue = "-1",
+            description = "Akka Management's HTTP port (/cluster/members, /health/ready, /health/alive) on "
+                    + "--cluster-host; -1: none (default).")
+    int managementPort;
+
+    /** {@code base} with this node's cluster settings over it, or {@code base} alone without --cluster. */
+    Config apply(CommandLine cmd, Config base) {
+        if (!cluster) {
+            MonitorOptions.require(cmd, seedNodes.isEmpty(), "--seed-nodes needs --cluster");
+            return base;
+        }
+        MonitorOptions.require(cmd, !seedNodes.isEmpty(), "--cluster needs --seed-nodes HOST:PORT,... "
+                + "(the first node names itself)");
+        MonitorOptions.require(cmd, port >= 1 && port <= 65535, "--cluster-port must be in 1..65535");
+        MonitorOptions.require(cmd, managementPort >= -1 && managementPort <= 65535,
+                "--management-port must be in 0..65535, or -1 for none");
+        List<ClusterConfig.Seed> seeds = new ArrayList<>();
+        for (String s : seedNodes) {
+            try {
+                seeds.add(ClusterConfig.Seed.parse(s.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cmd, "--seed-nodes: " + e.getMessage());
+            }
+        }
+        return ClusterConfig.of(base, host, port, seeds, managementPort);
+    }
+
+    /** Cluster mode with the ledger {@code ledgers} opens for this node, or null without --cluster. */
+    ClusterMode mode(Function<String, SnapshotLedger> ledgers) {
+        return cluster ? new ClusterNode(ledgers) : null;
+    }
+
+    /** The actor system's name: one name for every node of a cluster. */
+    String systemName() {
+        return cluster ? ClusterConfig.SYSTEM_NAME : "dyson-monitor";
+    }
+}
