@@ -3,7 +3,6 @@ package org.dysonmonitor.cluster;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -150,6 +149,11 @@ public final class ClusterNode implements ClusterMode {
         public CompletionStage<SpectrumActor.LayerLookup> report(String run, String layer) {
             return sharding.entityRefFor(LayerEntity.KEY, LayerEntity.entityId(run, layer))
                     .ask(LayerEntity.GetReport::new, askTimeout);
+        }
+
+        @Override
+        public void release(String run, String layer) {
+            sharding.entityRefFor(LayerEntity.KEY, LayerEntity.entityId(run, layer)).tell(LayerEntity.Stop.INSTANCE);
         }
     }
 }

@@ -15,4 +15,7 @@ public interface RemoteStatistics {
 
     /** The layer's latest report, wherever its statistics are. */
     CompletionStage<SpectrumActor.LayerLookup> report(String run, String layer);
+
+    /** The layer's run expired: its statistics stop (with a last checkpoint) and its series go. */
+    void release(String run, String layer);
 }

@@ -289,20 +289,15 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     private Behavior<Command> onGetLayer(GetLayer msg) {
         RunEntry entry = runs.get(msg.run());
-        if (entry == null && deps.cluster() != null) {
+        RunEntry.Layer layer = entry == null ? null : entry.layers.get(msg.layer());
+        if (layer == null && deps.cluster() != null) {
+            // Another node may have received this layer: its entity knows.
             deps.cluster().statistics().report(msg.run(), msg.layer()).whenComplete((found, failure) ->
                     msg.replyTo().tell(failure == null ? found : new SpectrumActor.NotFound(failure.getMessage())));
             return this;
         }
         if (entry == null) {
             msg.replyTo().tell(new SpectrumActor.NotFound("no run named " + msg.run()));
-            return this;
-        }
-        RunEntry.Layer layer = entry.layers.get(msg.layer());
-        if (layer == null && deps.cluster() != null) {
-            // Another node may have received this layer: its entity knows.
-            deps.cluster().statistics().report(msg.run(), msg.layer()).whenComplete((found, failure) ->
-                    msg.replyTo().tell(failure == null ? found : new SpectrumActor.NotFound(failure.getMessage())));
             return this;
         }
         if (layer == null) {
@@ -376,10 +371,14 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
      */
     private void remove(RunEntry entry) {
         directory.remove(entry.run);
-        for (RunEntry.Layer layer : entry.layers.values()) {
+        for (Map.Entry<String, RunEntry.Layer> e : entry.layers.entrySet()) {
+            RunEntry.Layer layer = e.getValue();
             layer.channel().close("expired");
             getContext().stop(layer.actor());
             layer.closeMetrics();
+            if (deps.cluster() != null) {
+                deps.cluster().statistics().release(entry.run, e.getKey());
+            }
         }
         entry.metrics.close();
     }
