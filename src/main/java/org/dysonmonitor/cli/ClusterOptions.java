@@ -37,6 +37,18 @@ final class ClusterOptions {
                     + "--cluster-host; -1: none (default).")
     int managementPort;
 
+    @Option(names = "--cluster-tls-cert", paramLabel = "FILE",
+            description = "This node's certificate (PEM), signed by the cluster's CA: the cluster's transport is then "
+                    + "TLS with mutual authentication (with --cluster-tls-key and --cluster-ca).")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--cluster-tls-key", paramLabel = "FILE", description = "This node's private key (PEM).")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--cluster-ca", paramLabel = "FILE",
+            description = "The cluster's CA certificate (PEM): only nodes whose certificate it signed can join.")
+    java.nio.file.Path tlsCa;
+
     /** {@code base} with this node's cluster settings over it, or {@code base} alone without --cluster. */
     Config apply(CommandLine cmd, Config base) {
         if (!cluster) {
@@ -56,7 +68,17 @@ final class ClusterOptions {
                 throw new CommandLine.ParameterException(cmd, "--seed-nodes: " + e.getMessage());
             }
         }
-        return ClusterConfig.of(base, host, port, seeds, managementPort);
+        Config config = ClusterConfig.of(base, host, port, seeds, managementPort);
+        boolean anyTls = tlsCert != null || tlsKey != null || tlsCa != null;
+        if (!anyTls) {
+            return config;
+        }
+        MonitorOptions.require(cmd, tlsCert != null && tlsKey != null && tlsCa != null,
+                "--cluster-tls-cert, --cluster-tls-key and --cluster-ca go together");
+        for (java.nio.file.Path f : List.of(tlsCert, tlsKey, tlsCa)) {
+            MonitorOptions.require(cmd, java.nio.file.Files.isReadable(f), "cannot read " + f);
+        }
+        return ClusterConfig.withTls(config, tlsCert.toAbsolutePath(), tlsKey.toAbsolutePath(), tlsCa.toAbsolutePath());
     }
 
     /** Cluster mode with the ledger {@code ledgers} opens for this node, or null without --cluster. */

@@ -74,6 +74,27 @@ public final class ClusterConfig {
                 .resolve();
     }
 
+    /**
+     * {@code config} with the cluster's transport over TLS with mutual authentication: every node
+     * presents {@code cert} (with {@code key}) and accepts only peers whose certificate {@code ca}
+     * signed and that share its subject name (Akka's RotatingKeysSSLEngineProvider reads the PEM files,
+     * and reloads them, so certificates can be rotated without a restart).
+     */
+    public static Config withTls(Config config, java.nio.file.Path cert, java.nio.file.Path key, java.nio.file.Path ca) {
+        String engine = "akka.remote.artery.ssl.rotating-keys-engine.";
+        return ConfigFactory.empty()
+                .withValue("akka.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
+                .withValue("akka.remote.artery.ssl.ssl-engine-provider",
+                        ConfigValueFactory.fromAnyRef("akka.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider"))
+                .withValue(engine + "cert-file", ConfigValueFactory.fromAnyRef(cert.toString()))
+                .withValue(engine + "key-file", ConfigValueFactory.fromAnyRef(key.toString()))
+                .withValue(engine + "ca-cert-file", ConfigValueFactory.fromAnyRef(ca.toString()))
+                // ECDSA (what `dyson-monitor certs` makes) and RSA keys (as most CAs issue).
+                .withValue(engine + "enabled-algorithms", ConfigValueFactory.fromIterable(List.of(
+                        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")))
+                .withFallback(config);
+    }
+
     /** Whether {@code config} is a cluster node's. */
     public static boolean enabled(Config config) {
         return config.hasPath("dyson.cluster.enabled") && config.getBoolean("dyson.cluster.enabled");

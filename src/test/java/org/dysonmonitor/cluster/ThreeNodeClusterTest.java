@@ -132,6 +132,36 @@ class ThreeNodeClusterTest {
         assertTrue(nodesWithEntities >= 2, "12 layers in 100 shards all on one node: sharding did not spread them");
     }
 
+    @Test
+    void theLiveStreamOfAnyNodeCarriesEveryNodesReports() throws Exception {
+        // Subscribed on node 3; the snapshots go to node 1; the layer's entity may be on any node.
+        var events = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(URLS.get(2) + "/api/v1/stream?run=live")).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> stream = events.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, stream.statusCode());
+        Random random = new Random(3);
+        Thread poster = new Thread(() -> {
+            for (int step = 0; step < 40 && !Thread.currentThread().isInterrupted(); step++) {
+                try {
+                    post(URLS.get(0), "live", "W", step, gaussian(random, 8, 8));
+                    Thread.sleep(100);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        poster.start();
+        try {
+            String data = stream.body().filter(line -> line.startsWith("data:")).findFirst().orElseThrow();
+            JsonNode report = JSON.readTree(data.substring(5));
+            assertEquals("live", report.get("run").asText());
+            assertEquals("W", report.get("layer").asText());
+        } finally {
+            poster.interrupt();
+            stream.body().close();
+        }
+    }
+
     private static JsonNode awaitReport(String url, String run, String layer, long snapshots) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
