@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Live monitor of neural-network weight spectra: eigenvalues of WᵀW as a Dyson Brownian motion.",
-        subcommands = {DemoCommand.class, ServeCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class, AnalyzeCommand.class, ReportCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class, AnalyzeCommand.class, ReportCommand.class, CertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DysonMonitor implements Runnable {
 
