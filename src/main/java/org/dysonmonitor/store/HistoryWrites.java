@@ -96,7 +96,7 @@ final class HistoryWrites {
                 s.setLong(2, e.getKey());
                 s.addBatch();
             }
-            s.executeBatch();
+            executeBatch(s);
         }
         touchedRuns.clear();
     }
@@ -273,6 +273,19 @@ final class HistoryWrites {
                 }
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /**
+     * {@code s.executeBatch()}, where PostgreSQL's driver, run with assertions enabled, reports a
+     * connection lost in the middle of a batch as an AssertionError: it becomes the SQLException
+     * (SQLSTATE 08006, connection failure) that it is.
+     */
+    static int[] executeBatch(PreparedStatement s) throws SQLException {
+        try {
+            return s.executeBatch();
+        } catch (AssertionError e) {
+            throw new SQLException("the connection failed during a batch: " + e.getMessage(), "08006", e);
         }
     }
 

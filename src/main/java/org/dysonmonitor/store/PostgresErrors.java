@@ -13,7 +13,9 @@ final class PostgresErrors {
         if (state == null) {
             return message;
         }
-        if (state.equals("28P01") || state.equals("28000")) {
+        // The driver refuses with 08004 when the server asks for a password it was not given.
+        boolean noPassword = state.equals("08004") && message.toLowerCase(java.util.Locale.ROOT).contains("password");
+        if (state.equals("28P01") || state.equals("28000") || noPassword) {
             return "the server refused the login of user " + settings.user() + " (" + message + "); "
                     + (settings.password().isPresent() ? "check the password given by --store-password-file or "
                     + HistoryStores.PASSWORD_VARIABLE : "it may need a password: give it by --store-password-file FILE "
