@@ -4,11 +4,16 @@ import com.typesafe.config.Config;
 import org.dysonmonitor.cluster.ClusterConfig;
 import org.dysonmonitor.cluster.ClusterNode;
 import org.dysonmonitor.monitor.ClusterMode;
+import org.dysonmonitor.store.HistoryStores;
+import org.dysonmonitor.store.PostgresSettings;
+import org.dysonmonitor.store.PostgresSnapshotLedger;
 import org.dysonmonitor.store.SnapshotLedger;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 import java.util.function.Function;
 
@@ -81,9 +86,24 @@ final class ClusterOptions {
         return ClusterConfig.withTls(config, tlsCert.toAbsolutePath(), tlsKey.toAbsolutePath(), tlsCa.toAbsolutePath());
     }
 
-    /** Cluster mode with the ledger {@code ledgers} opens for this node, or null without --cluster. */
-    ClusterMode mode(Function<String, SnapshotLedger> ledgers) {
-        return cluster ? new ClusterNode(ledgers) : null;
+    /**
+     * Cluster mode, with the ledger in the run's PostgreSQL store (its URL and password file as
+     * {@code --store} left them in {@code config}), or null without --cluster. A cluster without a
+     * shared store is refused: its nodes' statistics and accounting would not outlive them.
+     */
+    ClusterMode mode(CommandLine cmd, Config config) {
+        if (!cluster) {
+            return null;
+        }
+        MonitorOptions.require(cmd, config.hasPath("dyson.store.url"),
+                "--cluster needs a shared store: --store postgresql://HOST:PORT/DB?user=USER (password from "
+                        + "--store-password-file or " + HistoryStores.PASSWORD_VARIABLE + ")");
+        String url = config.getString("dyson.store.url");
+        Optional<Path> passwordFile = config.hasPath("dyson.store.password-file")
+                ? Optional.of(Path.of(config.getString("dyson.store.password-file"))) : Optional.empty();
+        PostgresSettings database = HistoryStores.postgres(url, passwordFile, System.getenv());
+        Function<String, SnapshotLedger> ledgers = node -> PostgresSnapshotLedger.open(database, node);
+        return new ClusterNode(ledgers);
     }
 
     /** The actor system's name: one name for every node of a cluster. */

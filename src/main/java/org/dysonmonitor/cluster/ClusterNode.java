@@ -76,6 +76,7 @@ public final class ClusterNode implements ClusterMode {
         ActorSystem<?> system = guardian.getSystem();
         Cluster cluster = Cluster.get(system);
         String self = cluster.selfMember().uniqueAddress().toString();
+        // Opening connects to the database: once, while the guardian starts and before any message.
         SnapshotLedger ledger = ledgers == null ? null : ledgers.apply(self);
         NodeMetrics nodeMetrics = new NodeMetrics(meters);
 
