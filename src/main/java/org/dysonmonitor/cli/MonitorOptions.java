@@ -95,10 +95,18 @@ final class MonitorOptions {
 
     /** Starts the monitor; a data directory that cannot hold the store is a usage error (exit 2). */
     org.dysonmonitor.monitor.Monitor start(CommandLine cmd, Config config, SolverSelection solvers) {
+        return start(cmd, "dyson-monitor", config, solvers, null);
+    }
+
+    /** As above, as a node of a cluster when {@code cluster} is given. */
+    org.dysonmonitor.monitor.Monitor start(CommandLine cmd, String name, Config config, SolverSelection solvers,
+                                           org.dysonmonitor.monitor.ClusterMode cluster) {
         try {
-            return org.dysonmonitor.monitor.Monitor.start("dyson-monitor", config, solvers);
+            return org.dysonmonitor.monitor.Monitor.start(name, config, solvers, cluster);
         } catch (org.dysonmonitor.store.HistoryStoreException e) {
-            throw new CommandLine.ParameterException(cmd, "--data-dir " + dataDir + ": " + e.getMessage());
+            String option = config.hasPath("dyson.store.url") ? "--store"
+                    : "--data-dir " + (config.hasPath("dyson.store.data-dir") ? config.getString("dyson.store.data-dir") : dataDir);
+            throw new CommandLine.ParameterException(cmd, option + ": " + e.getMessage());
         }
     }
 

@@ -38,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SecurityOptions security;
 
+    @CommandLine.Mixin
+    ClusterOptions cluster;
+
     @CommandLine.Option(names = "--duration", converter = MonitorOptions.DurationConverter.class,
             description = "Stop after this long (e.g. 10m); default: until Ctrl-C.")
     Duration duration;
@@ -52,6 +55,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Time between two scans of a watched directory (default: 2s).")
     Duration watchInterval;
 
+    // The history store: a PostgreSQL database shared by a cluster's nodes (or another data directory).
+    @CommandLine.Option(names = "--store", paramLabel = "URL",
+            description = "The history store: a PostgreSQL database, postgresql://HOST:PORT/DB?user=USER (required "
+                    + "in a cluster; never a password in the URL: see --store-password-file), or a data directory "
+                    + "(SQLite, as --data-dir).")
+    String store;
+
+    @CommandLine.Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password of --store (else the environment's "
+                    + "DYSON_STORE_PASSWORD or PGPASSWORD).")
+    Path storePasswordFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,12 +74,13 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cmd = spec.commandLine();
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
-        Config config = options.config(cmd);
+        Config config = StoreLocation.apply(cmd, options.config(cmd), options, store, storePasswordFile, System.getenv());
+        config = cluster.apply(cmd, config);
         ServerOptions serverOptions = security.apply(cmd, options.server(cmd));
         SolverSelection solvers = options.solver(cmd);
         List<Watch> parsed = parseWatches(cmd, watches);
         MonitorOptions.require(cmd, watchInterval.toMillis() > 0, "--watch-interval must be positive");
-        Monitor monitor = options.start(cmd, config, solvers);
+        Monitor monitor = options.start(cmd, cluster.systemName(), config, solvers, cluster.mode(cmd, config));
         SecurityOptions.warnIfExposed(cmd.getErr(), serverOptions);
         HttpServer server = startServer(monitor, serverOptions, cmd);
         cmd.getOut().println("dyson-monitor serving on " + server.url());

@@ -59,10 +59,13 @@ public final class HttpApi extends AllDirectives {
         this.runs = new RunRoutes(monitor, options, bodies);
         SnapshotSteps steps = new SnapshotSteps(monitor, options, bodies, decoders);
         this.snapshots = new SnapshotRoutes(steps);
+        this.cluster = new ClusterRoutes(monitor);
         this.models = new ModelSnapshotRoute(steps);
         this.apiTokens = new BearerAuthentication(options.tokens(), "", true);
         this.metricsTokens = new BearerAuthentication(options.metricsTokens(), "/metrics", false);
     }
+
+    private final ClusterRoutes cluster;
 
     public Route routes() {
         return handleExceptions(errors(), () -> handleRejections(rejections(), () -> concat(
@@ -77,6 +80,8 @@ public final class HttpApi extends AllDirectives {
     private Route api() {
         return concat(
                 path("runs", () -> get(runs::listRuns)),
+                path("cluster", () -> get(cluster::state)),
+                path(PathMatchers.segment("cluster").slash("accounting"), () -> get(cluster::accounting)),
                 path("stream", () -> get(runs::stream)),
                 path(PathMatchers.segment("runs").slash(PathMatchers.segment()), run ->
                         runNamed(run, () -> put(() -> runs.putRun(run)))),

@@ -81,12 +81,22 @@ public final class RunMetrics implements AutoCloseable {
     private final Map<Tally, Map<String, Counter>> counters = new EnumMap<>(Tally.class);
     private final Map<LayerReason, Counter> rejected = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final org.dysonmonitor.store.SnapshotLedger ledger;
 
     /**
      * The meters of run {@code run}; an invalid run name is published as {@link LabelValues#INVALID}
      * (so that snapshots for it can still be counted as rejected).
      */
     public RunMetrics(MeterRegistry registry, String run) {
+        this(registry, run, null);
+    }
+
+    /**
+     * As above, with every count also added to the cluster's {@code ledger} (null: none), the
+     * accounting that outlives this node.
+     */
+    public RunMetrics(MeterRegistry registry, String run, org.dysonmonitor.store.SnapshotLedger ledger) {
+        this.ledger = ledger;
         this.registry = Objects.requireNonNull(registry, "registry");
         this.run = LabelValues.runOrInvalid(run);
         this.tags = Tags.of("run", this.run);
@@ -195,6 +205,9 @@ public final class RunMetrics implements AutoCloseable {
             return;
         }
         LayerReason key = new LayerReason(LabelValues.nameOrInvalid(layer), LabelValues.reasonOrInvalid(reason));
+        if (ledger != null) {
+            ledger.add(run, key.layer(), 0, 0, 0, 1);
+        }
         Counter counter = rejected.get(key);
         if (counter == null) {
             counter = registerRejected(key);
@@ -271,6 +284,10 @@ public final class RunMetrics implements AutoCloseable {
             return;
         }
         String label = LabelValues.nameOrInvalid(layer);
+        if (ledger != null) {
+            ledger.add(run, label, tally == Tally.RECEIVED ? 1 : 0, tally == Tally.PROCESSED ? 1 : 0,
+                    tally == Tally.DROPPED ? 1 : 0, 0);
+        }
         Counter counter = counters.get(tally).get(label);
         if (counter == null) {
             counter = registerCounter(tally, label);

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.dysonmonitor.linalg.SpectrumSolver;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -26,7 +28,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     /** The answer to {@link GetWiring}. */
     public record Wiring(ActorRef<RunRegistry.Command> registry, ReportBus bus, ChannelDirectory directory,
-                         InflightBudget budget) {
+                         InflightBudget budget, ClusterMode.Wiring cluster) {
     }
 
     /** Start a built-in trainer on the trainer dispatcher; replies with its reference. */
@@ -40,6 +42,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private final ActorRef<RunRegistry.Command> registry;
+    /** The registry the API talks to: this node's, or in a cluster the cluster-wide one. */
+    private final ActorRef<RunRegistry.Command> publicRegistry;
+    private final ClusterMode.Wiring cluster;
     private final ReportBus bus;
     private final SnapshotIntake intake;
     private final Executor blocking;
@@ -48,19 +53,25 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     private long trainers;
     private long watchers;
 
+    /** @param cluster cluster mode, or null for one node */
     public static Behavior<Command> create(MonitorSettings settings, MeterRegistry meters,
-                                           Supplier<SpectrumSolver> solvers, InflightBudget budget) {
-        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers, budget));
+                                           Supplier<SpectrumSolver> solvers, InflightBudget budget,
+                                           ClusterMode cluster) {
+        return Behaviors.setup(ctx -> new Guardian(ctx, settings, meters, solvers, budget, cluster));
     }
 
     private Guardian(ActorContext<Command> context, MonitorSettings settings, MeterRegistry meters,
-                     Supplier<SpectrumSolver> solvers, InflightBudget budget) {
+                     Supplier<SpectrumSolver> solvers, InflightBudget budget, ClusterMode clusterMode) {
         super(context);
         this.bus = new ReportBus(context.getSystem(), meters);
         this.budget = budget;
+        this.cluster = clusterMode == null ? null : clusterMode.start(context, meters, settings, bus);
         this.registry = context.spawn(RunRegistry.create(
-                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory, budget)), "runs");
-        this.intake = new SnapshotIntake(context.getSystem(), registry, directory, settings.askTimeout(), budget);
+                new RunRegistry.Dependencies(settings, meters, bus, solvers, directory, budget, cluster)), "runs");
+        this.publicRegistry = cluster == null ? registry : cluster.publicRegistry(context, registry);
+        CompletionStage<Void> now = CompletableFuture.completedFuture(null);
+        this.intake = new SnapshotIntake(context.getSystem(), registry, directory, settings.askTimeout(), budget,
+                cluster == null || cluster.ledger() == null ? () -> now : cluster.ledger()::committed);
         this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("dyson-watch-dispatcher"));
     }
 
@@ -74,7 +85,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Behavior<Command> onGetWiring(GetWiring msg) {
-        msg.replyTo().tell(new Wiring(registry, bus, directory, budget));
+        msg.replyTo().tell(new Wiring(publicRegistry, bus, directory, budget, cluster));
         return this;
     }
 

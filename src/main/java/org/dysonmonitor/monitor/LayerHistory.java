@@ -14,37 +14,48 @@ import java.util.Objects;
  * checkpoint of its running statistics with the layer's accounting. Offers never block (the store
  * queues or drops). Owned by the actor.
  */
-final class LayerHistory {
+public final class LayerHistory {
 
     private final HistoryStore store;
     private final SpectrumActor.Identity id;
     private final long intervalNanos;
     private long lastCheckpoint = System.nanoTime();
 
-    LayerHistory(HistoryStore store, SpectrumActor.Identity id, java.time.Duration interval) {
+    public LayerHistory(HistoryStore store, SpectrumActor.Identity id, java.time.Duration interval) {
         this.store = store;
         this.id = id;
         this.intervalNanos = interval.toNanos();
     }
 
-    /** Offers the report; checkpoints the statistics when one is due. */
+    /**
+     * Offers the report; checkpoints the statistics when one is due, with the layer's accounting
+     * from {@code metrics} (null: none, in a cluster the ledger keeps it).
+     */
     void record(LayerReport report, LayerStatistics statistics, RunMetrics metrics) {
         store.offer(report, System.currentTimeMillis());
         long now = System.nanoTime();
         if (now - lastCheckpoint >= intervalNanos) {
             lastCheckpoint = now;
             store.offerCheckpoint(id.run(), id.layer(), report.step(), statistics.state());
-            store.offerLayer(id.run(), new StoredLayer(id.layer(), id.rows(), id.cols(),
-                    metrics.receivedCount(id.layer()), metrics.processedCount(id.layer()),
-                    metrics.droppedCount(id.layer()), metrics.rejectedCount(id.layer())));
+            if (metrics != null) {
+                store.offerLayer(id.run(), new StoredLayer(id.layer(), id.rows(), id.cols(),
+                        metrics.receivedCount(id.layer()), metrics.processedCount(id.layer()),
+                        metrics.droppedCount(id.layer()), metrics.rejectedCount(id.layer())));
+            }
         }
+    }
+
+    /** Offers a checkpoint now (the layer is leaving this node: the next owner resumes from it). */
+    void checkpoint(LayerReport latest, LayerStatistics statistics) {
+        lastCheckpoint = System.nanoTime();
+        store.offerCheckpoint(id.run(), id.layer(), latest.step(), statistics.state());
     }
 
     /**
      * The statistics a layer resumes from its checkpoint, or null when the checkpoint is of another
      * layer's making: another shape, target or configuration would mix two different series.
      */
-    static LayerStatistics resume(HistoryStore.Checkpoint checkpoint, SpectrumActor.Identity id,
+    public static LayerStatistics resume(HistoryStore.Checkpoint checkpoint, SpectrumActor.Identity id,
                                   SpectrumActor.Analysis analysis) {
         LayerStatistics.State s = checkpoint.state();
         double[] target = analysis.target() == null ? new double[0] : analysis.target().clone();

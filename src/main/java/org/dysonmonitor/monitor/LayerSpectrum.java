@@ -19,6 +19,15 @@ final class LayerSpectrum {
     /** Why a tracked layer's snapshot got a full spectrum it was not scheduled for. */
     enum Forced { NONE, NOT_CONVERGED, SLOW_TRACKING }
 
+    /** The {@code reason} label of a forced full spectrum, or null when none was forced. */
+    static String forcedReason(Forced forced) {
+        return switch (forced) {
+            case NONE -> null;
+            case NOT_CONVERGED -> "not_converged";
+            case SLOW_TRACKING -> "slow_tracking";
+        };
+    }
+
     /**
      * One snapshot's eigenvalues.
      *

@@ -39,13 +39,15 @@ final class LayerStream {
         MonitorSettings settings = deps.settings();
         String layer = shape.layer();
         RunMetrics metrics = entry.metrics;
-        LayerMetrics layerMetrics = new LayerMetrics(deps.meters(), entry.run, layer, settings.maxModeSeries());
+        // In a cluster the layer's gauges are its entity's, on whichever node that runs.
+        LayerMetrics layerMetrics = deps.cluster() != null ? null
+                : new LayerMetrics(deps.meters(), entry.run, layer, settings.maxModeSeries());
         SpectrumActor.Setup setup = new SpectrumActor.Setup(
                 new SpectrumActor.Identity(entry.run, layer, shape.rows(), shape.cols()),
                 new SpectrumActor.Analysis(entry.spec.target(layer), settings.statistics(), deps.solvers(),
                         TopSpectra.create(context.getSystem().settings().config()), entry.spec.partialAbove()),
                 new SpectrumActor.Outputs(layerMetrics, metrics, deps.bus(), settings.reportInterval(),
-                        List.copyOf(entry.watchers)));
+                        List.copyOf(entry.watchers), deps.cluster() == null ? null : deps.cluster().statistics()));
         ActorRef<SpectrumActor.Command> actor = context.spawn(
                 Behaviors.supervise(SpectrumActor.create(setup))
                         .onFailure(SupervisorStrategy.restartWithBackoff(

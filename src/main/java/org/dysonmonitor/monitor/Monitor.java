@@ -27,6 +27,7 @@ public final class Monitor implements AutoCloseable {
     private final ChannelDirectory directory;
     private final InflightBudget budget;
     private final String solver;
+    private final ClusterMode.Wiring cluster;
 
     private Monitor(ActorSystem<Guardian.Command> system, PrometheusMeterRegistry meters, ReportBus bus,
                     MonitorSettings settings, Guardian.Wiring wiring, String solver) {
@@ -38,6 +39,22 @@ public final class Monitor implements AutoCloseable {
         this.directory = wiring.directory();
         this.budget = wiring.budget();
         this.solver = solver;
+        this.cluster = wiring.cluster();
+    }
+
+    /** Cluster mode's parts, when this node is one of a cluster. */
+    public java.util.Optional<ClusterMode.Wiring> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
+
+    /**
+     * Completes when what this node has counted so far is durable: at once on one node; in a
+     * cluster when the ledger has committed it (a 202 then means the snapshot is accounted for
+     * even if this node dies the next moment).
+     */
+    public CompletionStage<Void> accounted() {
+        return cluster == null || cluster.ledger() == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : cluster.ledger().committed();
     }
 
     /** Which spectrum backend the layers use, and why (shown by GET /api/v1/runs). */
@@ -52,7 +69,12 @@ public final class Monitor implements AutoCloseable {
 
     /** With the spectrum backend chosen by {@code --solver}; the choice and its reason are logged once. */
     public static Monitor start(String name, Config config, SolverSelection selection) {
-        Monitor monitor = start(name, config, selection, selection.reason());
+        return start(name, config, selection, (ClusterMode) null);
+    }
+
+    /** As above, as a node of a cluster when {@code cluster} is given (null: one node). */
+    public static Monitor start(String name, Config config, SolverSelection selection, ClusterMode cluster) {
+        Monitor monitor = start(name, config, selection, selection.reason(), cluster);
         monitor.system.log().info("spectrum solver: {}", selection.reason());
         return monitor;
     }
@@ -63,11 +85,17 @@ public final class Monitor implements AutoCloseable {
      */
     public static Monitor start(String name, Config config, java.util.function.Supplier<SpectrumSolver> solvers,
                                 String solverDescription) {
+        return start(name, config, solvers, solverDescription, null);
+    }
+
+    /** As above, in cluster mode when {@code cluster} is given (null: one node). */
+    public static Monitor start(String name, Config config, java.util.function.Supplier<SpectrumSolver> solvers,
+                                String solverDescription, ClusterMode cluster) {
         MonitorSettings settings = MonitorSettings.create(config);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SeriesCap.install(meters, settings.maxSeries());
         InflightBudget budget = new InflightBudget(settings.maxInflightBytes(), meters);
-        ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers, budget),
+        ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers, budget, cluster),
                 name, config);
         try {
             // Opens the store now: a bad data directory fails the start.

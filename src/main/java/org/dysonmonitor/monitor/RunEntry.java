@@ -19,8 +19,17 @@ import java.util.Map;
  */
 final class RunEntry {
 
-    /** One layer's pipeline: the channel into it, its spectrum actor and its gauges. */
+    /**
+     * One layer's pipeline: the channel into it, its spectrum actor and its gauges (null in a
+     * cluster, where the layer's entity has them).
+     */
     record Layer(LayerChannel channel, ActorRef<SpectrumActor.Command> actor, LayerMetrics metrics) {
+
+        void closeMetrics() {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
     }
 
     final String run;

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  */
 public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
-    public sealed interface Command {
+    /** In a cluster the public commands reach every node's registry (listing, PUT, finish). */
+    public sealed interface Command extends ClusterMessage {
     }
 
     /** Create a run or update its metadata. */
@@ -86,7 +87,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     /** Replies. */
-    public sealed interface Reply {
+    public sealed interface Reply extends ClusterMessage {
     }
 
     public record Ok(String message) implements Reply {
@@ -122,12 +123,13 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     /** What the registry needs from outside; {@code directory} is where it publishes the channels. */
     public record Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
-                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget) {
+                               Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget,
+                               ClusterMode.Wiring cluster) {
 
         public Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
                             Supplier<SpectrumSolver> solvers) {
             this(settings, meters, bus, solvers, new ChannelDirectory(),
-                    new InflightBudget(settings.maxInflightBytes(), meters));
+                    new InflightBudget(settings.maxInflightBytes(), meters), null);
         }
     }
 
@@ -287,11 +289,17 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
     private Behavior<Command> onGetLayer(GetLayer msg) {
         RunEntry entry = runs.get(msg.run());
+        RunEntry.Layer layer = entry == null ? null : entry.layers.get(msg.layer());
+        if (layer == null && deps.cluster() != null) {
+            // Another node may have received this layer: its entity knows.
+            deps.cluster().statistics().report(msg.run(), msg.layer()).whenComplete((found, failure) ->
+                    msg.replyTo().tell(failure == null ? found : new SpectrumActor.NotFound(failure.getMessage())));
+            return this;
+        }
         if (entry == null) {
             msg.replyTo().tell(new SpectrumActor.NotFound("no run named " + msg.run()));
             return this;
         }
-        RunEntry.Layer layer = entry.layers.get(msg.layer());
         if (layer == null) {
             msg.replyTo().tell(new SpectrumActor.NotFound("run " + msg.run() + " has no layer named " + msg.layer()));
             return this;
@@ -351,7 +359,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
             entry.layers.remove(msg.layer());
             directory.removeLayer(msg.run(), msg.layer());
             getContext().stop(layer.actor());
-            layer.metrics().close();
+            layer.closeMetrics();
         }
         return this;
     }
@@ -363,17 +371,22 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
      */
     private void remove(RunEntry entry) {
         directory.remove(entry.run);
-        for (RunEntry.Layer layer : entry.layers.values()) {
+        for (Map.Entry<String, RunEntry.Layer> e : entry.layers.entrySet()) {
+            RunEntry.Layer layer = e.getValue();
             layer.channel().close("expired");
             getContext().stop(layer.actor());
-            layer.metrics().close();
+            layer.closeMetrics();
+            if (deps.cluster() != null) {
+                deps.cluster().statistics().release(entry.run, e.getKey());
+            }
         }
         entry.metrics.close();
     }
 
     /** A run not yet added: nothing of it is registered or visible until {@link #add}. */
     private RunEntry newRun(String run, RunSpec spec) {
-        return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run));
+        return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run,
+                deps.cluster() == null ? null : deps.cluster().ledger()));
     }
 
     private RunEntry add(RunEntry entry) {

@@ -36,17 +36,21 @@ public final class SnapshotIntake {
     }
 
     private final ActorSystem<?> system;
+    private final java.util.function.Supplier<CompletionStage<Void>> accounted;
     private final ActorRef<RunRegistry.Command> registry;
     private final ChannelDirectory directory;
     private final Duration askTimeout;
     private final InflightBudget budget;
 
     public SnapshotIntake(Monitor monitor) {
-        this(monitor.system(), monitor.registry(), monitor.directory(), monitor.settings().askTimeout(), monitor.budget());
+        this(monitor.system(), monitor.registry(), monitor.directory(), monitor.settings().askTimeout(), monitor.budget(),
+                monitor::accounted);
     }
 
+    /** @param accounted completes when the counts so far are durable (at once on one node; the ledger's commit in a cluster) */
     SnapshotIntake(ActorSystem<?> system, ActorRef<RunRegistry.Command> registry, ChannelDirectory directory,
-                   Duration askTimeout, InflightBudget budget) {
+                   Duration askTimeout, InflightBudget budget, java.util.function.Supplier<CompletionStage<Void>> accounted) {
+        this.accounted = accounted;
         this.system = system;
         this.registry = registry;
         this.directory = directory;
@@ -112,7 +116,10 @@ public final class SnapshotIntake {
             offers.add(offer(channel, d).thenCompose(offer -> offer != LayerChannel.Offer.CLOSED
                     ? CompletableFuture.completedFuture(offer) : reopen(channel, d)));
         }
+        // The answer waits until the snapshots' counts are durable: in a cluster a 202 then means the
+        // snapshot is in the ledger even if this node dies the next moment.
         return CompletableFuture.allOf(offers.toArray(CompletableFuture[]::new))
+                .thenCompose(done -> accounted.get())
                 .thenApply(done -> offers.stream().map(CompletableFuture::join).toList());
     }
 

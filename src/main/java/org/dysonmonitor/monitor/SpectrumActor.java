@@ -41,8 +41,8 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     public record GetReport(ActorRef<LayerLookup> replyTo) implements Command {
     }
 
-    /** The answer to {@link Process}. */
-    public sealed interface ProcessReply {
+    /** The answer to {@link Process} (and, in a cluster, of a layer's entity to its observation). */
+    public sealed interface ProcessReply extends ClusterMessage {
     }
 
     public record Processed(long step) implements ProcessReply {
@@ -52,7 +52,7 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     }
 
     /** The answer to {@link GetReport} (also given by the registry for unknown layers). */
-    public sealed interface LayerLookup {
+    public sealed interface LayerLookup extends ClusterMessage {
     }
 
     public record Found(LayerReport report) implements LayerLookup {
@@ -85,9 +85,18 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         }
     }
 
-    /** Where its reports go: the layer's gauges, the run's accounting, the live bus (throttled), watchers. */
+    /**
+     * Where its reports go: the layer's gauges, the run's accounting, the live bus (throttled),
+     * watchers; or, in a cluster, {@code remote}: the eigenvalues go to the layer's entity, which owns
+     * the statistics, and {@code layerMetrics} is null.
+     */
     public record Outputs(LayerMetrics layerMetrics, RunMetrics runMetrics, ReportBus bus, Duration reportInterval,
-                          List<ActorRef<LayerReport>> watchers) {
+                          List<ActorRef<LayerReport>> watchers, RemoteStatistics remote) {
+
+        public Outputs(LayerMetrics layerMetrics, RunMetrics runMetrics, ReportBus bus, Duration reportInterval,
+                       List<ActorRef<LayerReport>> watchers) {
+            this(layerMetrics, runMetrics, bus, reportInterval, watchers, null);
+        }
     }
 
     /** Everything a spectrum actor is made of; it outlives restarts (metrics must not re-register). */
@@ -98,13 +107,15 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
     private final Outputs out;
     private final SpectrumSolver solver;
     private final LayerSpectrum spectra;
-    private final LayerStatistics statistics;
-    private LayerReport latest;
-    private long lastPublishedNanos;
-    private final LayerHistory history;
+    /** The statistics on this node, or null when {@code out.remote()} holds them. */
+    private final LayerAnalysis analysis;
+    private final RemoteLayer remote;
 
     public static Behavior<Command> create(Setup setup) {
         return Behaviors.setup(ctx -> {
+            if (setup.outputs().remote() != null) {
+                return new SpectrumActor(ctx, setup, null, null); // the entity resumes the statistics
+            }
             HistoryExtension h = HistoryExtension.get(ctx.getSystem());
             return h.store().<Behavior<Command>>map(store -> resuming(ctx, setup, store, h.checkpointInterval()))
                     .orElseGet(() -> new SpectrumActor(ctx, setup, null, null));
@@ -143,13 +154,20 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         this.id = setup.id();
         this.out = setup.outputs();
         this.solver = setup.analysis().solvers().get();
-        this.statistics = resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(), id.rows(), id.cols(),
-                setup.analysis().target(), setup.analysis().statistics());
         Analysis a = setup.analysis();
         this.spectra = new LayerSpectrum(solver,
                 LayerSpectrum.trackerFor(id.rows(), id.cols(), a.topSpectra(), a.runPartialAbove()),
                 a.topSpectra(), id.rows(), id.cols());
-        this.history = history;
+        if (out.remote() != null) {
+            this.analysis = null;
+            this.remote = new RemoteLayer(id, a, out.remote(), solver);
+        } else {
+            LayerStatistics statistics = resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(),
+                    id.rows(), id.cols(), a.target(), a.statistics());
+            this.analysis = new LayerAnalysis(statistics, history, out.layerMetrics(), out.runMetrics(),
+                    out.bus()::publish, out.reportInterval(), out.watchers());
+            this.remote = null;
+        }
     }
 
     @Override
@@ -170,33 +188,26 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         try {
             long start = System.nanoTime();
             LayerSpectrum.Computed computed = spectra.compute(s.weights());
+            out.runMetrics().setStep(s.step());
+            if (remote != null) {
+                remote.observe(s, computed, start).whenComplete((reply, failure) -> msg.replyTo().tell(
+                        failure == null ? reply : new Failed("entity_unreachable", failure.toString())));
+                return this;
+            }
+            LayerStatistics statistics = analysis.statistics();
+            LayerReport report;
             if (computed.top()) {
-                latest = statistics.updateTop(s.step(), computed.values(), s.learningRate(), s.batchSize());
+                report = statistics.updateTop(s.step(), computed.values(), s.learningRate(), s.batchSize());
             } else {
                 Spectrum spectrum = new Spectrum(id.rows(), id.cols(), computed.values());
                 // W and this actor's solver, for the randomized baseline every baselineEvery snapshots; W is
                 // copied into the baseline's own buffer only when one is due.
-                latest = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(),
+                report = statistics.update(s.step(), spectrum, s.learningRate(), s.batchSize(),
                         s.weights()::copyRowMajor,
-                        (v, rows, cols, out) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, out),
+                        (v, rows, cols, into) -> solver.eigenvalues(v, rows, cols, MatrixLayout.ROW_MAJOR, into),
                         start * 1e-9); // the time of the snapshot, for the update rate of the ETA
             }
-            // The store keeps full spectra only: its points hold whole-spectrum mode numbers, and a
-            // top report's whole-spectrum statistics are those of its full one, already kept.
-            if (history != null && LayerReport.FULL.equals(latest.spectrumKind())) {
-                history.record(latest, statistics, out.runMetrics());
-            }
-            long nanos = System.nanoTime() - start;
-            out.layerMetrics().update(latest, nanos);
-            if (computed.forced() != LayerSpectrum.Forced.NONE) {
-                out.layerMetrics().forcedFullSpectrum(computed.forced() == LayerSpectrum.Forced.NOT_CONVERGED
-                        ? "not_converged" : "slow_tracking");
-            }
-            out.runMetrics().setStep(s.step());
-            publishThrottled(start + nanos);
-            for (ActorRef<LayerReport> watcher : out.watchers()) {
-                watcher.tell(latest);
-            }
+            analysis.publish(report, System.nanoTime() - start, LayerSpectrum.forcedReason(computed.forced()));
             msg.replyTo().tell(new Processed(s.step()));
             return this;
         } catch (RuntimeException e) {
@@ -240,15 +251,12 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
         return -1;
     }
 
-    /** The live page needs ~10 reports a second per layer, not every snapshot. */
-    private void publishThrottled(long now) {
-        if (lastPublishedNanos == 0 || now - lastPublishedNanos >= out.reportInterval().toNanos()) {
-            out.bus().publish(latest);
-            lastPublishedNanos = now;
-        }
-    }
-
     private Behavior<Command> onGetReport(GetReport msg) {
+        if (remote != null) {
+            remote.report(msg.replyTo());
+            return this;
+        }
+        LayerReport latest = analysis.latest();
         if (latest == null) {
             msg.replyTo().tell(new NotFound("layer " + id.layer() + " of run " + id.run()
                     + " has no report yet"));

@@ -181,15 +181,45 @@ public final class LayerStatistics {
         }
         snapshots++;
         spectrum.copyEigenvalues(x);
-        if (weights != null && solver != null && config.baselineEvery() > 0
-                && (snapshots - 1) % config.baselineEvery() == 0) {
+        if (weights != null && solver != null && baselineDue(config, snapshots)) {
             if (baseline == null) {
                 baseline = new RandomizedBaseline(rows, cols);
             }
-            // Seeded by layer and snapshot: reproducible, and a different permutation each time.
-            long seed = (run + "/" + layer).hashCode() * 0x9E3779B97F4A7C15L + snapshots;
-            lastBaseline = baseline.compute(step, weights, x, seed, solver);
+            lastBaseline = baseline.compute(step, weights, x, baselineSeed(run, layer, snapshots), solver);
         }
+        return accumulate(step, spectrum, learningRate, batchSize, seconds);
+    }
+
+    /**
+     * As above, with a randomized baseline computed by the caller (in a cluster, by the node that
+     * received W, which the node holding these statistics never sees), or null when none was due.
+     */
+    public LayerReport update(long step, Spectrum spectrum, double learningRate, int batchSize,
+                              RandomizedBaseline.Result computedBaseline, double seconds) {
+        if (spectrum.rows() != rows || spectrum.cols() != cols) {
+            throw new IllegalArgumentException("layer " + layer + " is " + rows + "×" + cols + ", snapshot is "
+                    + spectrum.rows() + "×" + spectrum.cols());
+        }
+        snapshots++;
+        spectrum.copyEigenvalues(x);
+        if (computedBaseline != null) {
+            lastBaseline = computedBaseline;
+        }
+        return accumulate(step, spectrum, learningRate, batchSize, seconds);
+    }
+
+    /** Whether the {@code snapshots}-th snapshot (from 1) of a layer gets a randomized baseline: the first, then every baselineEvery. */
+    public static boolean baselineDue(Config config, long snapshots) {
+        return config.baselineEvery() > 0 && (snapshots - 1) % config.baselineEvery() == 0;
+    }
+
+    /** Seeded by layer and snapshot: reproducible, and a different permutation each time. */
+    public static long baselineSeed(String run, String layer, long snapshots) {
+        return (run + "/" + layer).hashCode() * 0x9E3779B97F4A7C15L + snapshots;
+    }
+
+    /** The running moments, dynamics, stationarity and pairs of the spectrum now in {@code x}, and its report. */
+    private LayerReport accumulate(long step, Spectrum spectrum, double learningRate, int batchSize, double seconds) {
         moments.add(x);
         dynamics.add(step, x, seconds, learningRate, batchSize);
         boolean stationary = stationarity.add(x);
