@@ -21,7 +21,7 @@
   const TWO_LEVEL_U4 = -4 / 27;  // Binder cumulant of the two-level density
   const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#c026d3',
     '#65a30d', '#b45309', '#475569', '#db2777', '#0d9488'];
-  const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif';
+  const { FONT, finite, sig, axis } = window.__dysonPlot;
 
   const $ = (id) => document.getElementById(id);
   const enc = encodeURIComponent;
@@ -40,8 +40,6 @@
   let fetchedAtProcessed = -1;
   let keepsHistory = false;      // GET api/v1/runs says whether the monitor has a history store
   let backlog = null;            // streamed reports held while the layer's stored history loads
-  let renderPending = false;
-  let lastRenderAt = 0;
   let spacingDensity = [];       // the histogram drawn last (density per bin of 0.1 on [0, 4))
 
   const dyson = {
@@ -106,17 +104,6 @@
     dyson.errors.push('unhandled rejection: ' + (e.reason && e.reason.message ? e.reason.message : e.reason)));
 
   // ---- formatting ---------------------------------------------------------------------------
-
-  function finite(v) {
-    return typeof v === 'number' && Number.isFinite(v);
-  }
-
-  function sig(v, digits = 4) {
-    if (!finite(v)) return '—';
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-4 || a >= 1e6)) return v.toExponential(digits - 1);
-    return String(Number(v.toPrecision(digits)));
-  }
 
   function int(v) {
     return finite(v) ? Math.round(v).toLocaleString('en-US') : '—';
@@ -334,18 +321,6 @@
 
   // ---- charts ---------------------------------------------------------------------------------
 
-  function axis(label, extra = {}) {
-    return Object.assign({
-      label,
-      labelSize: 20,
-      labelFont: `500 12px ${FONT}`,
-      font: `11px ${FONT}`,
-      stroke: '#4b5563',
-      grid: { stroke: '#edf0f3', width: 1 },
-      ticks: { stroke: '#d7dbe1', width: 1, size: 4 },
-    }, extra);
-  }
-
   /** Legend values: under the cursor, or the latest value when the cursor is off the chart. */
   const latestOr = (format) => (u, v, sidx, idx) => {
     if (idx !== null && idx !== undefined) return format(v);
@@ -377,16 +352,7 @@
   const line = (label, stroke, extra = {}) =>
     Object.assign({ label, stroke, width: 1.5, points: { show: false }, value: latestOr(sig) }, extra);
 
-  function makeChart(id, opts, data) {
-    const host = $(id);
-    host.replaceChildren();
-    const width = Math.max(200, host.clientWidth || 400);
-    const u = new uPlot(Object.assign({ width }, opts), data, host);
-    const msg = el('div', { class: 'msg' });
-    host.appendChild(msg);
-    u.msg = msg;
-    return u;
-  }
+  const makeChart = window.__dysonPlot.hostedChart;
 
   /** Dashed lines at the target eigenvalues, labelled, drawn over the trajectories. */
   function drawTargets(u) {
@@ -515,16 +481,7 @@
   // ---- rendering ------------------------------------------------------------------------------
 
   /** Draws at most every RENDER_MS (reports arrive up to 10/s per layer), and only when the page is seen. */
-  function scheduleRender() {
-    if (renderPending) return;
-    renderPending = true;
-    const wait = Math.max(0, lastRenderAt + RENDER_MS - performance.now());
-    setTimeout(() => requestAnimationFrame(() => {
-      renderPending = false;
-      lastRenderAt = performance.now();
-      render();
-    }), wait);
-  }
+  const scheduleRender = window.__dysonPlot.throttled(render, RENDER_MS);
 
   function render() {
     const r = dyson.latest;

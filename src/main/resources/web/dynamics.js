@@ -8,10 +8,11 @@
 
 (() => {
   const dyson = window.__dyson;
-  if (!dyson) return;
+  const plot = window.__dysonPlot;
+  if (!dyson || !plot) return;
+  const { finite, axis } = plot;
   const $ = (id) => document.getElementById(id);
   const enc = encodeURIComponent;
-  const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif';
   const RENDER_MS = 250;
   const accessToken = new URLSearchParams(window.location.search).get('access_token');
 
@@ -21,17 +22,11 @@
   let bins = new Map();          // mode → bins of the measurement binsAt
   let binsAt = -1;
   let fetching = false;
-  let pending = false;
-  let lastRenderAt = 0;
   const drawn = { points: 0, fit: 0, mode: null, rows: 0 };
 
-  const finite = (v) => typeof v === 'number' && Number.isFinite(v);
-  const sig = (v, d = 3) => (finite(v) ? Number(v.toPrecision(d)).toString() : '—');
+  const sig = (v, d = 3) => plot.sig(v, d);
   const pm = (v, e) => (finite(v) ? sig(v) + (finite(e) ? ' ± ' + sig(e, 2) : '') : '—');
-  const axis = (label, extra = {}) => Object.assign({
-    label, labelSize: 20, labelFont: `500 12px ${FONT}`, font: `11px ${FONT}`, stroke: '#4b5563',
-    grid: { stroke: '#edf0f3', width: 1 }, ticks: { stroke: '#d7dbe1', width: 1, size: 4 },
-  }, extra);
+  const width = () => Math.max(260, Math.min(440, $('chart-dbm').clientWidth || 440));
 
   /** Error bars of series 1 from the array err (same index as the x values). */
   function errorBars(err) {
@@ -62,10 +57,8 @@
 
   const errors = { v: [] };
   function build() {
-    const host = $('chart-dbm');
-    host.replaceChildren();
-    chart = new uPlot({
-      width: Math.max(260, Math.min(440, host.clientWidth || 440)), height: 280,
+    chart = plot.hostedChart('chart-dbm', {
+      width: width(), height: 280,
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [axis('x (eigenvalue of WᵀW)'), axis('mean increment per update', { size: 64 })],
@@ -74,11 +67,7 @@
         { label: 'fit slope·(x − xₛ)', stroke: '#dc2626', width: 2, points: { show: false }, value: (u, v) => sig(v, 3) },
         { label: 'zero', stroke: '#9ca3af', width: 1, dash: [4, 4], points: { show: false } }],
       plugins: [errorBars(errors)],
-    }, [[], [], [], []], host);
-    const msg = document.createElement('div');
-    msg.className = 'msg';
-    host.appendChild(msg);
-    chart.msg = msg;
+    }, [[], [], [], []]);
   }
 
   function reset() {
@@ -134,15 +123,7 @@
     }
   }
 
-  function schedule() {
-    if (pending) return;
-    pending = true;
-    setTimeout(() => requestAnimationFrame(() => {
-      pending = false;
-      lastRenderAt = performance.now();
-      render();
-    }), Math.max(0, lastRenderAt + RENDER_MS - performance.now()));
-  }
+  const schedule = plot.throttled(render, RENDER_MS);
 
   function label(m) {
     return m.pair ? `pair ${m.pair} (centre)` : `mode ${m.mode}`;
@@ -268,6 +249,6 @@
     },
   });
   window.addEventListener('resize', () => {
-    if (chart) chart.setSize({ width: Math.max(260, Math.min(440, $('chart-dbm').clientWidth)), height: 280 });
+    if (chart) chart.setSize({ width: width(), height: 280 });
   });
 })();

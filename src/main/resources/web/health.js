@@ -5,7 +5,9 @@
 
 (() => {
   const dyson = window.__dyson;
-  if (!dyson) return;
+  const plot = window.__dysonPlot;
+  if (!dyson || !plot) return;
+  const { finite, axis } = plot;
   const $ = (id) => document.getElementById(id);
   const HISTORY = 2000;          // α points kept; beyond it every other one of the older half goes
   const TAIL_POINTS = 1500;      // eigenvalues drawn in the tail chart at most (evenly thinned)
@@ -17,22 +19,13 @@
   const goeD3 = (L) => (Math.log(2 * Math.PI * L) + GAMMA - 1.25 - Math.PI * Math.PI / 8) / (Math.PI * Math.PI);
   const poissonD3 = (L) => L / 15;
   const LS = Array.from({ length: 39 }, (_, k) => 1 + k * 0.5); // 1 … 20, holding 2, 5, 10, 20
-  const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif';
-
   let steps = [];
   let alpha = [];
   let charts = null;
   let latest = null;
-  let pending = false;
-  let lastRenderAt = 0;
   const drawn = { alpha: 0, tail: 0, tailFit: 0, rigidity: 0 };
 
-  const finite = (v) => typeof v === 'number' && Number.isFinite(v);
-  const sig = (v, d = 3) => (finite(v) ? Number(v.toPrecision(d)).toString() : '—');
-  const axis = (label, extra = {}) => Object.assign({
-    label, labelSize: 20, labelFont: `500 12px ${FONT}`, font: `11px ${FONT}`, stroke: '#4b5563',
-    grid: { stroke: '#edf0f3', width: 1 }, ticks: { stroke: '#d7dbe1', width: 1, size: 4 },
-  }, extra);
+  const sig = (v, d = 3) => plot.sig(v, d);
   const line = (label, stroke, extra = {}) =>
     Object.assign({ label, stroke, width: 1.5, points: { show: false }, value: (u, v) => sig(v, 4) }, extra);
   const powers = (u, axisIdx, min, max) => {
@@ -56,16 +49,7 @@
     return [one / 10, one * 10];
   };
 
-  function chart(id, opts, data) {
-    const host = $(id);
-    host.replaceChildren();
-    const u = new uPlot(Object.assign({ width: Math.max(200, host.clientWidth || 400), height: 250 }, opts), data, host);
-    const msg = document.createElement('div');
-    msg.className = 'msg';
-    host.appendChild(msg);
-    u.msg = msg;
-    return u;
-  }
+  const chart = (id, opts, data) => plot.hostedChart(id, Object.assign({ height: 250 }, opts), data);
 
   function build() {
     destroy();
@@ -130,15 +114,7 @@
     schedule();
   }
 
-  function schedule() {
-    if (pending) return;
-    pending = true;
-    setTimeout(() => requestAnimationFrame(() => {
-      pending = false;
-      lastRenderAt = performance.now();
-      render();
-    }), Math.max(0, lastRenderAt + RENDER_MS - performance.now()));
-  }
+  const schedule = plot.throttled(render, RENDER_MS);
 
   function render() {
     const r = latest;

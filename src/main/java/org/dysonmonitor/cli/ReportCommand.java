@@ -34,8 +34,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN", description = "The stored run to report on.")
     String run;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Directory for the plots and summary.md.")
-    Path out;
+    @CommandLine.Mixin
+    ReportDirectory report;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,7 +46,6 @@ final class ReportCommand implements Callable<Integer> {
         Path db = dataDir.resolve(StoreSettings.DATABASE_FILE);
         MonitorOptions.require(cmd, Files.isRegularFile(db), "--data-dir " + dataDir + ": no history store there (no "
                 + StoreSettings.DATABASE_FILE + "); give the --data-dir that serve or demo used");
-        System.setProperty("java.awt.headless", "true");
         SqliteHistoryStore store;
         try {
             store = SqliteHistoryStore.open(StoreSettings.defaults(dataDir));
@@ -64,6 +63,7 @@ final class ReportCommand implements Callable<Integer> {
                         .toCompletableFuture().get(300, TimeUnit.SECONDS);
                 layers.add(new StoredRunReport.LayerPoints(layer, points));
             }
+            Path out = report.prepare(cmd);
             List<Path> written = StoredRunReport.write(found, layers, out);
             cmd.getOut().println("report of run " + run + " (" + layers.size() + " layers): " + written.size()
                     + " files in " + out);

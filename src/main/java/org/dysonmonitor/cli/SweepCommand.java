@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -70,8 +69,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Trainer threads (default: the number of cores).")
     Integer threads;
 
-    @Option(names = "--out", required = true, description = "Directory of the report (created if needed).")
-    Path out;
+    @CommandLine.Mixin
+    ReportDirectory report;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -89,9 +88,7 @@ final class SweepCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int trainerThreads = threads != null ? threads : cores;
         MonitorOptions.require(cmd, trainerThreads >= 1, "--threads must be ≥ 1");
-        MonitorOptions.require(cmd, !Files.exists(out) || Files.isDirectory(out), "--out " + out + " is not a directory");
-        Files.createDirectories(out);
-        System.setProperty("java.awt.headless", "true");
+        Path out = report.prepare(cmd);
         // Warnings only: the progress bar owns stderr (slf4j-simple reads this once, at its first use).
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
 
@@ -111,7 +108,7 @@ final class SweepCommand implements Callable<Integer> {
             }, "sweep-ctrl-c");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                return runAndReport(sweep, err);
+                return runAndReport(sweep, out, err);
             } finally {
                 reported.countDown();
                 removeUnlessShuttingDown(hook);
@@ -121,7 +118,7 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private int runAndReport(SweepRunner sweep, PrintWriter err) throws InterruptedException {
+    private int runAndReport(SweepRunner sweep, Path out, PrintWriter err) throws InterruptedException {
         ProgressBar bar = new ProgressBar(err);
         while (!sweep.result().isDone()) {
             bar.show(sweep.progress());

@@ -11,6 +11,7 @@ import org.dysonmonitor.rmt.PairStatistics;
 import org.dysonmonitor.rmt.RunningMoments;
 import org.dysonmonitor.rmt.Spectrum;
 import org.dysonmonitor.rmt.TwoLevelDensity;
+import org.dysonmonitor.sweep.TrainerKind;
 import org.dysonmonitor.train.RbmConfig;
 import org.dysonmonitor.train.RbmTrainer;
 import org.dysonmonitor.train.TeacherStudentConfig;
@@ -83,12 +84,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        boolean rbm = switch (model.toLowerCase(Locale.ROOT)) {
-            case "rbm" -> true;
-            case "teacher-student", "teacher_student", "ts" -> false;
-            default -> throw new CommandLine.ParameterException(cmd,
-                    "--model must be rbm or teacher-student, got '" + model + "'");
-        };
+        boolean rbm;
+        try {
+            rbm = TrainerKind.parse(model) == TrainerKind.RBM;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, e.getMessage());
+        }
         long n = steps != null ? steps : rbm ? 100_000 : 20_000;
         long discard = burnIn != null ? burnIn : n / 5;
         MonitorOptions.require(cmd, n >= 1, "--steps must be ≥ 1");

@@ -1,5 +1,6 @@
 package org.dysonmonitor.rmt;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,38 +144,22 @@ public record LayerReport(
         }
     }
 
-    /** A report of a full spectrum, with every diagnostic, before the dynamics' first measurement. */
-    public LayerReport(String run, String layer, long step, int rows, int cols, long snapshots, double[] eigenvalues,
-                       double[] eigenvalueMean, double[] eigenvalueVariance, double[] eigenvalueQuantiles,
-                       double spacingRatioMean, double spacingKsWigner, double spacingKsPoisson,
-                       double[] unfoldedSpacings, double mpKsDistance, int mpSpikes, double mpUpperEdge,
-                       double spectralNorm, double stableRank, double[] target, double targetDistance,
-                       boolean stationary, boolean converged, double learningRate, int batchSize,
-                       List<PairReport> pairs, double[] pairSpacingHistogram, double powerlawAlpha,
-                       double powerlawAlphaSigma, double powerlawXmin, double powerlawKsDistance, int powerlawTailSize,
-                       double powerlawAlphaWeighted, double logFrobeniusNorm, double logSpectralNorm,
-                       double logAlphaNorm, double mpSoftrank, double matrixEntropy, String trainingStatus,
-                       double randomizedDistance, Integer correlationTraps, long randomizedStep,
-                       Map<String, Double> spectralRigidity, Map<String, Double> numberVariance) {
-        this(run, layer, step, rows, cols, snapshots, eigenvalues, eigenvalueMean, eigenvalueVariance,
-                eigenvalueQuantiles, spacingRatioMean, spacingKsWigner, spacingKsPoisson, unfoldedSpacings,
-                mpKsDistance, mpSpikes, mpUpperEdge, spectralNorm, stableRank, target, targetDistance, stationary,
-                converged, learningRate, batchSize, pairs, pairSpacingHistogram, powerlawAlpha, powerlawAlphaSigma,
-                powerlawXmin, powerlawKsDistance, powerlawTailSize, powerlawAlphaWeighted, logFrobeniusNorm,
-                logSpectralNorm, logAlphaNorm, mpSoftrank, matrixEntropy, trainingStatus, randomizedDistance,
-                correlationTraps, randomizedStep, spectralRigidity, numberVariance, DysonReport.NONE, FULL, step);
+    /**
+     * A builder of a full-spectrum report of layer {@code layer} of {@code run} (M × N = rows × cols) at
+     * {@code step}, every statistic unknown until given.
+     */
+    public static LayerReportBuilder builder(String run, String layer, long step, int rows, int cols) {
+        return new LayerReportBuilder(run, layer, step, rows, cols);
+    }
+
+    /** A builder holding every field of this report. */
+    public LayerReportBuilder toBuilder() {
+        return LayerReportBuilder.of(this);
     }
 
     /** This report with other measured dynamics. */
     public LayerReport withDynamics(DysonReport measured) {
-        return new LayerReport(run, layer, step, rows, cols, snapshots, eigenvalues, eigenvalueMean,
-                eigenvalueVariance, eigenvalueQuantiles, spacingRatioMean, spacingKsWigner, spacingKsPoisson,
-                unfoldedSpacings, mpKsDistance, mpSpikes, mpUpperEdge, spectralNorm, stableRank, target,
-                targetDistance, stationary, converged, learningRate, batchSize, pairs, pairSpacingHistogram,
-                powerlawAlpha, powerlawAlphaSigma, powerlawXmin, powerlawKsDistance, powerlawTailSize,
-                powerlawAlphaWeighted, logFrobeniusNorm, logSpectralNorm, logAlphaNorm, mpSoftrank, matrixEntropy,
-                trainingStatus, randomizedDistance, correlationTraps, randomizedStep, spectralRigidity,
-                numberVariance, measured, spectrumKind, fullSpectrumStep);
+        return toBuilder().dynamics(measured).build();
     }
 
     /**
@@ -193,16 +178,16 @@ public record LayerReport(
         }
         int from = eigenvalues.length - k;
         double max = top[k - 1];
-        return new LayerReport(run, layer, topStep, rows, cols, topSnapshots, top,
-                java.util.Arrays.copyOfRange(eigenvalueMean, from, eigenvalues.length),
-                java.util.Arrays.copyOfRange(eigenvalueVariance, from, eigenvalues.length), eigenvalueQuantiles,
-                spacingRatioMean, spacingKsWigner, spacingKsPoisson, unfoldedSpacings, mpKsDistance, mpSpikes,
-                mpUpperEdge, Math.sqrt(Math.max(0, max)), stableRank, target, targetDistance, stationary, converged,
-                topLearningRate, topBatchSize, pairs, pairSpacingHistogram, powerlawAlpha, powerlawAlphaSigma,
-                powerlawXmin, powerlawKsDistance, powerlawTailSize, powerlawAlphaWeighted, logFrobeniusNorm,
-                max > 0 ? Math.log10(max) : Double.NaN, logAlphaNorm, mpSoftrank, matrixEntropy, trainingStatus,
-                randomizedDistance, correlationTraps, randomizedStep, spectralRigidity, numberVariance, dynamics, TOP,
-                fullSpectrumStep);
+        return toBuilder()
+                .step(topStep)
+                .snapshots(topSnapshots)
+                .spectrum(top, Arrays.copyOfRange(eigenvalueMean, from, eigenvalues.length),
+                        Arrays.copyOfRange(eigenvalueVariance, from, eigenvalues.length), eigenvalueQuantiles)
+                .norms(Math.sqrt(Math.max(0, max)), stableRank)
+                .logSpectralNorm(max > 0 ? Math.log10(max) : Double.NaN)
+                .hyperparameters(topLearningRate, topBatchSize)
+                .top(fullSpectrumStep)
+                .build();
     }
 
     /**
@@ -211,22 +196,6 @@ public record LayerReport(
      */
     public int firstMode() {
         return Math.min(rows, cols) - eigenvalues.length;
-    }
-
-    /** A report without the heavy-tail, baseline and rigidity diagnostics (NaN, "unknown", empty). */
-    public LayerReport(String run, String layer, long step, int rows, int cols, long snapshots, double[] eigenvalues,
-                       double[] eigenvalueMean, double[] eigenvalueVariance, double[] eigenvalueQuantiles,
-                       double spacingRatioMean, double spacingKsWigner, double spacingKsPoisson,
-                       double[] unfoldedSpacings, double mpKsDistance, int mpSpikes, double mpUpperEdge,
-                       double spectralNorm, double stableRank, double[] target, double targetDistance,
-                       boolean stationary, boolean converged, double learningRate, int batchSize,
-                       List<PairReport> pairs, double[] pairSpacingHistogram) {
-        this(run, layer, step, rows, cols, snapshots, eigenvalues, eigenvalueMean, eigenvalueVariance,
-                eigenvalueQuantiles, spacingRatioMean, spacingKsWigner, spacingKsPoisson, unfoldedSpacings,
-                mpKsDistance, mpSpikes, mpUpperEdge, spectralNorm, stableRank, target, targetDistance, stationary,
-                converged, learningRate, batchSize, pairs, pairSpacingHistogram, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                TrainingStatus.UNKNOWN.label(), Double.NaN, null, -1, Map.of(), Map.of());
     }
 
     /** Δ₃(L) without a map lookup by the caller; NaN if L is not reported. */

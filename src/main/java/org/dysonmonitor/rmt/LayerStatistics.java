@@ -301,16 +301,25 @@ public final class LayerStatistics {
 
         double alphaOverBatch = learningRate / batchSize; // NaN or ∞ when unknown
         List<PairReport> pairReports = pairs.reports(alphaOverBatch);
-        return new LayerReport(run, layer, step, rows, cols, snapshots, x, means, variances, quantiles,
-                ratio, ksWigner, ksPoisson, unfolded, mpKs, spikes, edge, spectrum.spectralNorm(),
-                spectrum.stableRank(), target, targetDistance, stationary, converged, learningRate, batchSize,
-                pairReports, pairs.spacingHistogram(snapshots), fit.alpha(), fit.sigma(), fit.xmin(), fit.ksDistance(),
-                fit.tailSize(), tail.alphaWeighted(), tail.logFrobeniusNorm(), tail.logSpectralNorm(),
-                tail.logAlphaNorm(), tail.mpSoftRank(), tail.matrixEntropy(), tail.status().label(),
-                lastBaseline == null ? Double.NaN : lastBaseline.distance(),
-                lastBaseline == null ? null : lastBaseline.traps(),
-                lastBaseline == null ? -1 : lastBaseline.step(), rigidity.rigidity(), rigidity.numberVariance(),
-                dynamics.latest(), LayerReport.FULL, step);
+        LayerReportBuilder report = LayerReport.builder(run, layer, step, rows, cols)
+                .snapshots(snapshots)
+                .spectrum(x, means, variances, quantiles)
+                .spacings(ratio, ksWigner, ksPoisson, unfolded)
+                .marchenkoPastur(mpKs, spikes, edge)
+                .norms(spectrum.spectralNorm(), spectrum.stableRank())
+                .target(target, targetDistance)
+                .convergence(stationary, converged)
+                .hyperparameters(learningRate, batchSize)
+                .pairs(pairReports, pairs.spacingHistogram(snapshots))
+                .powerLaw(fit.alpha(), fit.sigma(), fit.xmin(), fit.ksDistance(), fit.tailSize())
+                .heavyTail(tail.alphaWeighted(), tail.logFrobeniusNorm(), tail.logSpectralNorm(), tail.logAlphaNorm(),
+                        tail.mpSoftRank(), tail.matrixEntropy(), tail.status().label())
+                .rigidity(rigidity.rigidity(), rigidity.numberVariance())
+                .dynamics(dynamics.latest());
+        if (lastBaseline != null) {
+            report.baseline(lastBaseline.distance(), lastBaseline.traps(), lastBaseline.step());
+        }
+        return report.build();
     }
 
     /** Snapshots seen so far. */

@@ -24,46 +24,40 @@ public record LinearFit(double slope, double intercept, double rSquared, double 
                         double interceptError) {
 
     public static LinearFit fit(double[] x, double[] y, double[] w) {
-        if (x.length != y.length || y.length != w.length) {
-            throw new IllegalArgumentException("x, y, w lengths differ: " + x.length + ", " + y.length + ", " + w.length);
+        WeightedPoints p = WeightedPoints.usable(x, y, w);
+        int n = p.n();
+        if (n < 2) {
+            return new LinearFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, n, Double.NaN, Double.NaN);
         }
+        double[] px = p.x();
+        double[] py = p.y();
+        double[] pw = p.w();
         double sw = 0.0;
         double swx = 0.0;
         double swy = 0.0;
-        int n = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (OriginFit.usable(x[i], y[i], w[i])) {
-                sw += w[i];
-                swx += w[i] * x[i];
-                swy += w[i] * y[i];
-                n++;
-            }
-        }
-        if (n < 2) {
-            return new LinearFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, n, Double.NaN, Double.NaN);
+        for (int i = 0; i < n; i++) {
+            sw += pw[i];
+            swx += pw[i] * px[i];
+            swy += pw[i] * py[i];
         }
         double mx = swx / sw;
         double my = swy / sw;
         double sxx = 0.0;
         double sxy = 0.0;
         double syy = 0.0;
-        for (int i = 0; i < x.length; i++) {
-            if (OriginFit.usable(x[i], y[i], w[i])) {
-                double dx = x[i] - mx;
-                double dy = y[i] - my;
-                sxx += w[i] * dx * dx;
-                sxy += w[i] * dx * dy;
-                syy += w[i] * dy * dy;
-            }
+        for (int i = 0; i < n; i++) {
+            double dx = px[i] - mx;
+            double dy = py[i] - my;
+            sxx += pw[i] * dx * dx;
+            sxy += pw[i] * dx * dy;
+            syy += pw[i] * dy * dy;
         }
         double b = sxx > 0 ? sxy / sxx : Double.NaN;
         double c = my - b * mx;
         double chi2 = 0.0;
-        for (int i = 0; i < x.length; i++) {
-            if (OriginFit.usable(x[i], y[i], w[i])) {
-                double r = y[i] - b * x[i] - c;
-                chi2 += w[i] * r * r;
-            }
+        for (int i = 0; i < n; i++) {
+            double r = py[i] - b * px[i] - c;
+            chi2 += pw[i] * r * r;
         }
         double r2 = n >= 3 && syy > 0 ? 1.0 - chi2 / syy : Double.NaN;
         double slopeError = sxx > 0 ? 1.0 / Math.sqrt(sxx) : Double.NaN;

@@ -22,32 +22,24 @@ public record OriginFit(double slope, double chiSquared, int n, double slopeErro
      * @return the fit; slope NaN without a usable point with x ≠ 0
      */
     public static OriginFit fit(double[] x, double[] y, double[] w) {
-        if (x.length != y.length || y.length != w.length) {
-            throw new IllegalArgumentException("x, y, w lengths differ: " + x.length + ", " + y.length + ", " + w.length);
-        }
+        WeightedPoints p = WeightedPoints.usable(x, y, w);
+        int n = p.n();
+        double[] px = p.x();
+        double[] py = p.y();
+        double[] pw = p.w();
         double sxy = 0.0;
         double sxx = 0.0;
-        int n = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (usable(x[i], y[i], w[i])) {
-                sxy += w[i] * x[i] * y[i];
-                sxx += w[i] * x[i] * x[i];
-                n++;
-            }
+        for (int i = 0; i < n; i++) {
+            sxy += pw[i] * px[i] * py[i];
+            sxx += pw[i] * px[i] * px[i];
         }
         double a = sxx > 0 ? sxy / sxx : Double.NaN;
         double chi2 = 0.0;
-        for (int i = 0; i < x.length; i++) {
-            if (usable(x[i], y[i], w[i])) {
-                double r = y[i] - a * x[i];
-                chi2 += w[i] * r * r;
-            }
+        for (int i = 0; i < n; i++) {
+            double r = py[i] - a * px[i];
+            chi2 += pw[i] * r * r;
         }
         return new OriginFit(a, chi2, n, sxx > 0 ? 1.0 / Math.sqrt(sxx) : Double.NaN);
-    }
-
-    static boolean usable(double x, double y, double w) {
-        return Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(w) && w > 0;
     }
 
     /** χ²/(n − 1); NaN for fewer than 2 points. */

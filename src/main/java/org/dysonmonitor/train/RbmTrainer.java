@@ -62,18 +62,16 @@ import java.util.SplittableRandom;
  *
  * <p>Not thread-safe.
  */
-public final class RbmTrainer implements Trainer {
+public final class RbmTrainer extends SgdTrainer {
 
     private final RbmConfig config;
     private final ScalarFieldTarget target;
     private final int nv;
     private final int nh;
-    private final int batch;
     private final double mu2;
     private final double sigmaH;
     private final double sigmaH2;
     private final double eta;
-    private final double alpha;
     private final SplittableRandom rng;
     private final BlockGibbsSampler sampler;
 
@@ -93,7 +91,6 @@ public final class RbmTrainer implements Trainer {
     private final double[] kernelWork;
     private final double[] targetSpectrum;
 
-    private long steps;
     private String failure;
 
     /**
@@ -102,15 +99,15 @@ public final class RbmTrainer implements Trainer {
      * @throws IllegalArgumentException if the initial W already makes K non-positive-definite
      */
     public RbmTrainer(RbmConfig config) {
+        super(config.visible(), config.hidden(), config.learningRate(), config.batchSize());
         this.config = config;
         this.nv = config.visible();
         this.nh = config.hidden();
-        this.batch = config.batchSize();
+        final int batch = config.batchSize();
         this.mu2 = config.mu2();
         this.sigmaH = config.sigmaH();
         this.sigmaH2 = sigmaH * sigmaH;
         this.eta = config.eta();
-        this.alpha = config.learningRate();
         this.target = new ScalarFieldTarget(nv, config.targetMass2());
         this.rng = new SplittableRandom(config.seed());
         this.sampler = new BlockGibbsSampler(rng, nv, nh, batch, config.gibbsSteps(), mu2, sigmaH, eta);
@@ -160,19 +157,19 @@ public final class RbmTrainer implements Trainer {
         sampler.sweep(w, chains);
         double trace = secondMoments();
         if (!Double.isFinite(trace)) {
-            fail("PCD chains diverged at update " + (steps + 1) + " (Tr<phi phi^T>_model = " + trace + ")");
+            fail("PCD chains diverged at update " + (steps() + 1) + " (Tr<phi phi^T>_model = " + trace + ")");
         }
         proposeUpdate();
         if (!positiveDefinite(wNext)) {
-            fail("update " + (steps + 1) + " would make K = mu^2 1 - sigma_h^2 W W^T non-positive-definite"
+            fail("update " + (steps() + 1) + " would make K = mu^2 1 - sigma_h^2 W W^T non-positive-definite"
                     + " (largest eigenvalue of W^T W >= mu^2/sigma_h^2 = " + (mu2 / sigmaH2)
                     + "): the model distribution would not exist and the Gibbs chains would diverge;"
-                    + " lower the learning rate alpha = " + alpha + " or raise |B| = " + batch);
+                    + " lower the learning rate alpha = " + learningRate() + " or raise |B| = " + batchSize());
         }
         double[] t = w;
         w = wNext;
         wNext = t;
-        steps++;
+        countStep();
     }
 
     private void fail(String message) {
@@ -188,7 +185,7 @@ public final class RbmTrainer implements Trainer {
     private double secondMoments() {
         final double[] d = delta;
         final double[] phi = chains;
-        final int nb = batch;
+        final int nb = batchSize();
         final double invB = 1.0 / nb;
         double trace = 0.0;
         for (int i = 0; i < nv; i++) {
@@ -232,6 +229,7 @@ public final class RbmTrainer implements Trainer {
         final double[] wm = w;
         final double[] out = wNext;
         final double[] d = delta;
+        final double alpha = learningRate();
         final double step = alpha * sigmaH2;
         for (int i = 0; i < nv; i++) {
             final int row = i * nh;
@@ -320,41 +318,8 @@ public final class RbmTrainer implements Trainer {
     }
 
     @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public int rows() {
-        return nv;
-    }
-
-    @Override
-    public int cols() {
-        return nh;
-    }
-
-    @Override
-    public double[] weights() {
-        return w.clone();
-    }
-
-    @Override
-    public void copyWeights(double[] into) {
-        if (into.length < w.length) {
-            throw new IllegalArgumentException("destination holds " + into.length + " values, W has " + w.length);
-        }
+    void writeWeights(double[] into) {
         System.arraycopy(w, 0, into, 0, w.length);
-    }
-
-    @Override
-    public double learningRate() {
-        return alpha;
-    }
-
-    @Override
-    public int batchSize() {
-        return batch;
     }
 
     /**

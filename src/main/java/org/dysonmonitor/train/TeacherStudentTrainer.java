@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * row-major at construction, then per sample x₁, x₂, a₁₁, a₁₂, a₂₂. Same config and seed ⇒ bit-identical
  * weights. {@code step()} allocates nothing (5|B| normals, ≈ 0.25 µs per update at |B| = 16). Not thread-safe.
  */
-public final class TeacherStudentTrainer implements Trainer {
+public final class TeacherStudentTrainer extends SgdTrainer {
 
     /** Teacher scale: W_t = TEACHER·𝟙. */
     public static final double TEACHER = 2.0;
@@ -33,8 +33,6 @@ public final class TeacherStudentTrainer implements Trainer {
 
     private final TeacherStudentConfig config;
     private final SplittableRandom rng;
-    private final double alpha;
-    private final int batch;
     private final double eps;
     private final double epsDiag;
     /** W_s = [[w00, w01], [w10, w11]]. */
@@ -42,13 +40,11 @@ public final class TeacherStudentTrainer implements Trainer {
     private double w01;
     private double w10;
     private double w11;
-    private long steps;
 
     public TeacherStudentTrainer(TeacherStudentConfig config) {
+        super(2, 2, config.learningRate(), config.batchSize());
         this.config = config;
         this.rng = new SplittableRandom(config.seed());
-        this.alpha = config.learningRate();
-        this.batch = config.batchSize();
         this.eps = config.noise();
         this.epsDiag = SQRT2 * eps;
         double s = config.initStd();
@@ -66,6 +62,7 @@ public final class TeacherStudentTrainer implements Trainer {
         double a00 = 0.0;
         double a01 = 0.0;
         double a11 = 0.0;
+        final int batch = batchSize();
         for (int b = 0; b < batch; b++) {
             double x0 = rng.nextGaussian();
             double x1 = rng.nextGaussian();
@@ -81,7 +78,7 @@ public final class TeacherStudentTrainer implements Trainer {
         double e01 = -w01;
         double e10 = -w10;
         double e11 = TEACHER - w11;
-        double c = alpha / batch;
+        double c = learningRate() / batch;
         double n00 = w00 + c * (e00 * sxx + e01 * sxy + a00);
         double n01 = w01 + c * (e00 * sxy + e01 * syy + a01);
         double n10 = w10 + c * (e10 * sxx + e11 * sxy + a01);
@@ -90,7 +87,7 @@ public final class TeacherStudentTrainer implements Trainer {
         w01 = n01;
         w10 = n10;
         w11 = n11;
-        steps++;
+        countStep();
     }
 
     /** The two singular values ξ₁ ≤ ξ₂ of W_s (a fresh array). */
@@ -118,44 +115,11 @@ public final class TeacherStudentTrainer implements Trainer {
     }
 
     @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public int rows() {
-        return 2;
-    }
-
-    @Override
-    public int cols() {
-        return 2;
-    }
-
-    @Override
-    public double[] weights() {
-        return new double[] {w00, w01, w10, w11};
-    }
-
-    @Override
-    public void copyWeights(double[] into) {
-        if (into.length < 4) {
-            throw new IllegalArgumentException("destination holds " + into.length + " values, W has 4");
-        }
+    void writeWeights(double[] into) {
         into[0] = w00;
         into[1] = w01;
         into[2] = w10;
         into[3] = w11;
-    }
-
-    @Override
-    public double learningRate() {
-        return alpha;
-    }
-
-    @Override
-    public int batchSize() {
-        return batch;
     }
 
     /** {4, 4}: the eigenvalues of W_tᵀW_t = 4·𝟙. */

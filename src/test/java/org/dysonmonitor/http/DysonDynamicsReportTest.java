@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +22,7 @@ import org.dysonmonitor.rmt.Spectrum;
 import org.dysonmonitor.train.RbmConfig;
 import org.dysonmonitor.train.RbmModeDrift;
 import org.dysonmonitor.train.RbmTrainer;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.dysonmonitor.train.TrainerSpectrum;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,30 +54,13 @@ class DysonDynamicsReportTest {
         RbmTrainer trainer = new RbmTrainer(config);
         double[] target = trainer.targetSpectrum();
         int n = target.length;
-        kappaOfMode = new double[n];
-        for (int i = 0; i < n; i++) {
-            kappaOfMode[i] = trainer.mu2() - trainer.sigmaH() * trainer.sigmaH() * target[i];
-        }
-        for (int s = 0; s < BURN_IN; s++) {
-            trainer.step();
-        }
+        kappaOfMode = TrainerSpectrum.kappaOfMode(trainer);
+        TrainerSpectrum spectrum = new TrainerSpectrum(trainer);
+        spectrum.advance(BURN_IN);
         LayerStatistics statistics = new LayerStatistics("rbm", "W", config.visible(), n, target,
                 LayerStatistics.Config.defaults());
-        DMatrixRMaj w = new DMatrixRMaj(config.visible(), n);
-        DMatrixRMaj xx = new DMatrixRMaj(n, n);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
-        double[] x = new double[n];
         for (int k = 0; k < SNAPSHOTS; k++) {
-            for (int s = 0; s < EVERY; s++) {
-                trainer.step();
-            }
-            trainer.copyWeights(w.data);
-            CommonOps_DDRM.multTransA(w, w, xx);
-            assertTrue(eig.decompose(xx));
-            for (int i = 0; i < n; i++) {
-                x[i] = eig.getEigenvalue(i).real;
-            }
-            Arrays.sort(x);
+            double[] x = spectrum.after(EVERY);
             report = statistics.update(trainer.steps(), new Spectrum(config.visible(), n, x), config.learningRate(),
                     config.batchSize(), null, null, trainer.steps() / UPDATES_PER_SECOND);
         }

@@ -82,20 +82,21 @@ final class TestReports {
         }
         double[] quantiles = {scale, scale * 3.25, scale * 5.5, scale * 7.75, scale * 10};
         double[] target = withTarget ? eigenvalues(modes, 1.0) : new double[0];
-        return new LayerReport(run, layer, step, modes, 2 * modes, step / 10,
-                x, mean, variance, quantiles,
-                0.53 * scale, 0.12 * scale, 0.34 * scale,
-                SPACINGS,
-                0.07 * scale, (int) (2 * scale), 8.5 * scale,
-                Math.sqrt(x[modes - 1]), 5.5 * scale,
-                target, withTarget ? 0.25 * scale : Double.NaN,
-                true, scale == 1.0,
-                0.01, 32,
-                pairs(pairCount, scale),
-                new double[pairCount > 0 ? 40 : 0],
-                3.5 * scale, 0.1 * scale, 2.0 * scale, 0.04 * scale, 6, 3.5 * scale, 1.7 * scale, 1.0 * scale,
-                3.9 * scale, 0.4 * scale, 0.8 * scale, "ok",
-                0.3 * scale, (int) (3 * scale), step, lengthMap(0.1 * scale), lengthMap(0.2 * scale));
+        return LayerReport.builder(run, layer, step, modes, 2 * modes)
+                .snapshots(step / 10)
+                .spectrum(x, mean, variance, quantiles)
+                .spacings(0.53 * scale, 0.12 * scale, 0.34 * scale, SPACINGS)
+                .marchenkoPastur(0.07 * scale, (int) (2 * scale), 8.5 * scale)
+                .norms(Math.sqrt(x[modes - 1]), 5.5 * scale)
+                .target(target, withTarget ? 0.25 * scale : Double.NaN)
+                .convergence(true, scale == 1.0)
+                .hyperparameters(0.01, 32)
+                .pairs(pairs(pairCount, scale), new double[pairCount > 0 ? 40 : 0])
+                .powerLaw(3.5 * scale, 0.1 * scale, 2.0 * scale, 0.04 * scale, 6)
+                .heavyTail(3.5 * scale, 1.7 * scale, 1.0 * scale, 3.9 * scale, 0.4 * scale, 0.8 * scale, "ok")
+                .baseline(0.3 * scale, (int) (3 * scale), step)
+                .rigidity(lengthMap(0.1 * scale), lengthMap(0.2 * scale))
+                .build();
     }
 
     /** {"2": v·2, "5": v·5, "10": v·10, "20": v·20}: Δ₃ or Σ² growing with L. */

@@ -38,11 +38,7 @@ class AccountingTest {
 
     @AfterAll
     static void stop() {
-        try {
-            MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
-        } finally {
-            monitor.close();
-        }
+        MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
     }
 
     @Test

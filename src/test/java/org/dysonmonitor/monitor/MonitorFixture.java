@@ -60,15 +60,19 @@ final class MonitorFixture {
      * The end of a stream test, as the Akka docs end theirs: finishes every run, waits until the
      * registry has expired them (the config's retention), closes the live bus, and then
      * {@code StreamTestKit.assertAllStagesStopped}: every layer's stream stopped with its run, none
-     * leaked.
+     * leaked. Closes the monitor last, also when a check fails.
      */
     static void finishAllAndAssertStreamsStopped(Monitor m) {
-        for (RunRegistry.RunView run : ((RunRegistry.Runs) ask(m, RunRegistry.ListRuns::new)).runs()) {
-            ask(m, r -> new RunRegistry.FinishRun(run.run(), r));
+        try {
+            for (RunRegistry.RunView run : ((RunRegistry.Runs) ask(m, RunRegistry.ListRuns::new)).runs()) {
+                ask(m, r -> new RunRegistry.FinishRun(run.run(), r));
+            }
+            eventually("every run expired", () -> ((RunRegistry.Runs) ask(m, RunRegistry.ListRuns::new)).runs().isEmpty());
+            m.bus().close();
+            StreamTestKit.assertAllStagesStopped(m.system());
+        } finally {
+            m.close();
         }
-        eventually("every run expired", () -> ((RunRegistry.Runs) ask(m, RunRegistry.ListRuns::new)).runs().isEmpty());
-        m.bus().close();
-        StreamTestKit.assertAllStagesStopped(m.system());
     }
 
     static WeightMatrix random(int rows, int cols, long seed) {

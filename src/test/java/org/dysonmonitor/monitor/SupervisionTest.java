@@ -60,11 +60,7 @@ class SupervisionTest {
 
     @AfterAll
     static void stop() {
-        try {
-            MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
-        } finally {
-            monitor.close();
-        }
+        MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
     }
 
     @Test

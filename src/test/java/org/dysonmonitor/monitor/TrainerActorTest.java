@@ -30,11 +30,7 @@ class TrainerActorTest {
 
     @AfterAll
     static void stop() {
-        try {
-            MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
-        } finally {
-            monitor.close();
-        }
+        MonitorFixture.finishAllAndAssertStreamsStopped(monitor);
     }
 
     @Test

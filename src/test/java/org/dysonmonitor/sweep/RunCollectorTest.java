@@ -21,10 +21,15 @@ class RunCollectorTest {
     static LayerReport report(String run, long step, double[] x, boolean stationary, long samples) {
         List<PairReport> pairs = List.of(new PairReport("1-2", 1, 2, 2.0, samples, 0.01, 0.001, 0.17, 0.01, 1.27,
                 0.02, -0.15, 0.01, 1.6));
-        double[] none = new double[0];
-        return new LayerReport(run, "W", step, 3, 3, step / 20, x, x, new double[3], new double[5], Double.NaN,
-                Double.NaN, Double.NaN, none, Double.NaN, 0, Double.NaN, Math.sqrt(x[2]), 1, TARGET, 0.1, stationary,
-                stationary, 0.1, 16, pairs, none);
+        return LayerReport.builder(run, "W", step, 3, 3)
+                .snapshots(step / 20)
+                .spectrum(x, x, new double[3], new double[5])
+                .norms(Math.sqrt(x[2]), 1)
+                .target(TARGET, 0.1)
+                .convergence(stationary, stationary)
+                .hyperparameters(0.1, 16)
+                .pairs(pairs, new double[0])
+                .build();
     }
 
     @Test

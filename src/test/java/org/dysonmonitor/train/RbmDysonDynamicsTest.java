@@ -11,10 +11,6 @@ import org.dysonmonitor.rmt.DysonDynamics;
 import org.dysonmonitor.rmt.FokkerPlanckSpectrum;
 import org.dysonmonitor.rmt.KramersMoyalFit;
 import org.dysonmonitor.rmt.ModeDynamics;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,29 +59,15 @@ class RbmDysonDynamicsTest {
 
     private static Run run(RbmConfig config) {
         RbmTrainer trainer = new RbmTrainer(config);
-        double[] kappa = kappaOfMode(trainer);
-        for (int s = 0; s < BURN_IN; s++) {
-            trainer.step();
-        }
+        double[] kappa = TrainerSpectrum.kappaOfMode(trainer);
+        TrainerSpectrum spectrum = new TrainerSpectrum(trainer);
+        spectrum.advance(BURN_IN);
         DysonDynamics dynamics = new DysonDynamics(N, new DysonDynamics.Config(SNAPSHOTS, 16, 3.0, 64, 3.0));
-        DMatrixRMaj w = new DMatrixRMaj(config.visible(), N);
-        DMatrixRMaj xx = new DMatrixRMaj(N, N);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(N, false, true);
-        double[] x = new double[N];
         double[][] inverseSquareGap = new double[N][N];
         long[] steps = new long[SNAPSHOTS];
         double[] centre = new double[SNAPSHOTS];
         for (int k = 0; k < SNAPSHOTS; k++) {
-            for (int s = 0; s < EVERY; s++) {
-                trainer.step();
-            }
-            trainer.copyWeights(w.data);
-            CommonOps_DDRM.multTransA(w, w, xx);
-            assertTrue(eig.decompose(xx));
-            for (int i = 0; i < N; i++) {
-                x[i] = eig.getEigenvalue(i).real;
-            }
-            Arrays.sort(x);
+            double[] x = spectrum.after(EVERY);
             dynamics.add(trainer.steps(), x);
             for (int i : SINGLES) {
                 for (int j = 0; j < N; j++) {
@@ -99,17 +81,6 @@ class RbmDysonDynamicsTest {
         }
         ModeDynamics pair = KramersMoyalFit.fit(7, steps, centre, SNAPSHOTS, 16, 3.0);
         return new Run(config, dynamics.measure(Double.NaN).modes(), inverseSquareGap, pair, kappa);
-    }
-
-    /** κ of every mode of the ascending spectrum: x = (μ² − κ)/σ_h², so κ = μ² − σ_h² x*. */
-    private static double[] kappaOfMode(RbmTrainer trainer) {
-        double[] target = trainer.targetSpectrum();
-        double s = trainer.sigmaH() * trainer.sigmaH();
-        double[] kappa = new double[target.length];
-        for (int i = 0; i < target.length; i++) {
-            kappa[i] = trainer.mu2() - s * target[i];
-        }
-        return kappa;
     }
 
     private static ModeDynamics mode(Run r, int i) {

@@ -1,11 +1,6 @@
 package org.dysonmonitor.train;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Stationary-regime spectra of X = WᵀW for RBM training runs (physics.md §3, §5), as block means for
@@ -66,30 +61,13 @@ final class RbmSpectrumSampler {
         if (config.hidden() != n) {
             throw new IllegalArgumentException("layout is for N_h = " + n + ", config has " + config.hidden());
         }
-        RbmTrainer trainer = new RbmTrainer(config);
-        for (int s = 0; s < burnIn; s++) {
-            trainer.step();
-        }
-        DMatrixRMaj w = new DMatrixRMaj(config.visible(), n);
-        DMatrixRMaj xx = new DMatrixRMaj(n, n);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
-        double[] x = new double[n];
+        TrainerSpectrum spectrum = new TrainerSpectrum(new RbmTrainer(config));
+        spectrum.advance(burnIn);
         double[][] blocks = new double[blocksPerRun][3 * n - 2];
         for (int b = 0; b < blocksPerRun; b++) {
             double[] acc = blocks[b];
             for (int k = 0; k < snapshotsPerBlock; k++) {
-                for (int s = 0; s < every; s++) {
-                    trainer.step();
-                }
-                trainer.copyWeights(w.data);
-                CommonOps_DDRM.multTransA(w, w, xx);
-                if (!eig.decompose(xx)) {
-                    throw new IllegalStateException("eigen-decomposition of W^T W failed");
-                }
-                for (int i = 0; i < n; i++) {
-                    x[i] = eig.getEigenvalue(i).real;
-                }
-                Arrays.sort(x);
+                double[] x = spectrum.after(every);
                 for (int i = 0; i < n; i++) {
                     acc[x(i)] += x[i];
                 }
