@@ -89,7 +89,7 @@ public final class ClusterConfig {
                 .withValue(engine + "cert-file", ConfigValueFactory.fromAnyRef(cert.toString()))
                 .withValue(engine + "key-file", ConfigValueFactory.fromAnyRef(key.toString()))
                 .withValue(engine + "ca-cert-file", ConfigValueFactory.fromAnyRef(ca.toString()))
-                // ECDSA (what `dyson-monitor certs` makes) and RSA keys (as most CAs issue).
+                // RSA keys (what `dyson-monitor certs` makes: Akka 2.6's PEM loader reads RSA only) and ECDSA ones.
                 .withValue(engine + "enabled-algorithms", ConfigValueFactory.fromIterable(List.of(
                         "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")))
                 .withFallback(config);
