@@ -165,6 +165,11 @@ class FailoverTest {
             urls.add(startNode(i, ports[i], ports[0]));
         }
         awaitMembers(urls.get(2), 3);
+        // The store's password is in a file: no process's command line shows it.
+        Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
+        String commandLines = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(commandLines.contains("--store-password-file"), "ps does not list the nodes");
+        assertTrue(!commandLines.contains(postgres.password()), "a command line shows the store's password");
         HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/api/v1/runs/failover"))
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"learning_rate\": 0.1, \"batch_size\": 16, \"policy\": \"all\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
