@@ -61,6 +61,22 @@ public final class HistoryStores {
         return parsed.withPassword(password(passwordFile, environment));
     }
 
+    /**
+     * Connects once and lets go: a server that cannot be reached or refuses the login is found
+     * before anything starts, with the one-line reason.
+     *
+     * @throws HistoryStoreException {@code cannot reach the server at ...}, {@code the server refused the login ...}
+     */
+    public static void probe(PostgresSettings database) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(database.jdbcUrl(),
+                database.properties("dyson-monitor start"))) {
+            c.isValid(5);
+        } catch (java.sql.SQLException e) {
+            throw new HistoryStoreException("cannot open the history store " + database + ": "
+                    + PostgresErrors.explain(e, database), e);
+        }
+    }
+
     /** The password: the file's, else {@value #PASSWORD_VARIABLE}'s, else PGPASSWORD's, else none. */
     static Optional<String> password(Optional<Path> file, Map<String, String> environment) {
         if (file.isPresent()) {
