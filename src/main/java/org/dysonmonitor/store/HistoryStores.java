@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,10 +71,9 @@ public final class HistoryStores {
      * @throws HistoryStoreException {@code cannot reach the server at ...}, {@code the server refused the login ...}
      */
     public static void probe(PostgresSettings database) {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(database.jdbcUrl(),
-                database.properties("dyson-monitor start"))) {
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.properties("dyson-monitor start"))) {
             c.isValid(5);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new HistoryStoreException("cannot open the history store " + database + ": "
                     + PostgresErrors.explain(e, database), e);
         }
