@@ -15,9 +15,10 @@ import java.util.Optional;
  * {@code --store URL|DIR} and {@code --store-password-file FILE} into the {@code dyson.store}
  * configuration: a PostgreSQL URL becomes {@code dyson.store.url} (with the password file's path,
  * never the password), a directory {@code dyson.store.data-dir}. The URL and the password are
- * checked here, before anything starts: a bad URL, a password inside it, or a password file that
- * cannot be read is a usage error (exit code 2); a server that cannot be reached fails the start
- * the same way ({@link MonitorOptions#start}).
+ * checked here, before anything starts: a bad URL, a password inside it, a password file that
+ * cannot be read, a server that cannot be reached or refuses the login is a usage error (exit code
+ * 2) with a one-line reason (and should it go away between this check and the start, the start
+ * fails the same way, {@link MonitorOptions#start}).
  */
 final class StoreLocation {
 
@@ -34,7 +35,7 @@ final class StoreLocation {
         boolean url = PostgresSettings.isUrl(store);
         if (url) {
             try {
-                HistoryStores.postgres(store, Optional.ofNullable(passwordFile), environment);
+                HistoryStores.probe(HistoryStores.postgres(store, Optional.ofNullable(passwordFile), environment));
             } catch (HistoryStoreException e) {
                 throw new CommandLine.ParameterException(cmd, "--store: " + e.getMessage());
             }

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
  * the store's own writer and returns {@code false} (counted in {@link StoreCounters#dropped()}) when
  * the queue is full. Reads run on the store's own thread and complete their stage there; callers on
  * actor or HTTP threads never wait for the disk. Implementations: {@link SqliteHistoryStore} (one
- * node, the default); a server database takes its place in a cluster.
+ * node, the default) and {@link PostgresHistoryStore} (a database the nodes of a cluster share),
+ * opened by {@link HistoryStores}.
  */
 public interface HistoryStore extends AutoCloseable {
 

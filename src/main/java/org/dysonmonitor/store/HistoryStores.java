@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,6 +62,21 @@ public final class HistoryStores {
             throw new HistoryStoreException(e.getMessage(), e);
         }
         return parsed.withPassword(password(passwordFile, environment));
+    }
+
+    /**
+     * Connects once and lets go: a server that cannot be reached or refuses the login is found
+     * before anything starts, with the one-line reason.
+     *
+     * @throws HistoryStoreException {@code cannot reach the server at ...}, {@code the server refused the login ...}
+     */
+    public static void probe(PostgresSettings database) {
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.properties("dyson-monitor start"))) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            throw new HistoryStoreException("cannot open the history store " + database + ": "
+                    + PostgresErrors.explain(e, database), e);
+        }
     }
 
     /** The password: the file's, else {@value #PASSWORD_VARIABLE}'s, else PGPASSWORD's, else none. */

@@ -60,7 +60,9 @@ final class HistoryWrites {
      * that writers of one database lock the runs' rows in one order (no deadlock between them).
      */
     private final Map<Long, Long> touchedRuns = new TreeMap<>();
+    /** Points are inserted as one batch at the end of the transaction: one round trip to a server, not one each. */
     private final PreparedStatement insertPoint;
+    private int batchedPoints;
 
     HistoryWrites(Connection connection, int maxEigenvalues) throws SQLException {
         this.connection = connection;
@@ -84,8 +86,12 @@ final class HistoryWrites {
         }
     }
 
-    /** Ends the transaction's writes: stamps the runs that received points. */
+    /** Ends the transaction's writes: inserts the batched points, stamps the runs that received them. */
     void finishTransaction() throws SQLException {
+        if (batchedPoints > 0) {
+            batchedPoints = 0;
+            executeBatch(insertPoint);
+        }
         if (touchedRuns.isEmpty()) {
             return;
         }
@@ -101,8 +107,17 @@ final class HistoryWrites {
         touchedRuns.clear();
     }
 
-    /** Forgets cached ids (after a rollback, or after maintenance removed runs). */
+    /** Forgets cached ids and batched points (after a rollback, or after maintenance removed runs). */
     void forgetIds() {
+        if (batchedPoints > 0) {
+            batchedPoints = 0;
+            try {
+                insertPoint.clearBatch();
+            } catch (SQLException e) {
+                // A statement that cannot clear its batch belongs to a connection that is replaced next.
+                throw new IllegalStateException("cannot clear the points of a failed transaction", e);
+            }
+        }
         runIds.clear();
         layerIds.clear();
         nameIds.clear();
@@ -121,7 +136,8 @@ final class HistoryWrites {
         insertPoint.setLong(5, namesId(e.names()));
         insertPoint.setBytes(6, e.eigenvalues());
         insertPoint.setBytes(7, e.statistics());
-        insertPoint.executeUpdate();
+        insertPoint.addBatch();
+        batchedPoints++;
         touchedRuns.merge(runId, p.timeMillis(), Math::max);
     }
 

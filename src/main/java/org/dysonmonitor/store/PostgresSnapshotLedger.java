@@ -213,7 +213,11 @@ public final class PostgresSnapshotLedger implements SnapshotLedger {
                 LOG.warn("snapshot ledger: closed with the counts of {} layers not committed", pending.size());
             }
         }
-        queries.execute(() -> SqlHistoryStore.closeQuietly(queryConnection));
+        try {
+            queries.execute(() -> SqlHistoryStore.closeQuietly(queryConnection));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("snapshot ledger: too many queries waiting to close the query connection after them");
+        }
         queries.shutdown();
         try {
             queries.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package org.dysonmonitor.cli;
 
+import org.dysonmonitor.store.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -7,7 +8,11 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,6 +55,33 @@ class ServeStoreOptionsTest {
         assertTrue(err.contains("--store: cannot read the password file " + missing), err);
         err = errorOf("serve", "--port", "0", "--store-password-file", missing.toString());
         assertTrue(err.contains("--store-password-file is the password of --store postgresql://...: give --store too"), err);
+    }
+
+    /**
+     * A real server: serve with the password from a file opens the store (its tables appear) and
+     * stops after its duration with exit code 0; a wrong password is a one-line refusal, exit 2.
+     */
+    @Test
+    void serveUsesARealPostgresAndAWrongPasswordExits2() throws Exception {
+        try (PostgresServer server = PostgresServer.start()) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cmd = DysonMonitor.commandLine();
+            cmd.setOut(new PrintWriter(out, true));
+            cmd.setErr(new PrintWriter(err, true));
+            assertEquals(0, cmd.execute("serve", "--port", "0", "--store", server.url(), "--store-password-file",
+                    server.passwordFile().toString(), "--duration", "2s"), err::toString);
+            try (Connection c = server.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+                assertTrue(rs.next(), "the store created its tables");
+            }
+            Path wrong = Files.writeString(tmp.resolve("wrong"), "not-the-password\n");
+            String refused = errorOf("serve", "--port", "0", "--store", server.url(), "--store-password-file",
+                    wrong.toString(), "--duration", "1s");
+            assertTrue(refused.contains("--store: cannot open the history store " + "postgresql://127.0.0.1:"
+                    + server.port() + "/dyson as dyson_test: the server refused the login of user dyson_test"), refused);
+            assertFalse(refused.contains("not-the-password") || refused.contains("\tat "), refused);
+        }
     }
 
     /** Nothing listens on the port: one line that names the server, no stack trace, exit 2. */
