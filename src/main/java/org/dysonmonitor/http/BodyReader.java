@@ -2,7 +2,9 @@ package org.dysonmonitor.http;
 
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.RequestEntity;
+import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
@@ -59,6 +61,17 @@ final class BodyReader {
 
     CompletionStage<ByteBuffer> read(RequestEntity entity, long limit, InflightBudget.Reservation reservation,
                                      int perByte) {
+        if (entity instanceof HttpEntity.Strict strict) {
+            // The whole body came with the request head (Akka HTTP makes a Strict entity of a body that
+            // its first read of the socket holds): taken as it is, without a stream. Folding its bytes
+            // (or toStrict) materializes a stream, an actor started and stopped per request: for a small
+            // snapshot most of what the route cost. Its size was announced; a Strict entity has it.
+            ByteString data = strict.getData();
+            if (data.size() > limit) {
+                return CompletableFuture.failedFuture(new EntityStreamSizeException(limit, scala.Option.apply(data.size())));
+            }
+            return CompletableFuture.completedFuture(data.asByteBuffer());
+        }
         CompletableFuture<ByteBuffer> body = new CompletableFuture<>();
         boolean chunked = entity.getContentLengthOption().isEmpty();
         Source<ByteString, ?> data = entity.withSizeLimit(limit).getDataBytes();
