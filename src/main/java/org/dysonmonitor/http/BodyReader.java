@@ -40,13 +40,6 @@ final class BodyReader {
     }
 
     /**
-     * The whole body, at most {@code limit} bytes, or a failure with EntityStreamSizeException, whether
-     * the body announced its size (Content-Length) or not (chunked: then it is found too large only
-     * while it is read). A chunked body reserves {@code perByte} bytes of {@code reservation} per byte
-     * as each chunk arrives (a body of known length reserved before the read) and fails with
-     * {@link Overloaded} when the budget has no room, before the chunk is kept.
-     */
-    /**
      * Reads a refused request's body and keeps none of it, so that the client, still sending, gets
      * the answer instead of a broken pipe; the connection stays usable. Costs bandwidth, no memory.
      */
@@ -59,6 +52,13 @@ final class BodyReader {
         return read(entity, limit, null, 0);
     }
 
+    /**
+     * The whole body, at most {@code limit} bytes, or a failure with EntityStreamSizeException, whether
+     * the body announced its size (Content-Length) or not (chunked: then it is found too large only
+     * while it is read). A chunked body reserves {@code perByte} bytes of {@code reservation} per byte
+     * as each chunk arrives (a body of known length reserved before the read) and fails with
+     * {@link Overloaded} when the budget has no room, before the chunk is kept.
+     */
     CompletionStage<ByteBuffer> read(RequestEntity entity, long limit, InflightBudget.Reservation reservation,
                                      int perByte) {
         if (entity instanceof HttpEntity.Strict strict) {
