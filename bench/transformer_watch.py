@@ -129,6 +129,15 @@ def main(argv=None) -> int:
     print(f"{args.pairs} pairs of {args.block}-step blocks; a step without the hook: {per_step_ms:.2f} ms")
     print(f"slowdown with watch(every={args.every}): {ratio:.3f}x (median of pairs {statistics.median(pair_ratios):.3f}x,"
           f" min {min(pair_ratios):.3f}, max {max(pair_ratios):.3f}); upper bound with the drain waits: {upper:.3f}x")
+    # The error bar: the pairs are independent repetitions, so the mean of their ratios has a standard
+    # error of stdev / sqrt(pairs); the slowdown target is shown when the mean + 2 SE stays under it.
+    if len(pair_ratios) > 1:
+        mean = statistics.fmean(pair_ratios)
+        se = statistics.stdev(pair_ratios) / len(pair_ratios) ** 0.5
+        cpu_ratios = [w / o for w, o in zip(watched_cpu, without_cpu)]
+        cpu_se = statistics.stdev(cpu_ratios) / len(cpu_ratios) ** 0.5
+        print(f"mean of pair ratios: wall {mean:.3f} ± {se:.3f}x, training-thread CPU "
+              f"{statistics.fmean(cpu_ratios):.3f} ± {cpu_se:.3f}x (± one standard error over {len(pair_ratios)} pairs)")
     print(f"training thread CPU time with/without the hook: {sum(watched_cpu) / sum(without_cpu):.3f}x "
           f"(a step without: {1e3 * sum(without_cpu) / (args.pairs * args.block):.2f} ms CPU)")
     print(f"hook call on a snapshot step (copy of the weights): median {1e3 * statistics.median(hook_seconds):.3f} ms,"

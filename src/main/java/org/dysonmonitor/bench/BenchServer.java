@@ -47,14 +47,25 @@ final class BenchServer implements AutoCloseable {
 
     /** With a history store in {@code dataDir} when given (as {@code serve --data-dir} opens it). */
     static BenchServer start(String name, SolverSelection solvers, int maxLayers, java.util.Optional<java.nio.file.Path> dataDir) {
+        return start(name, solvers, maxLayers, dataDir, akka.http.javadsl.server.Directives.reject());
+    }
+
+    /** The same, serving {@code extra} beside the API (where {@code serve} has the live page). */
+    static BenchServer start(String name, SolverSelection solvers, int maxLayers, java.util.Optional<java.nio.file.Path> dataDir,
+                             akka.http.javadsl.server.Route extra) {
         Map<String, Object> settings = new java.util.HashMap<>(Map.of("dyson.max-layers-per-run", maxLayers));
         dataDir.ifPresent(d -> settings.putAll(Map.of("dyson.store.data-dir", d.toString(),
                 "dyson.store.retention", "30d", "dyson.store.max-size", "2GiB", "dyson.store.checkpoint-interval", "5s")));
         Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
         Monitor monitor = Monitor.start(name, config, solvers);
         HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(),
-                ServerOptions.DEFAULT_MAX_BODY), akka.http.javadsl.server.Directives.reject());
+                ServerOptions.DEFAULT_MAX_BODY), extra);
         return new BenchServer(monitor, server);
+    }
+
+    /** The server's socket address, for clients of its own. */
+    java.net.InetSocketAddress address() {
+        return server.address();
     }
 
     Monitor monitor() {

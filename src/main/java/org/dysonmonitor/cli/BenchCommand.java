@@ -103,12 +103,16 @@ final class BenchCommand implements Runnable {
                 + "(a temporary data directory), twice each, and their ratio (target ≥ 0.9).")
         boolean store;
 
+        @Option(names = "--jdk-clients", description = "Clients on java.net.http.HttpClient (in this JVM: its CPU "
+                + "counts with the monitor's) instead of plain keep-alive sockets.")
+        boolean jdkClients;
+
         @Override
         void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             PipelineBench.Options o;
             try {
                 o = new PipelineBench.Options(clients, size, layers, quick ? 400 : singles, quick ? 20 : models,
-                        solvers, store);
+                        solvers, store, jdkClients);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

@@ -2,7 +2,9 @@ package org.dysonmonitor.http;
 
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.RequestEntity;
+import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
@@ -38,13 +40,6 @@ final class BodyReader {
     }
 
     /**
-     * The whole body, at most {@code limit} bytes, or a failure with EntityStreamSizeException, whether
-     * the body announced its size (Content-Length) or not (chunked: then it is found too large only
-     * while it is read). A chunked body reserves {@code perByte} bytes of {@code reservation} per byte
-     * as each chunk arrives (a body of known length reserved before the read) and fails with
-     * {@link Overloaded} when the budget has no room, before the chunk is kept.
-     */
-    /**
      * Reads a refused request's body and keeps none of it, so that the client, still sending, gets
      * the answer instead of a broken pipe; the connection stays usable. Costs bandwidth, no memory.
      */
@@ -57,8 +52,26 @@ final class BodyReader {
         return read(entity, limit, null, 0);
     }
 
+    /**
+     * The whole body, at most {@code limit} bytes, or a failure with EntityStreamSizeException, whether
+     * the body announced its size (Content-Length) or not (chunked: then it is found too large only
+     * while it is read). A chunked body reserves {@code perByte} bytes of {@code reservation} per byte
+     * as each chunk arrives (a body of known length reserved before the read) and fails with
+     * {@link Overloaded} when the budget has no room, before the chunk is kept.
+     */
     CompletionStage<ByteBuffer> read(RequestEntity entity, long limit, InflightBudget.Reservation reservation,
                                      int perByte) {
+        if (entity instanceof HttpEntity.Strict strict) {
+            // The whole body came with the request head (Akka HTTP makes a Strict entity of a body that
+            // its first read of the socket holds): taken as it is, without a stream. Folding its bytes
+            // (or toStrict) materializes a stream, an actor started and stopped per request: for a small
+            // snapshot most of what the route cost. Its size was announced; a Strict entity has it.
+            ByteString data = strict.getData();
+            if (data.size() > limit) {
+                return CompletableFuture.failedFuture(new EntityStreamSizeException(limit, scala.Option.apply(data.size())));
+            }
+            return CompletableFuture.completedFuture(data.asByteBuffer());
+        }
         CompletableFuture<ByteBuffer> body = new CompletableFuture<>();
         boolean chunked = entity.getContentLengthOption().isEmpty();
         Source<ByteString, ?> data = entity.withSizeLimit(limit).getDataBytes();

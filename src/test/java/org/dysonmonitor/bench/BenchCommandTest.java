@@ -102,6 +102,14 @@ class BenchCommandTest {
         String whole = r.row("| whole model");
         assertTrue(whole.contains("unmeasured") || numbers(whole).get(0) == 2000, whole);
         assertTrue(numbers(whole).stream().allMatch(v -> v > 0), whole);
+        // The cost table: | label | POSTs/s | layer-snapshots/s | CPU µs per POST | of which clients | µs per layer-snapshot |
+        for (String label : List.of("| trivial route", "| single layer, .npy")) {
+            List<Double> cost = numbers(r.out().lines().filter(l -> l.startsWith(label)).reduce((a, b) -> b).orElseThrow());
+            assertEquals(5, cost.size(), r.out());
+            assertTrue(cost.stream().allMatch(v -> v > 0), r.out());
+            assertTrue(cost.get(3) < cost.get(2), "the clients' CPU is part of the process's: " + r.out());
+            assertEquals(cost.get(2), cost.get(4), 0.6, r.out()); // one layer a POST, printed to 1 and to 0.1 µs
+        }
     }
 
     @Test
