@@ -25,6 +25,9 @@ public record ConvergenceForecast(double updates, double error, double seconds, 
     /** Once the detector has declared convergence. */
     public static final ConvergenceForecast CONVERGED = new ConvergenceForecast(0, 0, 0, -1);
 
+    /** No forecast. */
+    public static final ConvergenceForecast UNKNOWN = new ConvergenceForecast(Double.NaN, Double.NaN, Double.NaN, -1);
+
     /**
      * @param modes            the tracked modes' forecasts
      * @param target           target values of the same modes in the same order, or null if none is known
@@ -38,7 +41,7 @@ public record ConvergenceForecast(double updates, double error, double seconds, 
                                          RelaxationForecast.Detector detector, long snapshots,
                                          double stepsPerSnapshot, double updatesPerSecond) {
         if (modes.isEmpty() || !(stepsPerSnapshot > 0)) {
-            return unknown();
+            return UNKNOWN;
         }
         if (target != null && target.length != modes.size()) {
             throw new IllegalArgumentException(target.length + " target values for " + modes.size() + " modes");
@@ -49,7 +52,7 @@ public record ConvergenceForecast(double updates, double error, double seconds, 
         int slowest = -1;
         for (RelaxationForecast.Mode m : modes) {
             if (!Double.isFinite(m.arrival())) {
-                return unknown();
+                return UNKNOWN;
             }
             if (m.arrival() > lead) {
                 lead = m.arrival();
@@ -60,7 +63,7 @@ public record ConvergenceForecast(double updates, double error, double seconds, 
         if (target != null) {
             lead = nearTarget(modes, target, tolerance, detector.blocks(), lead);
             if (!Double.isFinite(lead)) {
-                return unknown();
+                return UNKNOWN;
             }
         }
         double ahead = Math.ceil((snapshots + lead * blockLength) / blockLength - 1e-9) * blockLength - snapshots;
@@ -73,10 +76,6 @@ public record ConvergenceForecast(double updates, double error, double seconds, 
     /** The seconds' standard error at the same rate. */
     public double secondsError() {
         return updates == 0 ? 0 : error * seconds / updates;
-    }
-
-    private static ConvergenceForecast unknown() {
-        return new ConvergenceForecast(Double.NaN, Double.NaN, Double.NaN, -1);
     }
 
     /** The first lead ≥ {@code from} at which the fitted window means are within tolerance, or +∞. */

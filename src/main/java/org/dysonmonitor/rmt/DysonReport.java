@@ -55,6 +55,12 @@ public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaS
         whatIf = List.copyOf(whatIf);
     }
 
+    /** This measurement with another ETA (its updates, seconds, mode and errors). */
+    public DysonReport withEta(ConvergenceForecast eta) {
+        return new DysonReport(modes, eta.updates(), eta.seconds(), eta.slowestMode(), band, updatesPerSecond,
+                measuredStep, measuredSnapshot, window, whatIf, whatIfLinearLimit, eta.error(), eta.secondsError());
+    }
+
     /** The row of {@code mode} (a single mode, or a pair centre under its lower member), or null. */
     public ModeReport mode(int mode) {
         for (ModeReport m : modes) {

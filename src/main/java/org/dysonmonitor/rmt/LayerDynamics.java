@@ -29,7 +29,8 @@ import java.util.Set;
  * <p><b>ETA.</b> The report's ETA is {@link ConvergenceForecast}: when the layer's stationarity detector is
  * forecast to declare convergence, from every tracked mode's fitted relaxation (the ordered members of the
  * pairs, as the detector sees them), the target and its tolerance; 0 while the caller says the layer is
- * converged. A change of that state measures at once, so the ETA never lags it.
+ * converged. A change of that state sets the ETA at once, between measurements too: 0 on entry, unknown on
+ * exit until the next measurement.
  *
  * <p>A step that is not after the previous one is skipped; a step before the first one of the window (a run
  * restarted under the same name) starts the measurement afresh. Not thread-safe: owned by one actor.
@@ -164,12 +165,14 @@ public final class LayerDynamics {
             rateNext = (rateNext + 1) % RATE_SNAPSHOTS;
             rateCount = Math.min(rateCount + 1, RATE_SNAPSHOTS);
         }
-        boolean due = added >= MEASURE_EVERY && (added - measuredAt >= MEASURE_EVERY || changed
+        boolean due = added >= MEASURE_EVERY && (added - measuredAt >= MEASURE_EVERY
                 || (added > measuredAt && seconds - measuredTime >= MEASURE_SECONDS));
         if (due) {
             measuredAt = added;
             measuredTime = seconds;
             latest = measure(step, learningRate, batchSize);
+        } else if (changed && latest != DysonReport.NONE) {
+            latest = latest.withEta(converged ? ConvergenceForecast.CONVERGED : ConvergenceForecast.UNKNOWN);
         }
         return latest;
     }
@@ -208,9 +211,9 @@ public final class LayerDynamics {
         rows.sort(Comparator.comparingInt(ModeReport::mode));
         ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate);
         int window = (int) Math.min(modes.count(), config.window());
-        return new DysonReport(rows, eta.updates(), eta.seconds(), eta.slowestMode(), config.band(), rate, step,
-                added, window, whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT,
-                eta.error(), eta.secondsError());
+        return new DysonReport(rows, Double.NaN, Double.NaN, -1, config.band(), rate, step, added, window,
+                whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT, Double.NaN, Double.NaN)
+                .withEta(eta);
     }
 
     private ConvergenceForecast forecast(double rate) {

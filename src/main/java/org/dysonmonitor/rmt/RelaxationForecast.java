@@ -113,7 +113,6 @@ public final class RelaxationForecast {
             throw new IllegalArgumentException("need " + MIN_BLOCKS + " to " + means.length + " block means, got "
                     + count);
         }
-
         double[] u = new double[count];
         for (int j = 0; j < count; j++) {
             u[j] = j - (count - 1);
