@@ -73,8 +73,8 @@ final class DynamicsMetrics {
         latest.set(report);
         if (layerMeters.isEmpty()) {
             layerMeters.add(Gauge.builder(ETA, latest, ref -> ref.get().etaSeconds())
-                    .description("Seconds until every tracked mode is within 3 predicted standard deviations of its"
-                            + " measured fixed point (NaN while a mode has no restoring drift)")
+                    .description("Seconds until the layer's stationarity detector is forecast to declare it"
+                            + " converged, from each mode's fitted relaxation (0 once it has; NaN without a forecast)")
                     .baseUnit("seconds")
                     .tags(tags)
                     .strongReference(true)

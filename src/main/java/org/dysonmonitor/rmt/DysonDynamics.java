@@ -124,6 +124,110 @@ public final class DysonDynamics {
         return new Report(out, ConvergenceEta.of(out, config.band(), updatesPerSecond));
     }
 
+    /**
+     * Each tracked mode's {@link RelaxationForecast} from the window: its snapshots averaged into blocks of the
+     * detector's length, aligned to end with the newest snapshot (older incomplete blocks left out). Empty
+     * with fewer than 8 complete blocks. O(tracked · window) plus the fits.
+     */
+    public List<RelaxationForecast.Mode> forecast(RelaxationForecast.Detector detector) {
+        int n = (int) Math.min(count, config.window());
+        int length = detector.blockLength();
+        int blocks = n / length;
+        List<RelaxationForecast.Mode> out = new ArrayList<>();
+        if (blocks < RelaxationForecast.MIN_BLOCKS) {
+            return out;
+        }
+        int w = config.window();
+        int first = (next + w - blocks * length) % w;
+        double[] means = new double[blocks];
+        for (int t = 0; t < tracked.length; t++) {
+            for (int b = 0; b < blocks; b++) {
+                double sum = 0;
+                for (int j = 0; j < length; j++) {
+                    sum += values[t * w + (first + b * length + j) % w];
+                }
+                means[b] = sum / length;
+            }
+            out.add(RelaxationForecast.of(tracked[t], means, blocks, detector));
+        }
+        return out;
+    }
+
+    /** Mean steps between two snapshots of the window, NaN with fewer than two. */
+    public double stepsPerSnapshot() {
+        int n = (int) Math.min(count, config.window());
+        if (n < 2) {
+            return Double.NaN;
+        }
+        int w = config.window();
+        long oldest = steps[count < w ? 0 : next];
+        return (double) (latestStep() - oldest) / (n - 1);
+    }
+
+    /**
+     * The window as an immutable value, for checkpoints: the layer size, the settings, the snapshots added
+     * and the kept snapshots oldest first (steps, and values mode-major: values[t·kept + k] for tracked mode
+     * t). {@link #restore} gives a DysonDynamics whose measurements and forecasts equal this one's.
+     */
+    public record State(int size, Config config, long count, long[] steps, double[] values) {
+        public State {
+            steps = steps.clone();
+            values = values.clone();
+        }
+
+        @Override
+        public long[] steps() {
+            return steps.clone();
+        }
+
+        @Override
+        public double[] values() {
+            return values.clone();
+        }
+    }
+
+    /** A copy of the window (see {@link State}); O(tracked · window). */
+    public State state() {
+        int w = config.window();
+        int n = (int) Math.min(count, w);
+        int oldest = count < w ? 0 : next;
+        long[] keptSteps = new long[n];
+        double[] kept = new double[tracked.length * n];
+        for (int k = 0; k < n; k++) {
+            keptSteps[k] = steps[(oldest + k) % w];
+            for (int t = 0; t < tracked.length; t++) {
+                kept[t * n + k] = values[t * w + (oldest + k) % w];
+            }
+        }
+        return new State(size, config, count, keptSteps, kept);
+    }
+
+    /**
+     * A DysonDynamics continued from {@code state}.
+     *
+     * @throws IllegalArgumentException if the kept snapshots do not fit the state's size, window and count
+     */
+    public static DysonDynamics restore(State state) {
+        DysonDynamics d = new DysonDynamics(state.size(), state.config());
+        int w = d.config.window();
+        long[] keptSteps = state.steps();
+        double[] kept = state.values();
+        int n = keptSteps.length;
+        if (n != Math.min(state.count(), w) || kept.length != d.tracked.length * n) {
+            throw new IllegalArgumentException("Dyson dynamics state does not fit a window of " + w + " and "
+                    + d.tracked.length + " tracked modes");
+        }
+        for (int k = 0; k < n; k++) {
+            d.steps[k] = keptSteps[k];
+            for (int t = 0; t < d.tracked.length; t++) {
+                d.values[t * w + k] = kept[t * n + k];
+            }
+        }
+        d.count = state.count();
+        d.next = n % w;
+        return d;
+    }
+
     /** The tracked modes, ascending indices into the spectrum. */
     public int[] trackedModes() {
         return tracked.clone();

@@ -8,11 +8,11 @@ import java.util.List;
  * what-ifs. Immutable; carried unchanged in the reports between two measurements.
  *
  * @param modes            the rows, ascending by mode
- * @param etaUpdates       updates until every row is inside its kσ band ({@link ConvergenceEta}); 0 when
- *                         inside, NaN while some row has no measurably restoring drift
+ * @param etaUpdates       updates until the layer's stationarity detector is forecast to declare it converged
+ *                         ({@link ConvergenceForecast}); 0 once it has; NaN when there is no forecast
  * @param etaSeconds       the same in seconds at {@code updatesPerSecond}; NaN when either is unknown
- * @param etaMode          the row that sets the ETA (−1 when unknown)
- * @param band             k of the band
+ * @param etaMode          the mode whose relaxation sets the ETA (−1 when none does)
+ * @param band             k of the stationary band kσ of the rows' {@link ConvergenceEta}
  * @param updatesPerSecond the run's measured update rate (steps per second of the recent snapshots), NaN
  *                         if unknown
  * @param measuredStep     step of the latest snapshot in the measurement (−1: not measured yet)
@@ -21,10 +21,13 @@ import java.util.List;
  * @param whatIf           the width and relaxation factors at other (α, |B|); empty when α or |B| is unknown
  * @param whatIfLinearLimit α/|B| up to which the sweep measured the linear rule within ≈ 8 %
  *                         ({@link LinearScalingWhatIf#MEASURED_LINEAR_LIMIT}): the bend beyond it
+ * @param etaUpdatesError  one standard error of {@code etaUpdates} (NaN when unknown)
+ * @param etaSecondsError  the same in seconds
  */
 public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaSeconds, int etaMode, double band,
                           double updatesPerSecond, long measuredStep, long measuredSnapshot, int window,
-                          List<WhatIf> whatIf, double whatIfLinearLimit) {
+                          List<WhatIf> whatIf, double whatIfLinearLimit, double etaUpdatesError,
+                          double etaSecondsError) {
 
     /**
      * What the width σ² and relaxation time τ of every row would be at (α', |B'|) under linear scaling
@@ -44,11 +47,18 @@ public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaS
 
     /** Before the first measurement. */
     public static final DysonReport NONE = new DysonReport(List.of(), Double.NaN, Double.NaN, -1,
-            ConvergenceEta.DEFAULT_BAND, Double.NaN, -1, 0, 0, List.of(), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT);
+            ConvergenceEta.DEFAULT_BAND, Double.NaN, -1, 0, 0, List.of(), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT,
+            Double.NaN, Double.NaN);
 
     public DysonReport {
         modes = List.copyOf(modes);
         whatIf = List.copyOf(whatIf);
+    }
+
+    /** This measurement with another ETA (its updates, seconds, mode and errors). */
+    public DysonReport withEta(ConvergenceForecast eta) {
+        return new DysonReport(modes, eta.updates(), eta.seconds(), eta.slowestMode(), band, updatesPerSecond,
+                measuredStep, measuredSnapshot, window, whatIf, whatIfLinearLimit, eta.error(), eta.secondsError());
     }
 
     /** The row of {@code mode} (a single mode, or a pair centre under its lower member), or null. */

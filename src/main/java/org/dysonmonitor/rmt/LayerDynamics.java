@@ -24,7 +24,13 @@ import java.util.Set;
  * <p><b>Pairs.</b> The ordered members of a degenerate pair repel each other (the Coulomb term), so their
  * one-mode fits mix the centre's slow motion with the fast spacing; the centre is a one-mode process with
  * half the noise. The rows of the members are replaced by one row for the centre (under the lower member's
- * index), and the ETA uses the centre.
+ * index).
+ *
+ * <p><b>ETA.</b> The report's ETA is {@link ConvergenceForecast}: when the layer's stationarity detector is
+ * forecast to declare convergence, from every tracked mode's fitted relaxation (the ordered members of the
+ * pairs, as the detector sees them), the target and its tolerance; 0 while the caller says the layer is
+ * converged. A change of that state sets the ETA at once, between measurements too: 0 on entry, unknown on
+ * exit until the next measurement.
  *
  * <p>A step that is not after the previous one is skipped; a step before the first one of the window (a run
  * restarted under the same name) starts the measurement afresh. Not thread-safe: owned by one actor.
@@ -41,6 +47,10 @@ public final class LayerDynamics {
     private final int size;
     private final DysonDynamics.Config config;
     private final List<DegeneratePair> pairs;
+    private final RelaxationForecast.Detector detector;
+    private final double[] target;
+    private final double tolerance;
+    private boolean converged;
     private final Set<Integer> paired = new HashSet<>();
     private final double[] centres;
     private final long[] rateSteps = new long[RATE_SNAPSHOTS];
@@ -52,6 +62,7 @@ public final class LayerDynamics {
     private long firstStep;
     private long lastStep;
     private long added;
+    private long detectorSnapshots;
     private long measuredAt;
     private double measuredTime = Double.NaN;
     private DysonReport latest = DysonReport.NONE;
@@ -62,8 +73,27 @@ public final class LayerDynamics {
      * @param config window, bins, cap, band
      */
     public LayerDynamics(int size, List<DegeneratePair> pairs, DysonDynamics.Config config) {
+        this(size, pairs, config, RelaxationForecast.Detector.defaults(), null, Double.NaN);
+    }
+
+    /**
+     * @param size      eigenvalues per spectrum
+     * @param pairs     the layer's degenerate pairs (empty when no target is known)
+     * @param config    window, bins, cap, band
+     * @param detector  the settings of the layer's stationarity detector, whose decision the ETA forecasts
+     * @param target    the ascending target spectrum (length {@code size}), or null if none is known
+     * @param tolerance the detector's relative target tolerance (ignored without a target)
+     */
+    public LayerDynamics(int size, List<DegeneratePair> pairs, DysonDynamics.Config config,
+                         RelaxationForecast.Detector detector, double[] target, double tolerance) {
         this.size = size;
         this.config = config;
+        this.detector = detector;
+        if (target != null && target.length != size) {
+            throw new IllegalArgumentException(target.length + " target values for a spectrum of " + size);
+        }
+        this.target = target == null ? null : target.clone();
+        this.tolerance = tolerance;
         this.pairs = List.copyOf(pairs);
         for (DegeneratePair p : this.pairs) {
             if (p.upper() >= size) {
@@ -97,6 +127,20 @@ public final class LayerDynamics {
      * @return the latest measurement (this one's, or the previous one)
      */
     public DysonReport add(long step, double[] eigenvalues, double seconds, double learningRate, int batchSize) {
+        return add(step, eigenvalues, seconds, learningRate, batchSize, false, added + 1);
+    }
+
+    /**
+     * As above, with the layer's convergence as its detector has just decided it.
+     *
+     * @param converged whether the detector declares the layer converged after this snapshot
+     * @param snapshots snapshots the detector has seen, this one included (its block phase)
+     */
+    public DysonReport add(long step, double[] eigenvalues, double seconds, double learningRate, int batchSize,
+                           boolean converged, long snapshots) {
+        boolean changed = converged != this.converged;
+        this.converged = converged;
+        this.detectorSnapshots = snapshots;
         if (added > 0 && step < firstStep) {
             restart();
         } else if (added > 0 && step <= lastStep) {
@@ -127,6 +171,8 @@ public final class LayerDynamics {
             measuredAt = added;
             measuredTime = seconds;
             latest = measure(step, learningRate, batchSize);
+        } else if (changed && latest != DysonReport.NONE) {
+            latest = latest.withEta(converged ? ConvergenceForecast.CONVERGED : ConvergenceForecast.UNKNOWN);
         }
         return latest;
     }
@@ -150,11 +196,9 @@ public final class LayerDynamics {
     private DysonReport measure(long step, double learningRate, int batchSize) {
         double rate = updatesPerSecond();
         List<ModeReport> rows = new ArrayList<>();
-        List<ModeDynamics> forEta = new ArrayList<>();
         for (ModeDynamics m : modes.measure(rate).modes()) {
             if (!paired.contains(m.mode())) {
                 rows.add(ModeReport.of(m, null, rate));
-                forEta.add(m);
             }
         }
         if (centreDynamics != null) {
@@ -162,14 +206,95 @@ public final class LayerDynamics {
                 DegeneratePair p = pairs.get(c.mode());
                 ModeDynamics centre = c.withMode(p.lower());
                 rows.add(ModeReport.of(centre, p.label(), rate));
-                forEta.add(centre);
             }
         }
         rows.sort(Comparator.comparingInt(ModeReport::mode));
-        ConvergenceEta eta = ConvergenceEta.of(forEta, config.band(), rate);
+        ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate);
         int window = (int) Math.min(modes.count(), config.window());
-        return new DysonReport(rows, eta.updates(), eta.seconds(), eta.slowestMode(), eta.band(), rate, step,
-                added, window, whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT);
+        return new DysonReport(rows, Double.NaN, Double.NaN, -1, config.band(), rate, step, added, window,
+                whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT, Double.NaN, Double.NaN)
+                .withEta(eta);
+    }
+
+    private ConvergenceForecast forecast(double rate) {
+        List<RelaxationForecast.Mode> fits = modes.forecast(detector);
+        double[] tracked = null;
+        if (target != null && !fits.isEmpty()) {
+            tracked = new double[fits.size()];
+            for (int i = 0; i < tracked.length; i++) {
+                tracked[i] = target[fits.get(i).mode()];
+            }
+        }
+        return ConvergenceForecast.of(fits, tracked, tolerance, detector, detectorSnapshots,
+                modes.stepsPerSnapshot(), rate);
+    }
+
+    /**
+     * Everything a LayerDynamics holds between two snapshots, for checkpoints: the windows of the modes and of
+     * the pair centres (null without pairs), the recent timed snapshots oldest first, the cadence and the
+     * latest measurement. A LayerDynamics built with the same size, pairs and settings that {@link #load}s it
+     * gives the same reports as the one it was taken from.
+     */
+    public record State(DysonDynamics.State modes, DysonDynamics.State centres, long[] rateSteps,
+                        double[] rateTimes, long firstStep, long lastStep, long added, long measuredAt,
+                        double measuredTime, DysonReport latest, boolean converged, long detectorSnapshots) {
+        public State {
+            rateSteps = rateSteps.clone();
+            rateTimes = rateTimes.clone();
+        }
+
+        @Override
+        public long[] rateSteps() {
+            return rateSteps.clone();
+        }
+
+        @Override
+        public double[] rateTimes() {
+            return rateTimes.clone();
+        }
+    }
+
+    /** A copy of the current state (see {@link State}). */
+    public State state() {
+        long[] steps = new long[rateCount];
+        double[] times = new double[rateCount];
+        int oldest = rateCount < RATE_SNAPSHOTS ? 0 : rateNext;
+        for (int k = 0; k < rateCount; k++) {
+            steps[k] = rateSteps[(oldest + k) % RATE_SNAPSHOTS];
+            times[k] = rateTimes[(oldest + k) % RATE_SNAPSHOTS];
+        }
+        return new State(modes.state(), centreDynamics == null ? null : centreDynamics.state(), steps, times,
+                firstStep, lastStep, added, measuredAt, measuredTime, latest, converged, detectorSnapshots);
+    }
+
+    /**
+     * Continues from {@code state}, taken from a LayerDynamics with this one's size, pairs and settings.
+     *
+     * @throws IllegalArgumentException if it does not fit them
+     */
+    void load(State state) {
+        if ((state.centres() == null) != (centreDynamics == null) || state.rateSteps().length > RATE_SNAPSHOTS
+                || state.rateSteps().length != state.rateTimes().length || state.modes().size() != size
+                || (state.centres() != null && state.centres().size() != pairs.size())) {
+            throw new IllegalArgumentException("Dyson dynamics state does not fit " + size + " modes and "
+                    + pairs.size() + " pairs");
+        }
+        modes = DysonDynamics.restore(state.modes());
+        centreDynamics = state.centres() == null ? null : DysonDynamics.restore(state.centres());
+        long[] steps = state.rateSteps();
+        double[] times = state.rateTimes();
+        rateCount = steps.length;
+        System.arraycopy(steps, 0, rateSteps, 0, rateCount);
+        System.arraycopy(times, 0, rateTimes, 0, rateCount);
+        rateNext = rateCount % RATE_SNAPSHOTS;
+        firstStep = state.firstStep();
+        lastStep = state.lastStep();
+        added = state.added();
+        measuredAt = state.measuredAt();
+        measuredTime = state.measuredTime();
+        latest = state.latest() == null ? DysonReport.NONE : state.latest();
+        converged = state.converged();
+        detectorSnapshots = state.detectorSnapshots();
     }
 
     /** ×2 and ×½ the batch, ×½ and ×2 the learning rate, when both are known. */

@@ -80,14 +80,22 @@ public final class LayerStatistics {
 
         /**
          * Defaults for a live layer: a 100-snapshot window; 20 blocks of 10 snapshots for
-         * stationarity at z = 4 (z = 6 to leave it again) (see {@link StationarityDetector} for the false-alarm reasoning);
-         * converged within 15% RMS of the target, which the RBM at α/|B| ≤ 0.1/16 reaches and the
-         * (0.1, 4) run, whose μ² − x sits 0.2–0.4 above κ (physics.md §7), only just.
+         * stationarity at z = 4 (left again after 10 consecutive evaluations above z = 6; see
+         * {@link StationarityDetector} for the false-alarm reasoning);
+         * converged within 15% RMS of the target (left above {@link #TARGET_EXIT_RATIO} × 15%), which the
+         * RBM at α/|B| ≤ 0.1/16 reaches and the (0.1, 4) run, whose μ² − x sits 0.2–0.4 above κ
+         * (physics.md §7), only just.
          */
         public static Config defaults() {
             return new Config(100, 10, 20, 4.0, 0.15, 1e-9, 4096);
         }
     }
+
+    /**
+     * A converged layer stays converged while RMS(mean − target)/RMS(target) ≤ this × the target tolerance:
+     * the RBM at (0.1, 4) sits at 0.13–0.16 against 0.15, and would toggle with every block without it.
+     */
+    public static final double TARGET_EXIT_RATIO = 1.2;
 
     /** Tracy-Widom scales above x₊ that make an eigenvalue a spike rather than edge noise. */
     public static final double SPIKE_MARGIN = 2.0;
@@ -105,6 +113,7 @@ public final class LayerStatistics {
     private final double[] x;
     private final double[] means;
     private long snapshots;
+    private boolean converged;
     private RandomizedBaseline baseline;
     private RandomizedBaseline.Result lastBaseline;
     private final LayerDynamics dynamics;
@@ -127,12 +136,17 @@ public final class LayerStatistics {
         this.target = target == null ? new double[0] : target.clone();
         java.util.Arrays.sort(this.target);
         this.moments = new RunningMoments(modes, config.window());
+        // A stationary period ends after K/2 consecutive evaluations above z_exit: slow modes' correlated
+        // block means exceed it in short runs (StationarityDetector, "exitEvaluations").
         this.stationarity = new StationarityDetector(modes, config.stationarityBlock(), config.stationarityBlocks(),
-                config.stationarityZ());
+                config.stationarityZ(), StationarityDetector.DEFAULT_EXIT_RATIO * config.stationarityZ(),
+                Math.max(1, config.stationarityBlocks() / 2));
         this.pairs = new TargetPairs(this.target, config.pairTolerance(), config.pairReservoir());
         this.x = new double[modes];
         this.means = new double[modes];
-        this.dynamics = new LayerDynamics(modes, pairs.pairs(), DysonDynamics.Config.defaults());
+        this.dynamics = new LayerDynamics(modes, pairs.pairs(), DysonDynamics.Config.defaults(),
+                new RelaxationForecast.Detector(config.stationarityBlock(), config.stationarityBlocks(),
+                        config.stationarityZ()), target == null ? null : this.target, config.targetTolerance());
     }
 
     /**
@@ -221,7 +235,6 @@ public final class LayerStatistics {
     /** The running moments, dynamics, stationarity and pairs of the spectrum now in {@code x}, and its report. */
     private LayerReport accumulate(long step, Spectrum spectrum, double learningRate, int batchSize, double seconds) {
         moments.add(x);
-        dynamics.add(step, x, seconds, learningRate, batchSize);
         boolean stationary = stationarity.add(x);
         for (int i = 0; i < modes; i++) {
             means[i] = moments.windowMean(i);
@@ -231,8 +244,11 @@ public final class LayerStatistics {
         boolean converged = stationary;
         if (target.length > 0) {
             targetDistance = StationarityDetector.rmsDistance(means, target);
-            converged = stationary && stationarity.nearTarget(target, config.targetTolerance());
+            double tolerance = config.targetTolerance() * (this.converged ? TARGET_EXIT_RATIO : 1);
+            converged = stationary && stationarity.nearTarget(target, tolerance);
         }
+        this.converged = converged;
+        dynamics.add(step, x, seconds, learningRate, batchSize, converged, stationarity.getN());
 
         if (stationary) {
             pairs.addStationary(snapshots, x, learningRate, batchSize);
@@ -339,12 +355,26 @@ public final class LayerStatistics {
      * sum, ring buffer and decision is copied, not recomputed, so the reports that follow are the
      * ones an uninterrupted run would give, bit for bit.
      *
-     * @param pairs one state per degenerate pair, in the order of the target's pairs
+     * @param pairs     one state per degenerate pair, in the order of the target's pairs
+     * @param dynamics  the measured Dyson dynamics; null in a checkpoint written before it was kept, which
+     *                  restores with empty dynamics (they measure again from the next snapshot on)
+     * @param converged the convergence decision, whose hysteresis needs the previous one (false in older
+     *                  checkpoints: the next snapshot decides with the entry tolerance)
      */
     public record State(String run, String layer, int rows, int cols, Config config, double[] target,
                         RunningMoments.State moments, StationarityDetector.State stationarity,
                         List<PairStatistics.State> pairs, long snapshots, double[] histogram, long histogramAt,
-                        double pairsLearningRate, int pairsBatchSize) {
+                        double pairsLearningRate, int pairsBatchSize, LayerDynamics.State dynamics,
+                        boolean converged) {
+
+        /** A state without Dyson dynamics and with converged false, as a checkpoint written before them reads. */
+        public State(String run, String layer, int rows, int cols, Config config, double[] target,
+                     RunningMoments.State moments, StationarityDetector.State stationarity,
+                     List<PairStatistics.State> pairs, long snapshots, double[] histogram, long histogramAt,
+                     double pairsLearningRate, int pairsBatchSize) {
+            this(run, layer, rows, cols, config, target, moments, stationarity, pairs, snapshots, histogram,
+                    histogramAt, pairsLearningRate, pairsBatchSize, null, false);
+        }
 
         public State {
             target = target.clone();
@@ -363,10 +393,11 @@ public final class LayerStatistics {
         }
     }
 
-    /** A copy of the current state (see {@link State}); O(window · modes). */
+    /** A copy of the current state (see {@link State}); O(window · modes) and O(dynamics window · tracked modes). */
     public State state() {
         return new State(run, layer, rows, cols, config, target, moments.state(), stationarity.state(), pairs.states(),
-                snapshots, pairs.histogram(), pairs.histogramAt(), pairs.learningRate(), pairs.batchSize());
+                snapshots, pairs.histogram(), pairs.histogramAt(), pairs.learningRate(), pairs.batchSize(),
+                dynamics.state(), converged);
     }
 
     /**
@@ -389,6 +420,10 @@ public final class LayerStatistics {
         moments.load(state.moments());
         stationarity.load(state.stationarity());
         pairs.load(state);
+        if (state.dynamics() != null) {
+            dynamics.load(state.dynamics());
+        }
         this.snapshots = state.snapshots();
+        this.converged = state.converged();
     }
 }

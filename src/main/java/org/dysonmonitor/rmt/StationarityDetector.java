@@ -37,6 +37,12 @@ import org.apache.commons.math3.distribution.TDistribution;
  *   <li>P(some |t| &gt; 6) = 10 · 1.1·10⁻⁵ ≈ 1.1·10⁻⁴ per evaluation: a false exit about once in
  *   9 000 evaluations (9·10⁴ snapshots at blockLength 10), so the state does not flicker.</li>
  * </ul>
+ * They hold for independent block means. A mode whose autocorrelation time is not ≪ blockLength (the
+ * RBM's κ = 8 mode: τ ≈ 33 snapshots against blocks of 10) has correlated block means and a t far wider
+ * than Student's: single evaluations above z_exit, in runs of a few, are then common (11 % of the
+ * evaluations of the RBM at (0.1, 4)). So the exit can also ask for P consecutive evaluations above
+ * z_exit ({@code exitEvaluations}; K/2 in {@link LayerStatistics}): the state then changes at most once per P evaluations of a noise excursion, and a real change
+ * is still detected P − 1 evaluations ((P − 1)·blockLength snapshots) after its t first exceeds z_exit.
  * These rates grow with the number of modes; for a layer with hundreds of modes derive the
  * thresholds from {@link #threshold(int, int, double)} instead of the defaults.
  * Sensitivity: a drift is detected when its total over the K-block window exceeds roughly
@@ -62,6 +68,7 @@ public final class StationarityDetector {
     private final int blocks;
     private final double zEnter;
     private final double zExit;
+    private final int exitEvaluations;
     private final double sxx;
 
     /** First value of every mode: block sums are taken relative to it to keep precision. */
@@ -77,6 +84,7 @@ public final class StationarityDetector {
     private long totalBlocks;
     private int nextSlot;
     private boolean stationary;
+    private int exitRun;
     private long stationarySince;
     private double maxStatistic;
 
@@ -98,8 +106,18 @@ public final class StationarityDetector {
      * @param zExit       threshold on max t to stop being stationary, ≥ zEnter
      */
     public StationarityDetector(int modes, int blockLength, int blocks, double zEnter, double zExit) {
-        if (modes < 1 || blockLength < 1 || blocks < 4) {
-            throw new IllegalArgumentException("need modes >= 1, blockLength >= 1, blocks >= 4");
+        this(modes, blockLength, blocks, zEnter, zExit, 1);
+    }
+
+    /**
+     * As above, with the exit needing {@code exitEvaluations} consecutive evaluations above z_exit.
+     *
+     * @param exitEvaluations P ≥ 1 (1: the first evaluation above z_exit ends a stationary period)
+     */
+    public StationarityDetector(int modes, int blockLength, int blocks, double zEnter, double zExit,
+                                int exitEvaluations) {
+        if (modes < 1 || blockLength < 1 || blocks < 4 || exitEvaluations < 1) {
+            throw new IllegalArgumentException("need modes >= 1, blockLength >= 1, blocks >= 4, exitEvaluations >= 1");
         }
         if (!(zEnter > 0.0) || !(zExit >= zEnter) || Double.isInfinite(zExit)) {
             throw new IllegalArgumentException("need 0 < zEnter <= zExit < inf: " + zEnter + ", " + zExit);
@@ -109,6 +127,7 @@ public final class StationarityDetector {
         this.blocks = blocks;
         this.zEnter = zEnter;
         this.zExit = zExit;
+        this.exitEvaluations = exitEvaluations;
         this.sxx = TrendStatistic.sxx(blocks);
         this.reference = new double[modes];
         this.blockSum = new double[modes];
@@ -265,6 +284,7 @@ public final class StationarityDetector {
         totalBlocks = 0;
         nextSlot = 0;
         stationary = false;
+        exitRun = 0;
         stationarySince = -1;
         maxStatistic = Double.NaN;
         Arrays.fill(blockSum, 0.0);
@@ -274,12 +294,14 @@ public final class StationarityDetector {
     /**
      * Everything the detector holds, as an immutable value (arrays are copied in and out), for
      * checkpoints: {@link #restore(State)} continues exactly where {@link #state()} was taken,
-     * including the hysteresis and the partly filled block.
+     * including the hysteresis and the partly filled block. {@code exitEvaluations} and {@code exitRun} are
+     * 0 in a checkpoint written before they existed: such a state keeps the detector's P and starts its run
+     * of exit evaluations afresh.
      */
     public record State(int modes, int blockLength, int blocks, double zEnter, double zExit,
                         double[] reference, double[] blockSum, double[] ring, double[] statistic,
                         long n, int fill, long totalBlocks, int nextSlot, boolean stationary,
-                        long stationarySince, double maxStatistic) {
+                        long stationarySince, double maxStatistic, int exitEvaluations, int exitRun) {
 
         public State {
             reference = reference.clone();
@@ -312,7 +334,7 @@ public final class StationarityDetector {
     /** A copy of the current state (see {@link State}). */
     public State state() {
         return new State(modes, blockLength, blocks, zEnter, zExit, reference, blockSum, ring, statistic,
-                n, fill, totalBlocks, nextSlot, stationary, stationarySince, maxStatistic);
+                n, fill, totalBlocks, nextSlot, stationary, stationarySince, maxStatistic, exitEvaluations, exitRun);
     }
 
     /**
@@ -322,7 +344,7 @@ public final class StationarityDetector {
      */
     public static StationarityDetector restore(State state) {
         StationarityDetector t = new StationarityDetector(state.modes(), state.blockLength(), state.blocks(),
-                state.zEnter(), state.zExit());
+                state.zEnter(), state.zExit(), Math.max(1, state.exitEvaluations()));
         t.load(state);
         return t;
     }
@@ -334,7 +356,9 @@ public final class StationarityDetector {
                 || state.reference().length != modes || state.blockSum().length != modes
                 || state.statistic().length != modes || saved.length != ring.length
                 || state.fill() < 0 || state.fill() >= blockLength
-                || state.nextSlot() < 0 || state.nextSlot() >= blocks) {
+                || state.nextSlot() < 0 || state.nextSlot() >= blocks
+                || (state.exitEvaluations() != 0 && state.exitEvaluations() != exitEvaluations)
+                || state.exitRun() < 0) {
             throw new IllegalArgumentException("stationarity state does not fit " + modes + " modes and "
                     + blocks + " blocks of " + blockLength);
         }
@@ -347,6 +371,7 @@ public final class StationarityDetector {
         totalBlocks = state.totalBlocks();
         nextSlot = state.nextSlot();
         stationary = state.stationary();
+        exitRun = state.exitRun();
         stationarySince = state.stationarySince();
         maxStatistic = state.maxStatistic();
     }
@@ -361,8 +386,10 @@ public final class StationarityDetector {
             max = Math.max(max, statistic[i]);
         }
         maxStatistic = max;
-        if (stationary && max > zExit) {
+        exitRun = stationary && max > zExit ? exitRun + 1 : 0;
+        if (stationary && exitRun >= exitEvaluations) {
             stationary = false;
+            exitRun = 0;
             stationarySince = -1;
         } else if (!stationary && max <= zEnter) {
             stationary = true;

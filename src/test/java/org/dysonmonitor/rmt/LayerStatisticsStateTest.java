@@ -77,13 +77,72 @@ class LayerStatisticsStateTest {
         assertTrue(expected.stationary(), "the test must reach the stationary regime");
         assertTrue(expected.pairs().get(0).samples() > 100, "pairs must have pooled snapshots");
         // The JSON of a double is its shortest exact decimal, so equal text is equal bits. The measured
-        // Dyson dynamics are not checkpointed (their window of 4096 snapshots is ~2 MB a layer): a
-        // restarted layer measures them afresh, so they are compared apart.
-        assertEquals(json(expected.withDynamics(DysonReport.NONE)), json(actual.withDynamics(DysonReport.NONE)));
-        assertTrue(actual.dynamics().window() < expected.dynamics().window(),
-                "the resumed layer measures its dynamics over the snapshots since the restart");
+        // Dyson dynamics are checkpointed too: the whole report, rows, ETA and all, is the same.
+        assertTrue(expected.dynamics().measuredStep() > k, "the dynamics must have measured after the restore");
+        assertEquals(json(expected), json(actual));
         assertEquals(uninterrupted.snapshots(), resumed.snapshots());
         assertEquals(json(uninterrupted.state()), json(resumed.state()));
+    }
+
+    /**
+     * Every report after a restore equals the uninterrupted run's, the Dyson dynamics included, with a clock
+     * (the update rate, the 1 s cadence) and a checkpoint taken between two measurements; the layer's
+     * convergence decision (its hysteresis) is carried too.
+     */
+    @Test
+    void everyReportAfterARestoreIsTheUninterruptedOne() throws Exception {
+        List<double[]> spectra = spectra(700, 11);
+        LayerStatistics.Config config = LayerStatistics.Config.defaults();
+        LayerStatistics uninterrupted = new LayerStatistics("r", "W", 6, 8, TARGET, config);
+        List<String> expected = new ArrayList<>();
+        for (int t = 0; t < spectra.size(); t++) {
+            expected.add(json(timed(uninterrupted, spectra, t)));
+        }
+        int k = 437;
+        LayerStatistics first = new LayerStatistics("r", "W", 6, 8, TARGET, config);
+        for (int t = 0; t < k; t++) {
+            timed(first, spectra, t);
+        }
+        LayerStatistics.State state = JSON.readValue(json(first.state()), LayerStatistics.State.class);
+        assertTrue(state.dynamics() != null && state.dynamics().latest().measuredStep() > 0,
+                "the checkpoint holds measured dynamics");
+        LayerStatistics resumed = LayerStatistics.restore(state);
+        int converged = 0;
+        for (int t = k; t < spectra.size(); t++) {
+            LayerReport r = timed(resumed, spectra, t);
+            assertEquals(expected.get(t), json(r), "report " + t);
+            converged += r.converged() ? 1 : 0;
+        }
+        assertTrue(converged > 0, "the run must converge after the restore");
+    }
+
+    /**
+     * A checkpoint written before the dynamics and the convergence decision were kept (its JSON without
+     * those fields) still restores: the statistics continue exactly, the dynamics start empty.
+     */
+    @Test
+    void aCheckpointWithoutDynamicsRestoresWithEmptyDynamics() throws Exception {
+        List<double[]> spectra = spectra(300, 5);
+        LayerStatistics stats = new LayerStatistics("r", "W", 6, 8, TARGET, LayerStatistics.Config.defaults());
+        feed(stats, spectra, 0, 200);
+        com.fasterxml.jackson.databind.node.ObjectNode older = JSON.valueToTree(stats.state());
+        older.remove("dynamics");
+        older.remove("converged");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older.get("stationarity")).remove("exitEvaluations");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) older.get("stationarity")).remove("exitRun");
+        LayerStatistics.State read = JSON.treeToValue(older, LayerStatistics.State.class);
+        assertEquals(null, read.dynamics());
+        LayerStatistics resumed = LayerStatistics.restore(read);
+        LayerReport after = resumed.update(200, new Spectrum(6, 8, spectra.get(200)), 0.05, 16);
+        assertEquals(DysonReport.NONE, after.dynamics(), "no measurement before the dynamics' first 50 snapshots");
+        assertEquals(stats.snapshots() + 1, after.snapshots());
+        assertEquals(json(stats.state().moments()), json(read.moments()));
+    }
+
+    private static LayerReport timed(LayerStatistics stats, List<double[]> spectra, int t) {
+        double lr = t < spectra.size() / 2 ? 0.1 : 0.05;
+        return stats.update(t, new Spectrum(6, 8, spectra.get(t)), lr, 16, (RandomizedBaseline.Weights) null, null,
+                t * 0.004);
     }
 
     @Test
