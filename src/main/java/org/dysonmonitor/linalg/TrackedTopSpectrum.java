@@ -20,8 +20,9 @@ import java.util.SplittableRandom;
  *       up to the next scheduled full one when the last full spectrum has no gap after its k-th value
  *       (the gap test, {@link #gapFactor}: a warm start would need more than {@code gapCycles} cycles,
  *       as on an untrained layer's dense Marchenko-Pastur edge, where tracking cost several full
- *       spectra), or when the tracked subspace did not converge within {@code maxCycles} (then {@code converged} is false
- *       and the last Ritz vectors, still the best start, are kept): all n eigenvalues from
+ *       spectra), or when the tracked subspace did not converge within {@code maxCycles} (then
+ *       {@code converged} is false and the last Ritz vectors, still the best start, are kept): all n
+ *       eigenvalues from
  *       {@link NativeSpectrumSolver};</li>
  *   <li>{@link Kind#TOP}: the k largest eigenvalues, converged to the relative tolerance.</li>
  * </ul>
