@@ -108,6 +108,20 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /** The step of the layer's report, {@code GET /api/v1/runs/{run}/layers/{layer}} (-1 while it has none). */
+    long reportStep(String run, String layer) {
+        HttpRequest get = HttpRequest.newBuilder(uri("/api/v1/runs/" + run + "/layers/" + layer)).GET().build();
+        try {
+            HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("step").asLong() : -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Snapshots processed so far over every layer of the run, from {@code GET /api/v1/runs}. */
     long processed(String run) {
         return layerCounts(run, "processed");

@@ -13,27 +13,61 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * End to end: the wall time from the start of a {@code .npy} POST of an n×n layer to its report being
- * available (its run's processed count polled on {@code GET /api/v1/runs}, then the report of
- * that step read at {@code GET /api/v1/runs/{run}/layers/W}), against numpy's
+ * End to end: from the start of a {@code .npy} POST of an n×n layer to its report, against numpy's
  * {@code eigvalsh(W.T @ W)} on the same matrix in one Python process (bench/numpy_spectrum.py), run
  * right after the monitor's side so that both see the same machine load. The same float32 values are
  * posted as a float32 body and, widened, as a float64 body; each is compared with numpy in float64
- * (the issue's reference) and in float32. The runs' layers are never tracked ({@code partial_above}
- * above n): this times full spectra.
+ * (the issue's reference) and in the body's own dtype. The runs' layers are never tracked
+ * ({@code partial_above} above n): this times full spectra.
+ *
+ * <p>Per timed POST ({@link EndToEndTiming}): the wall time until the 202, until the report is
+ * available (the layer's processed counter, read in process from the monitor's registry, the one
+ * {@code GET /api/v1/runs} and {@code dyson_snapshots_processed_total} show: a spectrum actor sets its
+ * report before it counts the snapshot processed) and until it is fetched ({@code GET
+ * /api/v1/runs/{run}/layers/W}, checked to be that step's); and the CPU time the monitor spent on it
+ * meanwhile ({@link EndToEndCpu}: every thread of the process but the benchmark's client threads, so
+ * HTTP, decoding, spectrum, statistics, metrics and garbage collection; the JIT compilers' threads are
+ * shown apart and left out of the CPU ratio, because they compile in the background at their own pace,
+ * code of the benchmark's client and its Python runs included, whatever the snapshot is). Reading the
+ * counter in process replaces a {@code GET /api/v1/runs} every 0.5 ms, which on 2 cores took most of a
+ * core from the monitor and added up to the interval plus one HTTP round trip, a wait that no client
+ * polling at a sane rate would impose on itself at that cost. numpy is timed by wall clock and by its
+ * thread's CPU time (one OpenBLAS thread, so that is all its work). The CPU ratio is the one the load
+ * of a shared machine does not move.
+ *
+ * <p>Before the sizes, snapshots of a small layer of each dtype are posted until the JIT compilers go quiet
+ * (at most {@code warmup} seconds): on 2 shared cores the C1/C2 threads kept compiling for minutes and took
+ * 30–200 ms of CPU per snapshot meanwhile, at the spectrum's expense. A monitor runs for hours; its first
+ * minute is not what its users see, and the JIT column of the CPU table shows what remains. Each size then gets one
+ * untimed POST that starts its layer (its workspaces and its randomized baseline, which is due on a
+ * layer's first snapshot and every 50th after it: so the timed ones, at most 48, have none).
  */
 public final class EndToEndBench {
 
+    /** Bodies of the warm-up layer (n × n). */
+    private static final int WARMUP_SIZE = 128;
+
+    /** The JIT counts as settled below this share of one core (C1 and C2 threads together). */
+    private static final double JIT_QUIET = 0.05;
+
+    /** Warm-up rounds (of 42 POSTs) at least. */
+    private static final int MIN_WARMUP_ROUNDS = 3;
+
+    /** Warm-up rounds at most: each holds two runs of the monitor's 100 until they go idle. */
+    private static final int MAX_WARMUP_ROUNDS = 40;
+
     /**
      * @param sizes   n of the n×n layers
-     * @param repeats timed POSTs per size and dtype (after one untimed, which starts the layer)
+     * @param repeats timed POSTs per size and dtype (after one untimed, which starts the layer), ≤ 48
+     * @param warmup  the longest warm-up in seconds (untimed POSTs of a small layer until the JIT settles), ≥ 0
      * @param python  the Python interpreter with numpy
      * @param script  bench/numpy_spectrum.py
      */
-    public record Options(List<Integer> sizes, int repeats, String python, Path script, SolverSelection solvers) {
+    public record Options(List<Integer> sizes, int repeats, int warmup, String python, Path script,
+                          SolverSelection solvers) {
         public Options {
-            if (sizes.isEmpty() || sizes.stream().anyMatch(n -> n < 2) || repeats < 1) {
-                throw new IllegalArgumentException("sizes must be ≥ 2 and repeats ≥ 1");
+            if (sizes.isEmpty() || sizes.stream().anyMatch(n -> n < 2) || repeats < 1 || repeats > 48 || warmup < 0) {
+                throw new IllegalArgumentException("sizes must be ≥ 2, repeats 1 … 48 and warmup ≥ 0");
             }
             sizes = List.copyOf(sizes);
         }
@@ -46,34 +80,39 @@ public final class EndToEndBench {
         Path work = Files.createTempDirectory("bench-e2e");
         String load = Machine.loadAverages();
         List<String> rows = new ArrayList<>();
+        List<String> cpuRows = new ArrayList<>();
         String numpyDescription = "";
+        EndToEndCpu cpu = new EndToEndCpu();
         try (BenchServer server = BenchServer.start("bench-e2e", o.solvers())) {
+            String warm = warmUp(server, cpu, o.warmup());
+            System.err.println(warm);
             for (int n : o.sizes()) {
                 WeightMatrix w32 = PipelineBench.matrix(n, n);
                 double[] widened = new double[n * n];
                 w32.copyRowMajor(widened);
                 byte[] f32 = NpyEncoder.encode(w32);
                 byte[] f64 = NpyEncoder.encode(WeightMatrix.of(n, n, widened, false));
-                double monitorF32 = median(server, "e2e-f32-" + n, f32, n, o.repeats());
-                double monitorF64 = median(server, "e2e-f64-" + n, f64, n, o.repeats());
+                EndToEndTiming.Medians monitorF32 = timed(server, cpu, "e2e-f32-" + n, f32, n, o.repeats());
+                EndToEndTiming.Medians monitorF64 = timed(server, cpu, "e2e-f64-" + n, f64, n, o.repeats());
                 Path file = work.resolve("w" + n + ".npy");
                 Files.write(file, f32);
                 System.err.printf(Locale.ROOT, "%d×%d: numpy%n", n, n);
-                NumpyReference.Report numpy = NumpyReference.run(o.python(), o.script(),
-                        List.of(new NumpyReference.Job(file, new Stopwatch.Rule(3, 9, 5.0, 1.0, 8.0,
-                                Stopwatch.Clock.WALL), true)), work);
-                numpyDescription = numpy.description();
-                NumpyReference.Result r = numpy.results().get(file);
-                double np64 = r.eigvalshF64().medianSeconds();
-                double np32 = r.eigvalshF32().medianSeconds();
-                rows.add(String.format(Locale.ROOT, "| %d | %.3f ms | %.3f ms | **%.2f** | %.3f ms | %.3f ms | **%.2f** | %.2f |",
-                        n, 1e3 * monitorF64, 1e3 * np64, monitorF64 / np64, 1e3 * monitorF32, 1e3 * np32,
-                        monitorF32 / np32, monitorF32 / np64));
+                NumpyReference.Result wall = numpy(o, file, work, Stopwatch.Clock.WALL);
+                NumpyReference.Report cpuReport = NumpyReference.run(o.python(), o.script(),
+                        List.of(job(file, Stopwatch.Clock.CPU)), work);
+                numpyDescription = cpuReport.description();
+                NumpyReference.Result thread = cpuReport.results().get(file);
+                rows.add(row(n, "float64", monitorF64, wall.eigvalshF64().medianSeconds(),
+                        wall.eigvalshF64().medianSeconds(), thread.eigvalshF64().medianSeconds()));
+                rows.add(row(n, "float32", monitorF32, wall.eigvalshF64().medianSeconds(),
+                        wall.eigvalshF32().medianSeconds(), thread.eigvalshF64().medianSeconds()));
+                cpuRows.add(cpuRow(n, "float64", monitorF64));
+                cpuRows.add(cpuRow(n, "float32", monitorF32));
                 Files.deleteIfExists(file);
             }
-            out.printf(Locale.ROOT, "End to end, POST → report available (median of %d), against numpy's "
-                    + "eigvalsh(W.T @ W) in the same run; solver %s; load average at start %s, at end %s%n%n",
-                    o.repeats(), server.monitor().solver(), load, Machine.loadAverages());
+            out.printf(Locale.ROOT, "End to end, POST → report (median of %d per row), against numpy's "
+                            + "eigvalsh(W.T @ W) in the same run; %s; solver %s; load average at start %s, at end %s%n%n",
+                    o.repeats(), warm, server.monitor().solver(), load, Machine.loadAverages());
         } finally {
             try (var files = Files.walk(work)) { // numpy wrote its eigenvalues beside each matrix
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -81,31 +120,94 @@ public final class EndToEndBench {
                 }
             }
         }
-        out.println("| n | monitor, float64 body | numpy f64 | ratio | monitor, float32 body | numpy f32 | ratio | float32 body ÷ numpy f64 |");
-        out.println("|--:|--:|--:|--:|--:|--:|--:|--:|");
+        out.println("| n | body | POST → 202 | → report available | → report fetched | numpy f64 | **ratio** "
+                + "| numpy, body's dtype | ratio | monitor CPU, JIT apart | numpy f64 CPU | **CPU ratio** |");
+        out.println("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         rows.forEach(out::println);
-        out.printf(Locale.ROOT, "%nnumpy: %s%nTargets: ratio ≤ 1.2 at n ≥ 512 (float64 body); float32 body ≤ 0.7 × numpy f64.%n",
+        out.printf(Locale.ROOT, "%nWhere the monitor's CPU time goes (mean ms per snapshot, POST start to report fetched):%n%n");
+        out.println("| n | body | " + String.join(" | ", EndToEndCpu.GROUPS) + " | total |");
+        out.println("|--:|---|" + "--:|".repeat(EndToEndCpu.GROUPS.length + 1));
+        cpuRows.forEach(out::println);
+        out.println();
+        out.println("http: Akka's default dispatcher (connections, routes, body, the report's JSON); spectrum: the "
+                + "spectrum actors (spectrum, statistics, metrics); jit: C1/C2 compiler threads; gc: the collector's "
+                + "threads; vm other: the VM's other native threads.");
+        out.printf(Locale.ROOT, "%nnumpy: %s%n"
+                + "ratio: report fetched (wall) ÷ numpy f64 (wall); CPU ratio: the monitor's CPU time per snapshot "
+                + "(all its threads, HTTP to report, but the JIT compilers') ÷ numpy f64's thread CPU time.%n"
+                + "Targets: ratio ≤ 1.2 at n ≥ 512 (float64 body); float32 body ≤ 0.7 × numpy f64.%n",
                 numpyDescription);
         out.flush();
     }
 
-    /** Median wall seconds from POST to the report of that step, after one untimed POST that starts the layer. */
-    private static double median(BenchServer server, String run, byte[] body, int n, int repeats)
-            throws InterruptedException {
-        server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (n + 1) + "}");
-        String path = "/api/v1/runs/" + run + "/layers/W/snapshots?step=";
-        server.post(path + 0, body);
-        server.awaitReport(run, "W", 1, 0);
-        double[] seconds = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long start = System.nanoTime();
-            server.post(path + (i + 1), body);
-            long posted = System.nanoTime();
-            server.awaitReport(run, "W", i + 2, i + 1);
-            seconds[i] = (System.nanoTime() - start) / 1e9;
-            System.err.printf(Locale.ROOT, "%s: POST %.1f ms, then report %.1f ms%n", run, (posted - start) / 1e6,
-                    (System.nanoTime() - posted) / 1e6);
+    private static String row(int n, String body, EndToEndTiming.Medians m, double numpyF64, double numpySame,
+                              double numpyF64Cpu) {
+        return String.format(Locale.ROOT, "| %d | %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | **%.2f** | %.3f ms "
+                        + "| %.2f | %.3f ms | %.3f ms | **%.2f** |",
+                n, body, 1e3 * m.posted(), 1e3 * m.available(), 1e3 * m.fetched(), 1e3 * numpyF64,
+                m.fetched() / numpyF64, 1e3 * numpySame, m.fetched() / numpySame, 1e3 * m.cpu(), 1e3 * numpyF64Cpu,
+                m.cpu() / numpyF64Cpu);
+    }
+
+    private static String cpuRow(int n, String body, EndToEndTiming.Medians m) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "| %d | %s |", n, body));
+        for (String g : EndToEndCpu.GROUPS) {
+            sb.append(String.format(Locale.ROOT, " %.2f |", 1e3 * m.cpuByGroup().getOrDefault(g, Double.NaN)));
         }
-        return Stopwatch.median(seconds);
+        return sb.append(String.format(Locale.ROOT, " %.2f |", 1e3 * m.cpuByGroup().getOrDefault("total", Double.NaN)))
+                .toString();
+    }
+
+    private static NumpyReference.Result numpy(Options o, Path file, Path work, Stopwatch.Clock clock)
+            throws IOException, InterruptedException {
+        return NumpyReference.run(o.python(), o.script(), List.of(job(file, clock)), work).results().get(file);
+    }
+
+    private static NumpyReference.Job job(Path file, Stopwatch.Clock clock) {
+        return new NumpyReference.Job(file, new Stopwatch.Rule(3, 9, 5.0, 1.0, 8.0, clock), true);
+    }
+
+    /**
+     * Untimed POSTs of a small float32 and a small float64 layer, 20 of each at a time, until the JIT
+     * compilers' threads used less than {@link #JIT_QUIET} of one core during the last round (and at least
+     * {@link #MIN_WARMUP_ROUNDS} rounds ran), or {@code maxSeconds} or {@link #MAX_WARMUP_ROUNDS} rounds passed.
+     *
+     * @return what the warm-up did, for the output
+     */
+    private static String warmUp(BenchServer server, EndToEndCpu cpu, int maxSeconds) throws InterruptedException {
+        if (maxSeconds == 0) {
+            return "no warm-up";
+        }
+        WeightMatrix w32 = PipelineBench.matrix(WARMUP_SIZE, WARMUP_SIZE);
+        double[] widened = new double[WARMUP_SIZE * WARMUP_SIZE];
+        w32.copyRowMajor(widened);
+        byte[] f32 = NpyEncoder.encode(w32);
+        byte[] f64 = NpyEncoder.encode(WeightMatrix.of(WARMUP_SIZE, WARMUP_SIZE, widened, false));
+        long start = System.nanoTime();
+        int rounds = 0;
+        double share = Double.NaN;
+        while ((System.nanoTime() - start) * 1e-9 < maxSeconds && rounds < MAX_WARMUP_ROUNDS) {
+            java.util.Map<String, Double> before = cpu.reading();
+            long t0 = System.nanoTime();
+            EndToEndTiming.run(server, cpu, "e2e-warmup-f32-" + rounds, f32, WARMUP_SIZE, 20, false);
+            EndToEndTiming.run(server, cpu, "e2e-warmup-f64-" + rounds, f64, WARMUP_SIZE, 20, false);
+            java.util.Map<String, Double> after = cpu.reading();
+            rounds++;
+            if (before.isEmpty()) {
+                continue; // no CPU accounting: warm up for the whole time
+            }
+            share = (after.get("jit") - before.get("jit")) / (System.nanoTime() - t0);
+            if (rounds >= MIN_WARMUP_ROUNDS && share < JIT_QUIET) {
+                break;
+            }
+        }
+        return String.format(Locale.ROOT, "warm-up: %d POSTs of %d×%d layers in %.0f s, the JIT compilers at %.1f %% "
+                + "of a core in its last round", rounds * 42, WARMUP_SIZE, WARMUP_SIZE,
+                (System.nanoTime() - start) * 1e-9, 100 * share);
+    }
+
+    private static EndToEndTiming.Medians timed(BenchServer server, EndToEndCpu cpu, String run, byte[] body, int n,
+                                                int repeats) throws InterruptedException {
+        return EndToEndTiming.run(server, cpu, run, body, n, repeats, true);
     }
 }

@@ -150,7 +150,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "end-to-end", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Wall time from a .npy POST of an n×n layer to its report, float32 and float64 bodies, "
+            description = {"Wall and CPU time from a .npy POST of an n×n layer to its report, float32 and float64 bodies, "
                     + "against numpy's eigvalsh(W.T @ W) on the same matrix in the same run.",
                     "Targets: ≤ 1.2× numpy at n ≥ 512 (float64 body), ≤ 0.7× with float32 bodies."})
     static final class EndToEnd extends MonitorBench {
@@ -158,8 +158,12 @@ final class BenchCommand implements Runnable {
                 description = "n of the n×n layers (default: ${DEFAULT-VALUE}).")
         List<Integer> sizes;
 
-        @Option(names = "--repeats", defaultValue = "5", description = "Timed POSTs per size and body dtype (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--repeats", defaultValue = "5", description = "Timed POSTs per size and body dtype, 1 … 48 (default: ${DEFAULT-VALUE}).")
         int repeats;
+
+        @Option(names = "--warmup", defaultValue = "120", description = "Longest warm-up in seconds: untimed POSTs of "
+                + "128×128 layers until the JIT compilers use < 5 %% of a core, 0 for none (default: ${DEFAULT-VALUE}).")
+        int warmup;
 
         @Option(names = "--python", defaultValue = "python3", description = "Python with numpy (default: ${DEFAULT-VALUE}).")
         String python;
@@ -171,7 +175,7 @@ final class BenchCommand implements Runnable {
         void measure(CommandLine cmd, SolverSelection solvers) throws Exception {
             EndToEndBench.Options o;
             try {
-                o = new EndToEndBench.Options(sizes, repeats, python, script, solvers);
+                o = new EndToEndBench.Options(sizes, repeats, warmup, python, script, solvers);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cmd, e.getMessage());
             }

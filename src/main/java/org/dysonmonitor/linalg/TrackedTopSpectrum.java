@@ -16,9 +16,13 @@ import java.util.SplittableRandom;
  * <p>Each {@link #update} gives a {@link Result} of one of two kinds:
  * <ul>
  *   <li>{@link Kind#FULL}: every {@code fullEvery}-th snapshot (the first one included), when
- *       2·(q+1)·b exceeds n (tracking would cost about as much as the full spectrum), or when the
- *       tracked subspace did not converge within {@code maxCycles} (then {@code converged} is false
- *       and the last Ritz vectors, still the best start, are kept): all n eigenvalues from
+ *       2·(q+1)·b exceeds n (tracking would cost about as much as the full spectrum), on every snapshot
+ *       up to the next scheduled full one when the last full spectrum has no gap after its k-th value
+ *       (the gap test, {@link #gapFactor}: a warm start would need more than {@code gapCycles} cycles,
+ *       as on an untrained layer's dense Marchenko-Pastur edge, where tracking cost several full
+ *       spectra), or when the tracked subspace did not converge within {@code maxCycles} (then
+ *       {@code converged} is false and the last Ritz vectors, still the best start, are kept): all n
+ *       eigenvalues from
  *       {@link NativeSpectrumSolver};</li>
  *   <li>{@link Kind#TOP}: the k largest eigenvalues, converged to the relative tolerance.</li>
  * </ul>
@@ -57,12 +61,16 @@ public final class TrackedTopSpectrum {
      * @param maxCycles  cycles before tracking counts as failed (≥ 1)
      * @param tolerance  relative error bound accepted (see {@link BlockKrylovEigensolver})
      * @param fullEvery  a full spectrum every this many snapshots (≥ 1; 1 means always full)
+     * @param gapCycles  the gap test (see {@link #gapFactor}): after each full spectrum, the layer is tracked
+     *                   until the next one only if a warm start would converge in at most this many cycles by
+     *                   the Chebyshev bound; otherwise its snapshots get full spectra at once. 0 switches the
+     *                   test off (always track)
      */
-    public record Config(int k, int guard, int depth, int maxCycles, double tolerance, int fullEvery) {
+    public record Config(int k, int guard, int depth, int maxCycles, double tolerance, int fullEvery, int gapCycles) {
         public Config {
-            if (k < 1 || guard < 0 || depth < 1 || maxCycles < 1 || fullEvery < 1 || !(tolerance > 0)) {
+            if (k < 1 || guard < 0 || depth < 1 || maxCycles < 1 || fullEvery < 1 || !(tolerance > 0) || gapCycles < 0) {
                 throw new IllegalArgumentException("tracked top spectrum needs k, depth, maxCycles, fullEvery ≥ 1,"
-                        + " guard ≥ 0 and tolerance > 0; got " + this);
+                        + " guard, gapCycles ≥ 0 and tolerance > 0; got " + this);
             }
         }
 
@@ -71,24 +79,40 @@ public final class TrackedTopSpectrum {
          * error bound falls ~10× per cycle at n = 2048, against ~4× at depth 2 for 3/5 of the cost), at
          * most 8 cycles, tolerance 1e-9 (the bound overestimates the error 2–4× on such spectra, and
          * the contract checked against the full spectrum is 1e-8 relative), a full spectrum every 10
-         * snapshots.
+         * snapshots, and the gap test at 2 cycles (the monitor counts a tracked snapshot of more than 2
+         * cycles as slow: {@code dyson.top-spectra.slow-cycles}).
          */
         public static Config defaults() {
-            return new Config(64, 16, 4, 8, 1e-9, 10);
+            return new Config(64, 16, 4, 8, 1e-9, 10, 2);
         }
 
         public Config withDepth(int newDepth, int newMaxCycles) {
-            return new Config(k, guard, newDepth, newMaxCycles, tolerance, fullEvery);
+            return new Config(k, guard, newDepth, newMaxCycles, tolerance, fullEvery, gapCycles);
         }
 
         public Config withK(int newK) {
-            return new Config(newK, guard, depth, maxCycles, tolerance, fullEvery);
+            return new Config(newK, guard, depth, maxCycles, tolerance, fullEvery, gapCycles);
         }
 
         public Config withFullEvery(int every) {
-            return new Config(k, guard, depth, maxCycles, tolerance, every);
+            return new Config(k, guard, depth, maxCycles, tolerance, every, gapCycles);
+        }
+
+        /** The gap test at {@code cycles} (0: off). */
+        public Config withGapCycles(int cycles) {
+            return new Config(k, guard, depth, maxCycles, tolerance, fullEvery, cycles);
         }
     }
+
+    /**
+     * The relative error of a warm start that the gap test assumes: the previous snapshot's Ritz
+     * vectors are taken to be 4 decades from the tolerance of 1e-9 already (a training step moves W
+     * by a small fraction). The test then asks for ρ^gapCycles ≤ tolerance / START_ERROR, i.e. at the
+     * defaults ρ ≤ 10⁻²: the heavy-tailed spectra of trained layers have ρ ≈ 10⁻³ at k = 64, n = 1024 …
+     * 4096 (top eigenvalues ~ n/j), a Marchenko-Pastur bulk 0.09, 0.19 and 0.37 (its dense edge; see
+     * TopKBench).
+     */
+    static final double START_ERROR = 1e-5;
 
     private final Config config;
     private final GramOperator operator;
@@ -99,6 +123,8 @@ public final class TrackedTopSpectrum {
     private double[] widened = new double[0];
     private double[] fullValues = new double[0];
     private long snapshots;
+    private double gapFactor = Double.NaN;
+    private boolean gapless;
     private int rows = -1;
     private int cols = -1;
 
@@ -140,7 +166,7 @@ public final class TrackedTopSpectrum {
             warm = false;
         }
         long index = snapshots++;
-        if (!tracks(rows, cols) || index % config.fullEvery() == 0) {
+        if (!tracks(rows, cols) || index % config.fullEvery() == 0 || gapless) {
             return fullSpectrum(values, rows, cols, layout, true, 0, 0, Double.NaN);
         }
         int n = Math.min(rows, cols);
@@ -175,7 +201,61 @@ public final class TrackedTopSpectrum {
             fullValues = new double[n];
         }
         full.eigenvalues(values, rows, cols, layout, fullValues);
+        if (tracks(rows, cols)) {
+            gapFactor = gapFactor(fullValues, config.k(), config.k() + config.guard(), config.depth());
+            // ρ^c ≤ tol/e₀ ⟺ c ≥ log(tol/e₀)/log ρ: the cycles a warm start needs by the bound
+            gapless = config.gapCycles() > 0
+                    && Math.pow(gapFactor, config.gapCycles()) > config.tolerance() / START_ERROR;
+        }
         return new Result(Kind.FULL, fullValues, converged, cycles, products, residual);
+    }
+
+    /**
+     * The factor by which one block Krylov cycle reduces the error of the k-th largest eigenvalue, by
+     * the Chebyshev bound of block Lanczos (Saad, Numerical Methods for Large Eigenvalue Problems,
+     * §6.6; Golub–Van Loan §10.1): with the eigenvalues λ₁ ≥ λ₂ ≥ … ≥ λ_n of X, a block of b vectors
+     * and q Krylov blocks after the start block, the angle of the k-th Ritz vector shrinks by
+     * 1/T_q(1 + 2γ) per cycle and its value's error (quadratic in the angle) by
+     * <pre>ρ = T_q(1 + 2γ)⁻²,  γ = (λ_k − λ_{b+1}) / (λ_{b+1} − λ_n),</pre>
+     * T_q the Chebyshev polynomial, T_q(x) = cosh(q·arcosh x) for x ≥ 1. The gap that matters is
+     * between the k-th value and the first one outside the block; a dense Marchenko-Pastur edge has
+     * almost none (ρ near 1), the spread top of a trained layer a wide one (ρ ≪ 1). A null space
+     * beyond the block (λ_{b+1} = λ_n = 0) converges at once (ρ = 0).
+     *
+     * @param ascending all n eigenvalues of X, ascending (n ≥ b + 1)
+     */
+    static double gapFactor(double[] ascending, int k, int b, int q) {
+        int n = ascending.length;
+        double lk = ascending[n - k];
+        double beyond = ascending[n - b - 1];
+        double spread = beyond - ascending[0];
+        double gap = lk - beyond;
+        if (!(gap > 0)) {
+            return 1.0;
+        }
+        if (!(spread > 0)) {
+            return 0.0;
+        }
+        double t = Math.cosh(q * acosh(1 + 2 * gap / spread));
+        return 1 / (t * t);
+    }
+
+    private static double acosh(double x) {
+        return Math.log(x + Math.sqrt(x * x - 1));
+    }
+
+    /**
+     * The gap factor ρ of the last full spectrum ({@link #gapFactor}; NaN before the first one or for
+     * a layer too small to track), and whether the gap test found no gap: then every snapshot until the
+     * next full one is a full spectrum too.
+     */
+    public double lastGapFactor() {
+        return gapFactor;
+    }
+
+    /** Whether the last full spectrum's gap test sent the snapshots up to the next full one to full spectra. */
+    public boolean gapless() {
+        return gapless;
     }
 
     /** Forgets the tracked subspace: the next tracked snapshot starts cold. */

@@ -44,6 +44,10 @@ class BenchCommandTest {
     }
 
     private record Result(int exit, String out, String err) {
+        List<String> rows(String start) {
+            return Arrays.stream(out.split("\n")).filter(l -> l.startsWith(start)).toList();
+        }
+
         String row(String start) {
             return Arrays.stream(out.split("\n")).filter(l -> l.startsWith(start)).findFirst()
                     .orElseThrow(() -> new AssertionError("no row " + start + " in\n" + out + "\n" + err));
@@ -114,15 +118,27 @@ class BenchCommandTest {
 
     @Test
     void endToEndPrintsTheMonitorAgainstNumpyWithRatios() {
-        Result r = bench("bench", "end-to-end", "--sizes", "48", "--repeats", "2");
+        Result r = bench("bench", "end-to-end", "--sizes", "48", "--repeats", "2", "--warmup", "0");
         assertEquals(0, r.exit(), r.err());
-        // | n | monitor f64 | numpy f64 | ratio | monitor f32 | numpy f32 | ratio | f32 ÷ numpy f64 |
-        List<Double> n = numbers(r.row("| 48 |").replace(" ms", "").replace("**", ""));
-        assertEquals(48.0, n.get(0));
-        assertTrue(n.stream().allMatch(v -> v > 0 && Double.isFinite(v)), r.out());
-        // Times are printed to 0.001 ms and ratios to 0.01: the ratio of the printed times agrees within that.
-        assertEquals(n.get(1) / n.get(2), n.get(3), 0.005 + n.get(3) * (0.0005 / n.get(1) + 0.0005 / n.get(2)), r.out());
-        assertEquals(n.get(4) / n.get(5), n.get(6), 0.005 + n.get(6) * (0.0005 / n.get(4) + 0.0005 / n.get(5)), r.out());
+        for (String body : List.of("float64", "float32")) {
+            // | n | body | POST | available | fetched | numpy f64 | ratio | numpy same | ratio | CPU | numpy CPU | CPU ratio |
+            List<String> rows = r.rows("| 48 | " + body + " |");
+            assertEquals(2, rows.size(), r.out()); // the timings, then where the CPU time went
+            List<Double> n = numbers(rows.get(0).replace(" ms", "").replace("**", ""));
+            assertEquals(11, n.size(), r.out());
+            assertEquals(48.0, n.get(0));
+            assertTrue(n.stream().allMatch(v -> v > 0 && Double.isFinite(v)), r.out());
+            assertTrue(n.get(1) <= n.get(2) && n.get(2) <= n.get(3), "POST ≤ available ≤ fetched: " + r.out());
+            // Times are printed to 0.001 ms and ratios to 0.01: the ratio of the printed times agrees within that.
+            assertEquals(n.get(3) / n.get(4), n.get(5), 0.005 + n.get(5) * (0.0005 / n.get(3) + 0.0005 / n.get(4)), r.out());
+            assertEquals(n.get(3) / n.get(6), n.get(7), 0.005 + n.get(7) * (0.0005 / n.get(3) + 0.0005 / n.get(6)), r.out());
+            assertEquals(n.get(8) / n.get(9), n.get(10), 0.005 + n.get(10) * (0.0005 / n.get(8) + 0.0005 / n.get(9)), r.out());
+            // The CPU breakdown's row: seven groups and their total, which is at least the ratio's CPU (JIT apart).
+            List<Double> groups = numbers(rows.get(1));
+            assertEquals(9, groups.size(), r.out());
+            assertTrue(groups.get(8) >= n.get(8) - 0.01, r.out());
+        }
+        assertEquals(2, bench("bench", "end-to-end", "--warmup", "-1").exit());
     }
 
     @Test
