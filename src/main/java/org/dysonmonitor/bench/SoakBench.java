@@ -52,7 +52,7 @@ public final class SoakBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
     private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
-    private final AtomicLong connectionErrors = new AtomicLong();
+    private final Map<String, AtomicLong> connectionErrors = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private String url;
     private int port;
@@ -76,9 +76,16 @@ public final class SoakBench {
                     new AllDirectives() { }.reject());
             url = server.url();
             port = server.address().getPort();
-            out.printf("soak: %d runs, %d misbehaving clients, %d s, budget %d MiB, max heap %d MiB, idle timeout %d s%n",
+            SoakSampler sampler = new SoakSampler(http, url);
+            System.gc(); // the baseline: the monitor started, no run yet
+            long baseline = SoakSampler.heapUsed();
+            int perRunBound = options.seriesPerRunBound(monitor.settings().maxModeSeries());
+            int startSeries = sampler.series().total();
+            out.printf("soak: %d runs, %d misbehaving clients, %d s, budget %d MiB, max heap %d MiB, idle timeout %d s, "
+                            + "heap at start %d MiB, series at start %d, load average %.1f, series bound per run %d%n",
                     options.runs(), options.misbehaving(), options.duration().toSeconds(), options.maxInflightBytes() >> 20,
-                    Runtime.getRuntime().maxMemory() >> 20, options.idleTimeout().toSeconds());
+                    Runtime.getRuntime().maxMemory() >> 20, options.idleTimeout().toSeconds(), baseline >> 20,
+                    startSeries, SoakSampler.loadAverage(), perRunBound);
             ExecutorService clients = Executors.newFixedThreadPool(options.runs() + options.misbehaving());
             for (int i = 0; i < options.runs(); i++) {
                 int run = i;
@@ -89,32 +96,69 @@ public final class SoakBench {
                 clients.submit(() -> misbehave(client));
             }
             long maxHeap = 0;
+            long maxLive = 0;
             int maxSeries = 0;
-            long end = System.nanoTime() + options.duration().toNanos();
-            for (int second = 1; System.nanoTime() < end; second++) {
+            SoakSampler.Series maxOfOneRun = new SoakSampler.Series(0, 0, "");
+            double maxLoad = 0;
+            long start = System.nanoTime();
+            long end = start + options.duration().toNanos();
+            long nextPrint = 5;
+            while (System.nanoTime() < end) {
                 Thread.sleep(1000);
-                long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-                int series = seriesCount();
+                long heap = SoakSampler.heapUsed();
+                long live = SoakSampler.heapAfterLastCollection();
+                SoakSampler.Series series = sampler.series();
+                double load = SoakSampler.loadAverage();
                 maxHeap = Math.max(maxHeap, heap);
-                maxSeries = Math.max(maxSeries, series);
-                if (second % 5 == 0) {
-                    out.printf("t=%4d s  heap %5d MiB  series %6d  in flight %4d MiB  answers %s%n", second, heap >> 20,
-                            series, monitor.budget().used() >> 20, new TreeMap<>(statuses));
+                maxLive = Math.max(maxLive, live);
+                maxSeries = Math.max(maxSeries, series.total());
+                maxOfOneRun = series.maxOfOneRun() > maxOfOneRun.maxOfOneRun() ? series : maxOfOneRun;
+                maxLoad = Math.max(maxLoad, load);
+                long t = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                if (t >= nextPrint) {
+                    nextPrint = t + 5;
+                    out.printf("t=%4d s  heap %5d MiB (after last GC %5d)  series %6d  in flight %4d MiB  load %5.1f  "
+                            + "answers %s%n", t, heap >> 20, live >> 20, series.total(), monitor.budget().used() >> 20,
+                            load, new TreeMap<>(statuses));
                 }
             }
             running.set(false);
             clients.shutdown();
+            // Checked at once, before the runs that no longer post go idle and take their accounting
+            // with them (a check after that would pass with no layer left); then again once the last
+            // requests have ended, on the layers still there.
+            Settled settled = settle(monitor);
             clients.awaitTermination(90, TimeUnit.SECONDS);
-            List<String> unsettled = settle(monitor);
+            Settled last = settle(monitor);
+            List<String> unsettled = new ArrayList<>(settled.unsettled());
+            unsettled.addAll(last.unsettled());
             long bad5xx = statuses.entrySet().stream().filter(e -> e.getKey() >= 500 && e.getKey() != 503)
                     .mapToLong(e -> e.getValue().get()).sum();
-            out.printf("soak done: answers %s, connection errors %d (oversize and stalled clients cut off)%n",
-                    new TreeMap<>(statuses), connectionErrors.get());
-            out.printf("peak heap %d MiB of %d MiB, peak series %d, in flight at the end %d bytes%n", maxHeap >> 20,
-                    Runtime.getRuntime().maxMemory() >> 20, maxSeries, monitor.budget().used());
+            out.printf("soak done: answers %s; connection errors %s%n", new TreeMap<>(statuses),
+                    new TreeMap<>(connectionErrors));
+            out.printf("peak heap %d MiB in use, %d MiB after a collection, of %d MiB max (budget %d MiB); "
+                            + "peak series %d, at most %d of one run (%s; bound %d); peak load average %.1f; "
+                            + "in flight at the end %d bytes%n", maxHeap >> 20, maxLive >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20, options.maxInflightBytes() >> 20, maxSeries,
+                    maxOfOneRun.maxOfOneRun(), maxOfOneRun.runWithMost(), perRunBound, maxLoad, monitor.budget().used());
+            out.printf("layers checked at the end %d: received %d = processed %d + dropped %d + rejected %d; "
+                            + "checked again after the last requests %d%n", settled.layers(), settled.received(),
+                    settled.processed(), settled.dropped(), settled.rejected(), last.layers());
+            // The abandoned runs and, now that nobody posts, every run go idle and free their memory and series.
+            Thread.sleep(options.idleTimeout().toMillis() * 3 / 2 + 2000);
+            System.gc();
+            long after = SoakSampler.heapUsed();
+            SoakSampler.Series left = sampler.series();
+            out.printf("after the idle timeout: heap %d MiB (%+d MiB against the start), series %d, at most %d of one run%n",
+                    after >> 20, (after - baseline) >> 20, left.total(), left.maxOfOneRun());
             out.printf("5xx other than 503: %d; layers with received ≠ processed + dropped + rejected: %s%n", bad5xx,
                     unsettled.isEmpty() ? "none" : unsettled);
-            return bad5xx == 0 && unsettled.isEmpty() && monitor.budget().used() == 0 ? 0 : 1;
+            // Once idle, the runs' series are gone; what stays is the unattributed rejection counters
+            // (run or layer _invalid, one per reason), fewer than one run's bound.
+            boolean seriesBounded = maxOfOneRun.maxOfOneRun() <= perRunBound && left.total() <= startSeries + perRunBound;
+            out.printf("series bounded: %s%n", seriesBounded ? "yes" : "no");
+            boolean checked = settled.layers() >= options.runs(); // every good run's layer was still there
+            return bad5xx == 0 && checked && unsettled.isEmpty() && monitor.budget().used() == 0 && seriesBounded ? 0 : 1;
         }
     }
 
@@ -122,11 +166,11 @@ public final class SoakBench {
         int[] shape = SHAPES[i % SHAPES.length];
         String run = "soak-" + i;
         String policy = i % 2 == 0 ? "latest" : "all";
-        send(put("/api/v1/runs/" + run, "{\"policy\": \"" + policy + "\"}"));
+        send("good", put("/api/v1/runs/" + run, "{\"policy\": \"" + policy + "\"}"));
         byte[] body = npy(shape[0], shape[1], i);
         long pause = Math.max(100, (long) shape[0] * shape[1] / 1000); // ~1 s for 1024×1024
         for (long step = 1; running.get(); step++) {
-            int status = send(post(snapshotPath(run, "W", step), body));
+            int status = send("good", post(snapshotPath(run, "W", step), body));
             sleep(status == 503 ? 1000 : pause);
         }
     }
@@ -139,14 +183,14 @@ public final class SoakBench {
                 for (long n = 0; running.get(); n++) {
                     byte[] junk = new byte[1 + rng.nextInt(4096)];
                     rng.nextBytes(junk);
-                    send(post(snapshotPath(run, "junk." + n, 1), junk));
+                    send("junk", post(snapshotPath(run, "junk." + n, 1), junk));
                     sleep(5);
                 }
             }
             case 1 -> { // bodies over --max-body
                 byte[] huge = new byte[(int) MAX_BODY + 1];
                 while (running.get()) {
-                    send(post(snapshotPath(run, "W", 1), huge));
+                    send("oversize", post(snapshotPath(run, "W", 1), huge));
                     sleep(200);
                 }
             }
@@ -158,13 +202,13 @@ public final class SoakBench {
             case 3 -> { // a run that posts a few snapshots and is never heard of again
                 byte[] body = npy(64, 64, client);
                 for (int step = 1; step <= 3; step++) {
-                    send(post(snapshotPath(run, "W", step), body));
+                    send("abandoned", post(snapshotPath(run, "W", step), body));
                 }
             }
             default -> { // a flood of small snapshots, no pause
                 byte[] body = npy(32, 32, client);
                 for (long step = 1; running.get(); step++) {
-                    send(post(snapshotPath(run, "W", step), body));
+                    send("flood", post(snapshotPath(run, "W", step), body));
                 }
             }
         }
@@ -180,44 +224,54 @@ public final class SoakBench {
             o.flush();
             sleep(5000);
         } catch (IOException e) {
-            connectionErrors.incrementAndGet();
+            connectionError("stalled", e);
         }
     }
 
-    /** Waits until every layer's accounting closes (the queues drain); the layers that do not, after a minute. */
-    private static List<String> settle(Monitor monitor) throws InterruptedException {
-        List<String> unsettled = new ArrayList<>();
+    /**
+     * The accounting of the layers listed at the end: how many were seen, their sums once settled,
+     * and the layers whose identity did not close, including those that went idle (and took their
+     * accounting with them) before it did, so that no check passes on layers no longer there.
+     */
+    private record Settled(int layers, long received, long processed, long dropped, long rejected,
+                           List<String> unsettled) {
+    }
+
+    /** Waits until every layer's accounting closes (the queues drain), for at most a minute. */
+    private static Settled settle(Monitor monitor) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        do {
-            unsettled.clear();
+        Map<String, String> open = new TreeMap<>(); // layers seen unsettled, with their last figures
+        Map<String, long[]> seen = new TreeMap<>();
+        while (true) {
             RunRegistry.Runs runs = (RunRegistry.Runs) AskPattern.<RunRegistry.Command, RunRegistry.Reply>ask(
                     monitor.registry(), RunRegistry.ListRuns::new, Duration.ofSeconds(10),
                     monitor.system().scheduler()).toCompletableFuture().join();
+            Map<String, long[]> now = new TreeMap<>();
             for (RunRegistry.RunView run : runs.runs()) {
                 for (RunRegistry.LayerView l : run.layers()) {
+                    String key = run.run() + "/" + l.layer();
+                    now.put(key, new long[] {l.received(), l.processed(), l.dropped(), l.rejected()});
                     if (l.received() != l.processed() + l.dropped() + l.rejected()) {
-                        unsettled.add(run.run() + "/" + l.layer() + " " + l.received() + " ≠ " + l.processed()
-                                + " + " + l.dropped() + " + " + l.rejected());
+                        open.put(key, l.received() + " ≠ " + l.processed() + " + " + l.dropped() + " + " + l.rejected());
+                    } else {
+                        open.remove(key);
                     }
                 }
             }
-            if (!unsettled.isEmpty()) {
-                Thread.sleep(200);
+            seen.putAll(now);
+            boolean vanished = open.keySet().stream().anyMatch(k -> !now.containsKey(k));
+            if (open.isEmpty() || vanished || System.nanoTime() > deadline) {
+                List<String> unsettled = new ArrayList<>();
+                open.forEach((k, v) -> unsettled.add(k + " " + v + (now.containsKey(k) ? "" : " (went idle unsettled)")));
+                long[] sums = new long[4];
+                seen.values().forEach(c -> {
+                    for (int i = 0; i < 4; i++) {
+                        sums[i] += c[i];
+                    }
+                });
+                return new Settled(seen.size(), sums[0], sums[1], sums[2], sums[3], unsettled);
             }
-        } while (!unsettled.isEmpty() && System.nanoTime() < deadline);
-        return unsettled;
-    }
-
-    private int seriesCount() {
-        try {
-            String text = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(30))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-            return (int) text.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+            Thread.sleep(200);
         }
     }
 
@@ -231,14 +285,20 @@ public final class SoakBench {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
     }
 
-    /** Sends and counts the answer's status; a connection cut off counts apart (the status is then 0). */
-    private int send(HttpRequest.Builder request) {
+    /** Counts a request that got no answer, by client and exception (a timeout is one, under load). */
+    private void connectionError(String client, IOException e) {
+        connectionErrors.computeIfAbsent(client + ": " + e.getClass().getSimpleName(), k -> new AtomicLong())
+                .incrementAndGet();
+    }
+
+    /** Sends and counts the answer's status; a request without an answer counts apart (the status is then 0). */
+    private int send(String client, HttpRequest.Builder request) {
         try {
             int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
             return status;
         } catch (IOException e) {
-            connectionErrors.incrementAndGet();
+            connectionError(client, e);
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

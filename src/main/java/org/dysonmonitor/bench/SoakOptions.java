@@ -26,6 +26,21 @@ public record SoakOptions(int runs, Duration duration, int misbehaving, long max
         return new SoakOptions(100, Duration.ofMinutes(10), 20, 256L << 20, Duration.ofSeconds(20));
     }
 
+    /**
+     * The most series one soak run may hold (each posts one layer, and its refusals may add the
+     * layer label {@code _invalid}): per layer, 3 per-mode gauges for at most {@code maxModeSeries}
+     * modes and 4 per-pair gauges for at most as many pairs, plus fewer than {@value #FIXED_PER_LAYER}
+     * for the rest (about 35 scalar gauges, some by L or q, 5 quantiles, the level-spacing histogram's
+     * 41 buckets with count and sum, the compute timer's 3, the outcome counters and a few reasons).
+     * A per-layer series that were not capped (pairs: n/2 of them) overruns it at once.
+     */
+    public int seriesPerRunBound(int maxModeSeries) {
+        return 2 * (7 * maxModeSeries + FIXED_PER_LAYER);
+    }
+
+    /** Series of one layer that do not grow with its modes or pairs: see {@link #seriesPerRunBound}. */
+    static final int FIXED_PER_LAYER = 150;
+
     public SoakOptions withRuns(int r) {
         return new SoakOptions(r, duration, misbehaving, maxInflightBytes, idleTimeout);
     }

@@ -121,7 +121,8 @@ class LayerStatisticsTest {
         assertEquals(Math.sqrt(Math.PI) * sigma, pair.meanSpacing(), 5 * pair.meanSpacingError());
         assertEquals(4 / Math.PI, pair.spacingS2(), 5 * pair.spacingS2Error());
         assertEquals(-4.0 / 27, pair.binderCumulant(), 5 * pair.binderCumulantError());
-        assertEquals(pair.sigmaSquared() / (lr / batch), pair.sigmaSquaredPerLrBatch(), 1e-12);
+        // σ²/(α/|B|) against its theory value, within the same 5 SE scaled by |B|/α.
+        assertEquals(sigma * sigma * batch / lr, pair.sigmaSquaredPerLrBatch(), 5 * pair.sigmaSquaredError() * batch / lr);
 
         // The pooled rescaled-spacing histogram is a density following the Wigner surmise.
         double[] h = report.pairSpacingHistogram();
@@ -129,7 +130,9 @@ class LayerStatisticsTest {
         assertEquals(1.0, Arrays.stream(h).sum() * LayerReport.PAIR_HISTOGRAM_BIN, 0.01);
         double bin = LayerReport.PAIR_HISTOGRAM_BIN;
         for (int i = 0; i < 20; i++) {
-            double expected = (WignerSurmise.cdf((i + 1) * bin) - WignerSurmise.cdf(i * bin)) / bin;
+            // The Wigner surmise's CDF in closed form, F(s) = 1 − exp(−πs²/4), not the class under test.
+            double expected = (Math.exp(-Math.PI * i * bin * i * bin / 4)
+                    - Math.exp(-Math.PI * (i + 1) * bin * (i + 1) * bin / 4)) / bin;
             // 4096 recent spacings: a bin holds ~4096·p·… counts; 5 Poisson standard deviations.
             double sd = Math.sqrt(expected * bin * 4096) / (4096 * bin);
             assertEquals(expected, h[i], 5 * sd + 1e-3, "bin " + i);

@@ -1,9 +1,15 @@
 package org.dysonmonitor.sweep;
 
-import org.dysonmonitor.rmt.BinderCumulant;
+import org.dysonmonitor.ingest.Numpy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -31,7 +37,7 @@ class PairMomentsTest {
     }
 
     @Test
-    void binderCumulantIsThatOfBothEigenvaluesAboutTheirMean() {
+    void binderCumulantIsThatOfBothEigenvaluesAboutTheirMean(@TempDir Path dir) throws IOException {
         SplittableRandom rng = new SplittableRandom(7);
         double[] lo = new double[500];
         double[] hi = new double[500];
@@ -45,7 +51,16 @@ class PairMomentsTest {
             both[2 * i + 1] = hi[i];
         }
         PairMoments m = PairMoments.of(series(lo, hi), 3.0);
-        assertEquals(BinderCumulant.aboutMean(both), m.binderCumulant(), 1e-9);
+        // The reference is numpy's, from the 1000 eigenvalues themselves: U₄ = ⟨x⁴⟩/(3⟨x²⟩²) − 1 about
+        // their mean (PairMoments gets there from power sums about the centre 3.0, a different route).
+        Path input = dir.resolve("both.txt");
+        Files.writeString(input, Arrays.stream(both).mapToObj(Double::toString).collect(Collectors.joining("\n")));
+        double expected = Double.parseDouble(Numpy.run(dir, String.join("\n",
+                "import sys, numpy as np",
+                "x = np.loadtxt(sys.argv[1])",
+                "x = x - x.mean()",
+                "print(repr(float(np.mean(x**4) / (3 * np.mean(x**2)**2) - 1)))"), input.toString()).strip());
+        assertEquals(expected, m.binderCumulant(), 1e-9);
     }
 
     @Test
