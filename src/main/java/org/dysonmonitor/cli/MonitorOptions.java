@@ -105,7 +105,9 @@ final class MonitorOptions {
         try {
             return org.dysonmonitor.monitor.Monitor.start(name, config, solvers, cluster);
         } catch (org.dysonmonitor.store.HistoryStoreException e) {
-            throw new CommandLine.ParameterException(cmd, "--data-dir " + dataDir + ": " + e.getMessage());
+            String option = config.hasPath("dyson.store.url") ? "--store"
+                    : "--data-dir " + (config.hasPath("dyson.store.data-dir") ? config.getString("dyson.store.data-dir") : dataDir);
+            throw new CommandLine.ParameterException(cmd, option + ": " + e.getMessage());
         }
     }
 

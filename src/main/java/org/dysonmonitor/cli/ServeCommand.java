@@ -52,6 +52,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Time between two scans of a watched directory (default: 2s).")
     Duration watchInterval;
 
+    // The history store: a PostgreSQL database shared by a cluster's nodes (or another data directory).
+    @CommandLine.Option(names = "--store", paramLabel = "URL",
+            description = "The history store: a PostgreSQL database, postgresql://HOST:PORT/DB?user=USER (required "
+                    + "in a cluster; never a password in the URL: see --store-password-file), or a data directory "
+                    + "(SQLite, as --data-dir).")
+    String store;
+
+    @CommandLine.Option(names = "--store-password-file", paramLabel = "FILE",
+            description = "File holding the PostgreSQL password of --store (else the environment's "
+                    + "DYSON_STORE_PASSWORD or PGPASSWORD).")
+    Path storePasswordFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
         Config config = cluster.apply(cmd, options.config(cmd));
+        config = StoreLocation.apply(cmd, config, options, store, storePasswordFile, System.getenv());
         ServerOptions serverOptions = options.server(cmd);
         SolverSelection solvers = options.solver(cmd);
         List<Watch> parsed = parseWatches(cmd, watches);

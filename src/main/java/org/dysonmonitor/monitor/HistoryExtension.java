@@ -7,6 +7,8 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import com.typesafe.config.Config;
 import org.dysonmonitor.store.HistoryStore;
+import org.dysonmonitor.store.HistoryStores;
+import org.dysonmonitor.store.PostgresHistoryStore;
 import org.dysonmonitor.store.SqliteHistoryStore;
 import org.dysonmonitor.store.StoreSettings;
 import org.dysonmonitor.store.StoredRun;
@@ -22,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The monitor's history store, one per actor system, opened from the {@code dyson.store} section
  * of the configuration ({@code data-dir}, {@code retention}, {@code max-size}, {@code
- * checkpoint-interval}); without {@code dyson.store.data-dir} there is none (tests, {@code
- * --no-store}). It also holds the runs stored by earlier processes, read once at start, so that a
- * run created again takes its stored metadata. The store closes in CoordinatedShutdown, after the
+ * checkpoint-interval}; {@code url} and {@code password-file} for a PostgreSQL store, which then
+ * takes the data directory's place, its password never in the configuration); without {@code
+ * dyson.store.data-dir} or {@code url} there is none (tests, {@code --no-store}). It also holds
+ * the runs stored by earlier processes, read once at start, so that a run created again takes its
+ * stored metadata. The store closes in CoordinatedShutdown, after the
  * actors stopped offering: what was queued is committed.
  *
  * <p>Opening may block (it reads the stored runs): {@link Monitor#start} does it on the caller's
@@ -45,30 +49,35 @@ public final class HistoryExtension implements Extension {
 
     private HistoryExtension(ActorSystem<?> system) {
         Config config = system.settings().config();
-        if (!config.hasPath("dyson.store.data-dir")) {
+        if (!config.hasPath("dyson.store.data-dir") && !config.hasPath("dyson.store.url")) {
             store = Optional.empty();
             storedAtStart = Map.of();
             checkpointInterval = Duration.ofSeconds(5);
             return;
         }
         Config c = config.getConfig("dyson.store");
-        StoreSettings settings = StoreSettings.defaults(Path.of(c.getString("data-dir")))
+        StoreSettings settings = StoreSettings.defaults(Path.of(c.hasPath("data-dir") ? c.getString("data-dir") : "."))
                 .withRetention(c.getDuration("retention"))
                 .withMaxBytes(c.getBytes("max-size"));
         checkpointInterval = c.getDuration("checkpoint-interval");
-        SqliteHistoryStore opened = SqliteHistoryStore.open(settings);
+        HistoryStore opened = c.hasPath("url")
+                ? HistoryStores.open(c.getString("url"), c.hasPath("password-file")
+                        ? Optional.of(Path.of(c.getString("password-file"))) : Optional.empty(), settings, System.getenv())
+                : SqliteHistoryStore.open(settings);
+        String where = opened instanceof PostgresHistoryStore p ? p.database().toString()
+                : settings.databaseFile().toAbsolutePath().toString();
         Map<String, StoredRun> runs = new LinkedHashMap<>();
         try {
             opened.runs().toCompletableFuture().get(30, TimeUnit.SECONDS).forEach(r -> runs.put(r.run(), r));
         } catch (Exception e) {
             opened.close();
             throw new org.dysonmonitor.store.HistoryStoreException("cannot read the stored runs of "
-                    + settings.databaseFile() + ": " + e.getMessage(), e);
+                    + where + ": " + e.getMessage(), e);
         }
         store = Optional.of(opened);
         storedAtStart = Map.copyOf(runs);
         system.log().info("history store: {} ({} stored runs), retention {}, at most {} bytes",
-                settings.databaseFile().toAbsolutePath(), runs.size(), settings.retention(), settings.maxBytes());
+                where, runs.size(), settings.retention(), settings.maxBytes());
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
                 "close-history-store", () -> CompletableFuture.supplyAsync(() -> {
                     opened.close();

@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Keeps the store bounded, in portable SQL; how the database measures and returns space is the
- * implementation's ({@link Space}).
+ * Keeps the store bounded, in portable SQL; how the database measures and returns space is its
+ * dialect's ({@link SqlDialect#bytesInUse}, {@link SqlDialect#reclaim}).
  *
  * <p><b>Retention.</b> Points older than the retention are deleted; so are checkpoints older than it
  * (but the newest of each layer), and runs not written for that long that are not active, with
@@ -27,21 +27,14 @@ import java.sql.Statement;
  */
 final class HistoryMaintenance {
 
-    /** How an implementation measures and returns the space of deleted rows. */
-    interface Space {
-        long bytesInUse(Connection c) throws SQLException;
-
-        void reclaim(Connection c) throws SQLException;
-    }
-
     private static final double LOW_WATER = 0.8;
     private static final int MAX_THINNING_POWER = 40;
 
     private final Connection connection;
-    private final Space space;
+    private final SqlDialect space;
     private final StoreCounters counters;
 
-    HistoryMaintenance(Connection connection, Space space, StoreCounters counters) {
+    HistoryMaintenance(Connection connection, SqlDialect space, StoreCounters counters) {
         this.connection = connection;
         this.space = space;
         this.counters = counters;
@@ -113,7 +106,9 @@ final class HistoryMaintenance {
     /**
      * The smallest point id whose time is at or after {@code cutoff}, by bisection on the id:
      * points are inserted in time order by one writer, so time grows with the id, and the search
-     * reads O(log n) rows instead of an index on time in every point.
+     * reads O(log n) rows instead of an index on time in every point. (Several writers of one
+     * database take ids from one sequence as they insert: time grows with the id up to the
+     * writers' commit interval and clock skew, the precision of the cutoff.)
      */
     private long firstPointAtOrAfter(long cutoff) throws SQLException {
         long lo = scalar("SELECT COALESCE(MIN(id), 0) FROM points");

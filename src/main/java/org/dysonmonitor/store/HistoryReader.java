@@ -1,7 +1,6 @@
 package org.dysonmonitor.store;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -14,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read side of {@link SqliteHistoryStore}: one reader thread of its own with its own connection
- * (WAL: readers do not wait for the writer), behind a bounded queue of 64 requests; a full queue
- * fails the stage. The connection is opened on the reader thread at its first query, and closed on
- * it too.
+ * The read side of {@link SqlHistoryStore}: one reader thread of its own with its own connection
+ * (SQLite's WAL and PostgreSQL's MVCC: readers do not wait for the writer), behind a bounded queue
+ * of 64 requests; a full queue fails the stage. The connection is opened on the reader thread at
+ * its first query, closed on it too, and opened again after a failed query left it invalid.
  */
 final class HistoryReader {
 
@@ -28,7 +27,8 @@ final class HistoryReader {
         T run(HistoryReads reads) throws SQLException;
     }
 
-    private final StoreSettings settings;
+    private final SqlDialect dialect;
+    private final int maxEigenvalues;
     private final BooleanSupplier closing;
     private final ThreadPoolExecutor reader;
     /** Touched on the reader thread only. */
@@ -36,11 +36,12 @@ final class HistoryReader {
     private HistoryReads reads;
 
     /** @param closing whether the store is closing (a rejected read then says "closed", not "busy") */
-    HistoryReader(StoreSettings settings, BooleanSupplier closing) {
-        this.settings = settings;
+    HistoryReader(SqlDialect dialect, int maxEigenvalues, BooleanSupplier closing, String threadName) {
+        this.dialect = dialect;
+        this.maxEigenvalues = maxEigenvalues;
         this.closing = closing;
         this.reader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
-                r -> SqliteHistoryStore.daemon(r, "dyson-history-reader"));
+                r -> SqlHistoryStore.daemon(r, threadName));
     }
 
     /** Runs {@code query} on the reader thread; a failed query or a full queue fails the stage. */
@@ -52,7 +53,8 @@ final class HistoryReader {
                     result.complete(query.run(reads()));
                 } catch (SQLException | RuntimeException e) {
                     result.completeExceptionally(new HistoryStoreException("history store read failed: "
-                            + SqliteErrors.explain(e), e));
+                            + dialect.explain(e), e));
+                    dropIfInvalid();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -66,7 +68,7 @@ final class HistoryReader {
     /** Closes the reader's connection on the reader thread, after the reads queued before. */
     void closeConnection() {
         try {
-            reader.execute(() -> SqliteHistoryStore.closeQuietly(readerConnection));
+            reader.execute(() -> SqlHistoryStore.closeQuietly(readerConnection));
         } catch (RejectedExecutionException e) {
             LOG.warn("history store: the reader stopped before its connection could be closed");
         }
@@ -85,10 +87,23 @@ final class HistoryReader {
     /** The reader's connection, opened on the reader thread at its first query. */
     private HistoryReads reads() throws SQLException {
         if (reads == null) {
-            readerConnection = DriverManager.getConnection("jdbc:sqlite:" + settings.databaseFile().toAbsolutePath());
-            SqliteSchema.configure(readerConnection, 0);
-            reads = new HistoryReads(readerConnection, settings.maxEigenvalues());
+            readerConnection = dialect.connect(false);
+            reads = new HistoryReads(readerConnection, maxEigenvalues);
         }
         return reads;
+    }
+
+    /** After a failed query: a connection the database closed is let go, the next query opens another. */
+    private void dropIfInvalid() {
+        try {
+            if (readerConnection == null || readerConnection.isValid(2)) {
+                return;
+            }
+        } catch (SQLException e) {
+            LOG.debug("history store: checking the reader's connection: {}", e.getMessage());
+        }
+        SqlHistoryStore.closeQuietly(readerConnection);
+        readerConnection = null;
+        reads = null;
     }
 }

@@ -13,9 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -55,8 +55,11 @@ final class HistoryWrites {
     private final Map<String, Long> runIds = new HashMap<>();
     private final Map<String, Long> layerIds = new HashMap<>();
     private final Map<List<String>, Long> nameIds = new HashMap<>();
-    /** Runs that received points in the current transaction, with the newest point time. */
-    private final Map<Long, Long> touchedRuns = new LinkedHashMap<>();
+    /**
+     * Runs that received points in the current transaction, with the newest point time; by id, so
+     * that writers of one database lock the runs' rows in one order (no deadlock between them).
+     */
+    private final Map<Long, Long> touchedRuns = new TreeMap<>();
     private final PreparedStatement insertPoint;
 
     HistoryWrites(Connection connection, int maxEigenvalues) throws SQLException {
