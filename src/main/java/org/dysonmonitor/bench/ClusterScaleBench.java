@@ -97,7 +97,8 @@ public final class ClusterScaleBench {
             for (ClusterScaleBenchNode.Work w : work) {
                 progress.println("store writes, n = " + w.n() + " …");
                 // A checkpoint holds a window of 100 spectra: fewer of them above 1024² (a 4096² one is 3 MiB).
-                int snapshots = Math.max(5, (int) Math.min(o.storeWrites(), o.storeWrites() * (1024.0 * 1024) / ((double) w.n() * w.n())));
+                int snapshots = Math.max(5, (int) Math.min(o.storeWrites(),
+                        o.storeWrites() * (1024.0 * 1024) / ((double) w.n() * w.n())));
                 writes.add(store.measure(w.statistics(), w.eigenvalues(), snapshots));
             }
         }
