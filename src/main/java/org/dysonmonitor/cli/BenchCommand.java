@@ -1,6 +1,8 @@
 package org.dysonmonitor.cli;
 
 import org.dysonmonitor.bench.BlasBench;
+import org.dysonmonitor.bench.ClusterScaleBench;
+import org.dysonmonitor.bench.ClusterScaleBenchOptions;
 import org.dysonmonitor.bench.DiagnosticsCostBench;
 import org.dysonmonitor.bench.EndToEndBench;
 import org.dysonmonitor.bench.LargeLayerBench;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -33,7 +36,7 @@ import java.util.concurrent.Callable;
         subcommands = {BenchCommand.Spectrum.class, BenchCommand.Pipeline.class, BenchCommand.LargeLayer.class,
                 BenchCommand.Trainer.class, BenchCommand.Statistics.class, BenchCommand.Diagnostics.class,
                 BenchCommand.TopK.class, BenchCommand.Threads.class, BenchCommand.Soak.class,
-                BenchCommand.EndToEnd.class, BenchCommand.Tls.class, CommandLine.HelpCommand.class})
+                BenchCommand.EndToEnd.class, BenchCommand.Tls.class, BenchCommand.Cluster.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -43,7 +46,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
                 "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads, "
-                        + "soak, end-to-end or tls "
+                        + "soak, end-to-end, tls or cluster "
                         + "(bench help <name> for its options)");
     }
 
@@ -374,6 +377,63 @@ final class BenchCommand implements Runnable {
             MonitorOptions.require(spec.commandLine(), runs >= 1 && minutes > 0, "--runs must be ≥ 1 and --minutes > 0");
             return SoakBench.run(System.out, SoakOptions.defaults().withRuns(runs)
                     .withDuration(java.time.Duration.ofMillis(Math.round(minutes * 60_000))));
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"The cluster mode's measured model of scale: one snapshot's work (decode, full native "
+                    + "spectrum, statistics update) at 1024² and 4096² float32, an observation's CBOR serialization, "
+                    + "its round trip to an entity on the other node against the same node (two nodes on "
+                    + "127.0.0.1), the store's writes per snapshot, and from them layers per minute for 1, 3, 10 "
+                    + "and 30 nodes.",
+                    "Run with OPENBLAS_NUM_THREADS=1 (as bin/dyson-monitor sets it) for CPU-time figures."})
+    static final class Cluster implements Callable<Integer> {
+        @Option(names = "--quick", description = "A few seconds: 64² and 128² layers (unless --sizes), few repeats.")
+        boolean quick;
+
+        @Option(names = "--sizes", split = ",", paramLabel = "n", description = "n of the n×n layers (default: 1024,4096).")
+        List<Integer> sizes;
+
+        @Option(names = "--spectrum-runs", defaultValue = "2",
+                description = "Full spectra timed per size at n ≥ 2048 (default: ${DEFAULT-VALUE}).")
+        int spectrumRuns;
+
+        @Option(names = "--round-trips", defaultValue = "200",
+                description = "Observations timed per size to each of the two entities (default: ${DEFAULT-VALUE}).")
+        int roundTrips;
+
+        @Option(names = "--store-writes", defaultValue = "200",
+                description = "Snapshots' writes timed per size (default: ${DEFAULT-VALUE}).")
+        int storeWrites;
+
+        @Option(names = "--cores", defaultValue = "2", description = "Cores per node in the model (default: ${DEFAULT-VALUE}).")
+        int cores;
+
+        @Option(names = "--store", paramLabel = "DIR|postgresql://HOST:PORT/DB?user=USER",
+                description = "The store to write to (default: SQLite in a temporary directory).")
+        String store;
+
+        @Option(names = "--store-password-file", paramLabel = "FILE", description = "The PostgreSQL password's file.")
+        Path storePasswordFile;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterScaleBenchOptions o;
+            try {
+                ClusterScaleBenchOptions d = ClusterScaleBenchOptions.defaults();
+                o = new ClusterScaleBenchOptions(sizes != null ? sizes : d.sizes(), spectrumRuns, roundTrips,
+                        storeWrites, d.budgetSeconds(), cores, Optional.ofNullable(store),
+                        Optional.ofNullable(storePasswordFile));
+                if (quick) {
+                    o = o.quick(sizes != null);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            return ClusterScaleBench.run(System.out, System.err, o);
         }
     }
 }
