@@ -60,14 +60,22 @@ final class ClusterScaleBenchCluster implements AutoCloseable {
 
     /** Starts two nodes and waits until both are up (at most a minute). */
     ClusterScaleBenchCluster(SolverSelection solvers) throws IOException, InterruptedException {
+        this(solvers, null);
+    }
+
+    /** As above, the transport over mutual TLS with {@code tls}'s two nodes' files (null: plain TCP). */
+    ClusterScaleBenchCluster(SolverSelection solvers, List<ClusterTlsFiles.Node> tls) throws IOException, InterruptedException {
         int[] ports = {freePort(), freePort()};
         List<ClusterConfig.Seed> seeds = List.of(new ClusterConfig.Seed("127.0.0.1", ports[0]));
         try {
-            for (int port : ports) {
+            for (int i = 0; i < ports.length; i++) {
                 Config config = ClusterConfig.of(ConfigFactory.parseMap(Map.of(
                                 "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                                 "akka.loglevel", "WARNING"))
-                        .withFallback(ConfigFactory.load()), "127.0.0.1", port, seeds, -1);
+                        .withFallback(ConfigFactory.load()), "127.0.0.1", ports[i], seeds, -1);
+                if (tls != null) {
+                    config = ClusterConfig.withTls(config, tls.get(i).cert(), tls.get(i).key(), tls.get(i).ca());
+                }
                 nodes.add(Monitor.start(ClusterConfig.SYSTEM_NAME, config, solvers, new ClusterNode(null)));
             }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
