@@ -42,6 +42,7 @@ DESIGN_SAMPLE_NAMES = read_metric_names(METRIC_NAMES_JAVA)
 EXTRA_NAMES = ({"dyson_spectrum_compute_seconds_max", "ALERTS"}
                | read_metric_names(METRIC_NAMES_JAVA, "BEYOND_DESIGN_SAMPLE_NAMES")
                | read_metric_names(METRIC_NAMES_JAVA, "CLUSTER_SAMPLE_NAMES"))
+CLUSTER_NAMES = read_metric_names(METRIC_NAMES_JAVA, "CLUSTER_SAMPLE_NAMES")
 
 
 problems = []
