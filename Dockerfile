@@ -23,6 +23,9 @@ COPY --from=build /src/target/dyson-monitor.jar /app/dyson-monitor.jar
 # The launcher sets one BLAS thread per spectrum (the monitor runs one spectrum actor per layer in
 # parallel) and Shenandoah (netlib pins arrays during LAPACK calls); see bin/dyson-monitor.
 COPY bin/dyson-monitor /app/bin/dyson-monitor
+# The data directory (the default --data-dir ./dyson-data), owned by the user the monitor runs as, so
+# that a volume mounted there is writable under a read-only root filesystem (docker-compose.cluster.yml).
+RUN mkdir -p /app/dyson-data && chown dyson:dyson /app/dyson-data
 # MODE: demo or serve. JAVA_OPTS: extra JVM options, e.g. -Xmx2g.
 ENV MODE=demo \
     JAVA_OPTS=""

@@ -38,8 +38,11 @@ def read_metric_names(path, list_name="DESIGN_SAMPLE_NAMES"):
 DESIGN_SAMPLE_NAMES = read_metric_names(METRIC_NAMES_JAVA)
 # Series that exist without being in the design's table: Micrometer's Timer maximum, Prometheus's
 # ALERTS, and the monitor's own metrics beyond the design (MetricNames.BEYOND_DESIGN_SAMPLE_NAMES).
-EXTRA_NAMES = {"dyson_spectrum_compute_seconds_max", "ALERTS"} | read_metric_names(
-    METRIC_NAMES_JAVA, "BEYOND_DESIGN_SAMPLE_NAMES")
+# The cluster mode's node metrics (MetricNames.CLUSTER_SAMPLE_NAMES) likewise.
+EXTRA_NAMES = ({"dyson_spectrum_compute_seconds_max", "ALERTS"}
+               | read_metric_names(METRIC_NAMES_JAVA, "BEYOND_DESIGN_SAMPLE_NAMES")
+               | read_metric_names(METRIC_NAMES_JAVA, "CLUSTER_SAMPLE_NAMES"))
+CLUSTER_NAMES = read_metric_names(METRIC_NAMES_JAVA, "CLUSTER_SAMPLE_NAMES")
 
 
 problems = []

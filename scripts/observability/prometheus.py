@@ -67,8 +67,10 @@ def check():
         for key in ["summary", "description", "dashboard"]:
             if not ann.get(key):
                 problem(where, f"needs annotation {key}")
+        # An alert about the cluster itself (labels.scope: cluster) has no run or layer to name.
+        about = ["status"] if (rule.get("labels") or {}).get("scope") == "cluster" else ["run", "layer"]
         for key in ["summary", "description"]:
-            for label in ["run", "layer"]:
+            for label in about:
                 if "{{ $labels.%s }}" % label not in ann.get(key, ""):
                     problem(where, f"annotation {key} must name the {label} ({{{{ $labels.{label} }}}})")
         if "Look at:" not in ann.get("description", ""):

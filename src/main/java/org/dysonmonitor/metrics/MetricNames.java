@@ -93,6 +93,20 @@ public final class MetricNames {
             "dyson_history_queued",
             "dyson_history_database_bytes");
 
+    /**
+     * A node's own series in cluster mode ({@code cluster.NodeMetrics}): present only with
+     * {@code serve --cluster}, so kept apart from the list every scrape must show. The lost-snapshot
+     * counter exists on the node that reconciled a dead node's ledger, from its first loss on.
+     */
+    public static final List<String> CLUSTER_SAMPLE_NAMES = List.of(
+            "dyson_cluster_members",
+            "dyson_cluster_shards",
+            "dyson_cluster_entities",
+            "dyson_cluster_entity_starts_total",
+            "dyson_cluster_entity_resumes_total",
+            "dyson_cluster_entity_stops_total",
+            "dyson_snapshots_lost_total");
+
     /** Series Micrometer adds on its own: the Timer's recent maximum. Not in the design, not forbidden. */
     public static final Set<String> MICROMETER_EXTRAS = Set.of("dyson_spectrum_compute_seconds_max");
 
