@@ -123,7 +123,7 @@ public final class ClusterScaleBench {
                 writes.add(store.measure(w.statistics(), w.eigenvalues(), snapshots));
             }
         }
-        out.println("## 2c. Store writes per snapshot: " + storeKind);
+        out.println("## 2d. Store writes per snapshot: " + storeKind);
         out.println();
         out.println("| n×n | wall | store writer thread CPU | database server CPU | snapshots written |");
         out.println("|---|---:|---:|---:|---:|");
@@ -135,8 +135,8 @@ public final class ClusterScaleBench {
         out.println("Per snapshot: its report point and a checkpoint of its statistics (an entity checkpoints at most "
                 + "every 5 s, so a large layer posted every few minutes writes one each time), from the first offer to "
                 + "the flush that committed the last (group commit by the store's writer thread); the server's CPU from "
-                + "/proc (the postmaster and its backends, 10 ms ticks). Not measured: the snapshot ledger's add + "
-                + "commit (no SnapshotLedger implementation exists yet); it is one small row per (node, run, layer), "
+                + "/proc (the postmaster and its backends, 10 ms ticks). Not measured here: the snapshot ledger's "
+                + "add + commit (PostgresSnapshotLedger); it is one small row per (node, run, layer), "
                 + "batched like these writes.");
         out.println();
 

@@ -41,36 +41,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ThreeNodeClusterTest {
 
-    private static final AllDirectives NONE = new AllDirectives() { };
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<Monitor> NODES = new ArrayList<>();
+    private static ClusterNodes nodes;
     private static final List<String> URLS = new ArrayList<>();
 
     @BeforeAll
     static void formCluster() throws Exception {
-        int[] ports = {freePort(), freePort(), freePort()};
-        List<ClusterConfig.Seed> seeds = List.of(new ClusterConfig.Seed("127.0.0.1", ports[0]));
-        for (int port : ports) {
-            Config config = ClusterConfig.of(ConfigFactory.parseMap(Map.of("dyson.report-interval", "0ms",
-                            "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on"))
-                    .withFallback(ConfigFactory.load()), "127.0.0.1", port, seeds, -1);
-            SolverSelection solver = SolverSelection.select(SolverSelection.Mode.AUTO, true);
-            Monitor m = Monitor.start(ClusterConfig.SYSTEM_NAME, config, solver, new ClusterNode(null));
-            NODES.add(m);
-            URLS.add(HttpServer.start(m, new ServerOptions("127.0.0.1", 0, Optional.empty(), 1 << 24),
-                    NONE.reject()).url());
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (upMembers(URLS.get(2)) < 3) {
-            assertTrue(System.nanoTime() < deadline, "three nodes did not form a cluster within 60 s");
-            Thread.sleep(200);
+        nodes = ClusterNodes.start(3);
+        for (int i = 0; i < 3; i++) {
+            URLS.add(nodes.url(i));
         }
     }
 
     @AfterAll
     static void stop() {
-        NODES.forEach(Monitor::close);
+        if (nodes != null) {
+            nodes.close();
+        }
     }
 
     @Test
@@ -193,18 +181,6 @@ class ThreeNodeClusterTest {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static int upMembers(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = get(url + "/api/v1/cluster");
-        if (r.statusCode() != 200) {
-            return 0;
-        }
-        int up = 0;
-        for (JsonNode m : JSON.readTree(r.body()).get("members")) {
-            up += m.get("status").asText().equals("up") ? 1 : 0;
-        }
-        return up;
-    }
-
     private static WeightMatrix gaussian(Random random, int rows, int cols) {
         double[] v = new double[rows * cols];
         for (int i = 0; i < v.length; i++) {
@@ -226,9 +202,4 @@ class ThreeNodeClusterTest {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
