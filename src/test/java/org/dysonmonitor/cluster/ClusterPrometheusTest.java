@@ -68,6 +68,11 @@ class ClusterPrometheusTest {
                     "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                     .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
             try {
+                // Policy all (a PUT reaches every node): every post is processed, none replaced by a newer one.
+                HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(nodes.url(1) + "/api/v1/runs/c"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"policy\": \"all\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, put.statusCode(), put.body());
                 // Every layer posted to every node in turn: each node receives a third of each layer.
                 SplittableRandom random = new SplittableRandom(5);
                 for (int step = 0; step < PER_LAYER; step++) {

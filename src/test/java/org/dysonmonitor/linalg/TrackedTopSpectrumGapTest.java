@@ -55,7 +55,10 @@ class TrackedTopSpectrumGapTest {
             assertEquals(TrackedTopSpectrum.Kind.FULL, r.kind(), "snapshot " + t);
             assertTrue(r.converged());
             assertEquals(0, r.cycles(), "no block Krylov cycle was spent");
-            assertArrayEquals(solver.eigenvalues(w, N, N, MatrixLayout.ROW_MAJOR), r.eigenvalues(), 0.0);
+            double[] full = solver.eigenvalues(w, N, N, MatrixLayout.ROW_MAJOR);
+            // The same LAPACK call, on another solver's workspaces: OpenBLAS's kernels may round the last
+            // bits differently with another alignment (seen: 1e-17 relative), so equal to 1e-12 of λ_max.
+            assertArrayEquals(full, r.eigenvalues(), 1e-12 * full[full.length - 1]);
             // The bulk's edge: ρ well above the 10⁻² the default test allows (0.07 measured at n = 800).
             assertTrue(tracker.lastGapFactor() > 0.03, "ρ = " + tracker.lastGapFactor());
             assertTrue(tracker.gapless());
