@@ -55,6 +55,14 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
         INSTANCE
     }
 
+    /** A look-up found no statistics a while ago: passivate if still none. Local, never sent between nodes. */
+    private enum IdleCheck implements Command {
+        INSTANCE
+    }
+
+    /** How long an entity that a look-up started waits for an observation before it passivates. */
+    private static final java.time.Duration LOOKUP_GRACE = java.time.Duration.ofSeconds(10);
+
     /** The checkpoint was read from the store; local to the entity, never sent between nodes. */
     private record Resumed(Optional<HistoryStore.Checkpoint> checkpoint) implements Command {
     }
@@ -68,24 +76,24 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
 
     /** The behavior sharding starts for {@code context}'s entity id. */
     static Behavior<Command> create(EntityContext<Command> context, ClusterNode.EntityDependencies deps) {
-        return Behaviors.setup(ctx -> {
+        return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
             String entityId = context.getEntityId();
             if (deps.store().isEmpty()) {
-                return new LayerEntity(ctx, entityId, deps, context.getShard(), Optional.empty());
+                return new LayerEntity(ctx, timers, entityId, deps, context.getShard(), Optional.empty());
             }
             int slash = entityId.indexOf('/');
             ctx.pipeToSelf(deps.store().get().latestCheckpoint(entityId.substring(0, slash), entityId.substring(slash + 1)),
                     (c, failure) -> new Resumed(failure == null ? c : Optional.empty()));
             return Behaviors.withStash(256, stash -> Behaviors.receive(Command.class)
                     .onMessage(Resumed.class, r -> stash.unstashAll(
-                            new LayerEntity(ctx, entityId, deps, context.getShard(), r.checkpoint())))
+                            new LayerEntity(ctx, timers, entityId, deps, context.getShard(), r.checkpoint())))
                     .onMessage(Stop.class, s -> Behaviors.stopped())
                     .onAnyMessage(m -> {
                         stash.stash(m);
                         return Behaviors.same();
                     })
                     .build());
-        });
+        }));
     }
 
     /** The entity id of a layer: {@code run/layer} (run names never hold a slash). */
@@ -93,9 +101,13 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
         return run + "/" + layer;
     }
 
-    private LayerEntity(ActorContext<Command> context, String entityId, ClusterNode.EntityDependencies deps,
+    private final akka.actor.typed.javadsl.TimerScheduler<Command> timers;
+
+    private LayerEntity(ActorContext<Command> context, akka.actor.typed.javadsl.TimerScheduler<Command> timers,
+                        String entityId, ClusterNode.EntityDependencies deps,
                         ActorRef<ClusterSharding.ShardCommand> shard, Optional<HistoryStore.Checkpoint> checkpoint) {
         super(context);
+        this.timers = timers;
         this.entityId = entityId;
         this.deps = deps;
         this.shard = shard;
@@ -109,6 +121,7 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
                 .onMessage(Observe.class, this::onObserve)
                 .onMessage(GetReport.class, this::onGetReport)
                 .onMessageEquals(Stop.INSTANCE, () -> Behaviors.stopped())
+                .onMessageEquals(IdleCheck.INSTANCE, this::onIdleCheck)
                 .onSignal(PostStop.class, signal -> onStopped())
                 .build();
     }
@@ -173,7 +186,15 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
         }
         msg.replyTo().tell(new SpectrumActor.NotFound("layer " + entityId + " has no report yet"));
         if (analysis == null) {
-            // Asked about a layer nobody posted: do not keep an entity for it.
+            // Perhaps a layer nobody posted: do not keep an entity for it. Not at once: the layer's first
+            // observation may be on its way (an entity stopping with fresh statistics would lose them).
+            timers.startSingleTimer(IdleCheck.INSTANCE, LOOKUP_GRACE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onIdleCheck() {
+        if (analysis == null) {
             shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         }
         return this;

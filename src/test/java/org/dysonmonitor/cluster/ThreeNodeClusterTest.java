@@ -74,7 +74,10 @@ class ThreeNodeClusterTest {
         for (String url : URLS) {
             JsonNode report = awaitReport(url, "shared", "W", 3 * perNode);
             assertEquals(16, report.get("eigenvalues").size());
-            assertEquals(3 * perNode - 1, report.get("step").asLong());
+            // The latest step the entity saw: the three nodes compute their spectra independently, so the
+            // last to arrive is one of the last few posted, not necessarily the last.
+            assertTrue(report.get("step").asLong() <= 3 * perNode - 1 && report.get("step").asLong() >= 3 * perNode - 4,
+                    "step " + report.get("step"));
         }
         // The listing sums what the nodes received: each node counted its own third.
         JsonNode runs = JSON.readTree(get(URLS.get(1) + "/api/v1/runs").body()).get("runs");
