@@ -134,6 +134,11 @@ final class ClusterScaleBenchCluster implements AutoCloseable {
         String local = null;
         String remote = null;
         for (int batch = 0; batch < 8 && (local == null || remote == null); batch++) {
+            if (batch > 0) {
+                // A node's shard region may register with the coordinator a little after the node is up
+                // (later over TLS, after its handshakes): until then every new shard goes to the other node.
+                Thread.sleep(1000);
+            }
             List<String> started = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 String layer = "n" + n + "-" + (batch * 16 + i);
