@@ -90,27 +90,6 @@ public final class ClusterScaleBench {
                 + "the nodes' shard regions (GetShardRegionState).");
         out.println();
 
-        progress.println("two nodes on 127.0.0.1 over mutual TLS …");
-        List<ClusterScaleBenchCluster.RoundTrips> tlsTrips = new ArrayList<>();
-        java.nio.file.Path certs = java.nio.file.Files.createTempDirectory("dyson-bench-tls");
-        try (ClusterScaleBenchCluster cluster = new ClusterScaleBenchCluster(solvers, ClusterTlsFiles.make(certs, 2))) {
-            for (ClusterScaleBenchNode.Work w : work) {
-                tlsTrips.add(cluster.roundTrips(w.eigenvalues(), o.roundTrips()));
-            }
-        }
-        out.println("## 2c. The same round trips with the cluster's transport over mutual TLS (same run)");
-        out.println();
-        out.println("| n eigenvalues | other node, TCP | other node, TLS | TLS − TCP | TLS ÷ TCP | same node, TLS |");
-        out.println("|---:|---:|---:|---:|---:|---:|");
-        for (int i = 0; i < trips.size(); i++) {
-            ClusterScaleBenchCluster.RoundTrips plain = trips.get(i);
-            ClusterScaleBenchCluster.RoundTrips secured = tlsTrips.get(i);
-            out.printf(Locale.ROOT, "| %d | %s | %s | %s | %.2f | %s |%n", plain.n(), time(plain.remote()),
-                    time(secured.remote()), time(secured.remote() - plain.remote()), secured.remote() / plain.remote(),
-                    time(secured.local()));
-        }
-        out.println();
-
         List<ClusterScaleBenchStore.Writes> writes = new ArrayList<>();
         String storeKind;
         try (ClusterScaleBenchStore store = new ClusterScaleBenchStore(o.store(), o.passwordFile())) {
@@ -123,7 +102,7 @@ public final class ClusterScaleBench {
                 writes.add(store.measure(w.statistics(), w.eigenvalues(), snapshots));
             }
         }
-        out.println("## 2d. Store writes per snapshot: " + storeKind);
+        out.println("## 2c. Store writes per snapshot: " + storeKind);
         out.println();
         out.println("| n×n | wall | store writer thread CPU | database server CPU | snapshots written |");
         out.println("|---|---:|---:|---:|---:|");

@@ -60,11 +60,6 @@ final class ClusterScaleBenchCluster implements AutoCloseable {
 
     /** Starts two nodes and waits until both are up (at most a minute). */
     ClusterScaleBenchCluster(SolverSelection solvers) throws IOException, InterruptedException {
-        this(solvers, null);
-    }
-
-    /** As above, the transport over mutual TLS with {@code tls}'s two nodes' files (null: plain TCP). */
-    ClusterScaleBenchCluster(SolverSelection solvers, List<ClusterTlsFiles.Node> tls) throws IOException, InterruptedException {
         int[] ports = {freePort(), freePort()};
         List<ClusterConfig.Seed> seeds = List.of(new ClusterConfig.Seed("127.0.0.1", ports[0]));
         try {
@@ -73,9 +68,6 @@ final class ClusterScaleBenchCluster implements AutoCloseable {
                                 "akka.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                                 "akka.loglevel", "WARNING"))
                         .withFallback(ConfigFactory.load()), "127.0.0.1", ports[i], seeds, -1);
-                if (tls != null) {
-                    config = ClusterConfig.withTls(config, tls.get(i).cert(), tls.get(i).key(), tls.get(i).ca());
-                }
                 nodes.add(Monitor.start(ClusterConfig.SYSTEM_NAME, config, solvers, new ClusterNode(null)));
             }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -134,11 +126,6 @@ final class ClusterScaleBenchCluster implements AutoCloseable {
         String local = null;
         String remote = null;
         for (int batch = 0; batch < 8 && (local == null || remote == null); batch++) {
-            if (batch > 0) {
-                // A node's shard region may register with the coordinator a little after the node is up
-                // (later over TLS, after its handshakes): until then every new shard goes to the other node.
-                Thread.sleep(1000);
-            }
             List<String> started = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 String layer = "n" + n + "-" + (batch * 16 + i);
