@@ -99,7 +99,9 @@
     },
   };
   window.__dyson = dyson;
-  window.addEventListener('error', (e) => dyson.errors.push(String(e.message || e.type)));
+  // The message and where it was thrown (the stack's first frames), for a report of a page that broke.
+  window.addEventListener('error', (e) => dyson.errors.push(String(e.message || e.type)
+    + (e.error && e.error.stack ? ' ' + e.error.stack.split('\n').slice(1, 4).map((f) => f.trim()).join(' ← ') : '')));
   window.addEventListener('unhandledrejection', (e) =>
     dyson.errors.push('unhandled rejection: ' + (e.reason && e.reason.message ? e.reason.message : e.reason)));
 
@@ -332,6 +334,7 @@
   /** Ticks at 1, 2 and 5 times the powers of ten inside the range (uPlot's own start at the range's minimum). */
   const logSplits = (u, axisIdx, min, max) => {
     const out = [];
+    if (!(finite(min) && finite(max) && min > 0 && max >= min)) return out;
     for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
       for (const m of [1, 2, 5]) {
         const v = m * 10 ** e;

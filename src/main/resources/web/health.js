@@ -28,18 +28,28 @@
   const sig = (v, d = 3) => plot.sig(v, d);
   const line = (label, stroke, extra = {}) =>
     Object.assign({ label, stroke, width: 1.5, points: { show: false }, value: (u, v) => sig(v, 4) }, extra);
+  /** Ticks at the powers of ten inside [min, max]; at 1, 2 and 5 times them when fewer than two fall inside. */
   const powers = (u, axisIdx, min, max) => {
-    const out = [];
-    if (!(finite(min) && finite(max) && min > 0 && max >= min)) return out;
-    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
-      const v = 10 ** e;
-      if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
-    }
-    return out;
+    if (!(finite(min) && finite(max) && min > 0 && max >= min)) return [];
+    const ticks = (mults) => {
+      const out = [];
+      for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+        for (const m of mults) {
+          const v = m * 10 ** e;
+          if (v >= min * 0.999 && v <= max * 1.001) out.push(v);
+        }
+      }
+      return out;
+    };
+    const decades = ticks([1]);
+    return decades.length >= 2 ? decades : ticks([1, 2, 5]);
   };
-  const logAxis = (label, size) => axis(label, {
-    size, splits: powers, filter: (u, s) => s, values: (u, s) => s.map((v) => (v === null ? '' : sig(v, 2))),
-  });
+  // Every log axis takes its ticks from powers(): uPlot's own log ticks can step to a value its rounding
+  // table does not hold (from a minimum just under a decade, 0.00977 + 0.001 → 0.011), round it to 0
+  // and never end.
+  const logAxis = (label, extra = {}) => axis(label, Object.assign({
+    splits: powers, filter: (u, s) => s, values: (u, s) => s.map((v) => (v === null ? '' : sig(v, 2))),
+  }, extra));
   // A log scale cannot reach 0 (uPlot's log ticks would never end): its range comes from positive values only.
   const logRange = (u, min, max) => {
     const lo = finite(min) && min > 0 ? min : null;
@@ -65,7 +75,7 @@
       tail: chart('chart-tail', {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false, distr: 3, log: 10, range: logRange }, y: { distr: 3, log: 10, range: logRange } },
-        axes: [axis('eigenvalue λ of WᵀW', { values: (u, s) => s.map((v) => (v === null ? '' : sig(v, 2))) }), logAxis('fraction ≥ λ', 50)],
+        axes: [logAxis('eigenvalue λ of WᵀW'), logAxis('fraction ≥ λ', { size: 50 })],
         series: [{ label: 'λ', value: (u, v) => sig(v, 4) },
           line('eigenvalues', '#2563eb', { width: 0, points: { show: true, size: 3, fill: '#2563eb' } }),
           line('power-law fit', '#dc2626', { width: 2 })],

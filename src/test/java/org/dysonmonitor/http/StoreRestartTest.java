@@ -129,6 +129,20 @@ class StoreRestartTest {
         throw new AssertionError("the monitor did not process " + processed + " snapshots");
     }
 
+    /** The stored history once it holds {@code points} (or, after 10 s, what it holds). */
+    private static JsonNode awaitHistory(String url, int points) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonNode history;
+        do {
+            history = get(url + "/api/v1/runs/crash/layers/W/history?max_points=10000").get("points");
+            if (history.size() >= points) {
+                break;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return history;
+    }
+
     @Test
     void aKilledMonitorComesBackWithItsHistoryAndResumesItsStatistics() throws Exception {
         int before = 300;
@@ -197,7 +211,11 @@ class StoreRestartTest {
             assertTrue(samples > expected.pairs().get(k).samples() - 60, "pair " + k + " pooled only " + samples
                     + " of " + expected.pairs().get(k).samples());
         }
-        JsonNode all = get(url + "/api/v1/runs/crash/layers/W/history?max_points=10000").get("points");
-        assertEquals(before + after, all.size() + 0, "the series continues in the same layer's history");
+        // The writer commits every 250 ms: the last reports reach the history within a commit or two.
+        JsonNode all = awaitHistory(url, before + after);
+        assertEquals(before + after, all.size(), "the series continues in the same layer's history");
+        for (int t = 0; t < before + after; t++) {
+            assertEquals(t, all.get(t).get("step").asLong());
+        }
     }
 }
