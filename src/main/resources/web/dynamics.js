@@ -1,17 +1,13 @@
 // dyson-monitor live page, Dyson Brownian motion: for the selected layer the measured mean increment
 // per update against x for one mode (the bins with their standard errors and the fitted line
 // slope·(x − x_s)), the table of predicted against measured widths and times per mode, the ETA to
-// convergence and the linear-scaling what-ifs. Fed by app.js (window.__dyson.listeners).
+// convergence and the linear-scaling what-ifs. Fed by history.js (window.__dyson.listeners).
 // The live stream leaves the drift bins out (they would multiply a wide layer's report); they are
 // fetched from GET api/v1/runs/{run}/layers/{layer} once per new measurement.
 'use strict';
 
-(() => {
-  const dyson = window.__dyson;
-  const plot = window.__dysonPlot;
-  if (!dyson || !plot) return;
-  const { finite, axis } = plot;
-  const $ = (id) => document.getElementById(id);
+window.__dysonPlot.panel((dyson, plot) => {
+  const { $, finite, axis } = plot;
   const enc = encodeURIComponent;
   const RENDER_MS = 250;
   const accessToken = new URLSearchParams(window.location.search).get('access_token');
@@ -251,4 +247,4 @@
   window.addEventListener('resize', () => {
     if (chart) chart.setSize({ width: width(), height: 280 });
   });
-})();
+});

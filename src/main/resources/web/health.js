@@ -1,14 +1,10 @@
 // dyson-monitor live page, network health: the tail exponent α over time, the eigenvalue tail on
 // log-log axes with its power-law fit, and the spectral rigidity Δ₃(L) against GOE and Poisson.
-// Fed by app.js (window.__dyson.listeners) with every report it draws.
+// Fed by history.js (window.__dyson.listeners) with every report it draws.
 'use strict';
 
-(() => {
-  const dyson = window.__dyson;
-  const plot = window.__dysonPlot;
-  if (!dyson || !plot) return;
-  const { finite, axis } = plot;
-  const $ = (id) => document.getElementById(id);
+window.__dysonPlot.panel((dyson, plot) => {
+  const { $, finite, axis } = plot;
   const HISTORY = 2000;          // α points kept; beyond it every other one of the older half goes
   const TAIL_POINTS = 1500;      // eigenvalues drawn in the tail chart at most (evenly thinned)
   const RENDER_MS = 250;
@@ -215,4 +211,4 @@
     if (!charts) return;
     for (const [name, c] of Object.entries(charts)) c.setSize({ width: Math.max(200, $('chart-' + name).clientWidth), height: 250 });
   });
-})();
+});

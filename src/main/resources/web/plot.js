@@ -1,10 +1,20 @@
-// dyson-monitor live page, what its three scripts (app.js, health.js, dynamics.js) draw with: number
-// formatting, the axis style, a uPlot chart in its host element with a message line, and the throttled
-// redraw. Loaded first, as window.__dysonPlot.
+// dyson-monitor live page, what all its scripts draw with: element lookup and creation, number
+// formatting, the axis style, a uPlot chart in its host element with a message line, the throttled
+// redraw, and the frame of a panel script. Loaded first, as window.__dysonPlot.
 'use strict';
 
 (() => {
   const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Roboto, sans-serif';
+
+  const $ = (id) => document.getElementById(id);
+
+  /** A new element with attributes and, if given, its text. */
+  function el(tag, attrs = {}, text) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
 
   function finite(v) {
     return typeof v === 'number' && Number.isFinite(v);
@@ -16,6 +26,10 @@
     const a = Math.abs(v);
     if (a !== 0 && (a < 1e-4 || a >= 1e6)) return v.toExponential(digits - 1);
     return String(Number(v.toPrecision(digits)));
+  }
+
+  function int(v) {
+    return finite(v) ? Math.round(v).toLocaleString('en-US') : '—';
   }
 
   /** The page's axis style, with `extra` uPlot axis options over it. */
@@ -64,5 +78,14 @@
     };
   }
 
-  window.__dysonPlot = { FONT, finite, sig, axis, hostedChart, throttled };
+  /**
+   * Runs the script of a panel fed by the page's reports (health.js, dynamics.js) with the page's state
+   * (window.__dyson, set up by page.js) and these helpers; not at all without that state.
+   */
+  function panel(body) {
+    const dyson = window.__dyson;
+    if (dyson) body(dyson, window.__dysonPlot);
+  }
+
+  window.__dysonPlot = { FONT, $, el, finite, sig, int, axis, hostedChart, throttled, panel };
 })();

@@ -21,7 +21,8 @@ import java.util.Properties;
  * without internet access:
  * <ul>
  *   <li>{@code /}: {@code web/index.html}</li>
- *   <li>{@code /static/*}: {@code web/*} (the page's script and style sheet)</li>
+ *   <li>{@code /static/*}: {@code web/*} (the page's scripts, loaded by {@code index.html} in order, and
+ *       its style sheet)</li>
  *   <li>{@code /vendor/uplot/*}: the {@code dist/} folder of the uPlot webjar
  *       ({@code org.webjars.npm:uplot}), e.g. {@code /vendor/uplot/uPlot.iife.min.js}</li>
  * </ul>
