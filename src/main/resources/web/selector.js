@@ -67,7 +67,8 @@
     }
     page.subscribe();
     const info = layerInfo();
-    if (info && info.processed > 0) {
+    // A layer that processed nothing in this process may still have a stored history (a restart).
+    if (info && (info.processed > 0 || keepsHistory)) {
       state.fetchedAtProcessed = info.processed;
       if (keepsHistory) page.loadHistory();
       else page.fetchLatest();

@@ -74,6 +74,17 @@
     }
   }
 
+  /**
+   * A layer of an earlier process (the monitor restarted) has no live report: its newest stored point
+   * stands in for one. A point holds the eigenvalues and every scalar statistic, not the report's lists
+   * (target, spacings, histograms, modes): those are drawn empty.
+   */
+  function storedLatest(points) {
+    if (!points.length) return null;
+    const defaults = { target: [], pairs: [], unfolded_spacings: [], pair_spacing_histogram: [], modes: [], training_status: '—' };
+    return Object.assign(defaults, points[points.length - 1], { run: dyson.run, layer: dyson.layer, stored: true });
+  }
+
   async function loadHistory() {
     const gen = dyson.generation;
     state.backlog = [];
@@ -85,7 +96,7 @@
       ]);
       // A monitor without a store answers 404 here: the page then starts from the latest report.
       const points = h.ok ? (await h.json()).points : [];
-      const latest = l.ok ? await l.json() : null;
+      const latest = l.ok ? await l.json() : storedLatest(points);
       if (gen === dyson.generation && latest) page.applyPast(points, latest);
     } catch (e) {
       // the run list refresh reports an unreachable monitor

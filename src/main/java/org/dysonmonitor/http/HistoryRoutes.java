@@ -104,23 +104,40 @@ final class HistoryRoutes extends AllDirectives {
         return body;
     }
 
-    /** The live runs, then the stored runs that are not live (idle or finished in an earlier process). */
+    /**
+     * The live runs, then the stored runs that are not live (idle or finished in an earlier process).
+     * A live run also lists its stored layers that are not live yet (after a restart, until their
+     * next snapshot), with their stored accounting, so that their history can be found.
+     */
     CompletionStage<List<RunRegistry.RunView>> withStored(List<RunRegistry.RunView> live) {
         if (store.isEmpty()) {
             return CompletableFuture.completedFuture(live);
         }
-        Set<String> names = new HashSet<>();
-        live.forEach(v -> names.add(v.run()));
         HistoryStore s = store.get();
         return s.runs().thenCombine(s.lastSteps(), (stored, steps) -> {
-            List<RunRegistry.RunView> all = new ArrayList<>(live);
-            for (StoredRun r : stored) {
-                if (!names.contains(r.run())) {
-                    all.add(view(r, steps.getOrDefault(r.run(), 0L)));
-                }
+            Map<String, StoredRun> byName = new LinkedHashMap<>();
+            stored.forEach(r -> byName.put(r.run(), r));
+            List<RunRegistry.RunView> all = new ArrayList<>();
+            for (RunRegistry.RunView v : live) {
+                StoredRun r = byName.remove(v.run());
+                all.add(r == null ? v : withStoredLayers(v, r));
             }
+            byName.values().forEach(r -> all.add(view(r, steps.getOrDefault(r.run(), 0L))));
             return all;
         }).exceptionally(failure -> live);
+    }
+
+    private static RunRegistry.RunView withStoredLayers(RunRegistry.RunView v, StoredRun r) {
+        Set<String> names = new HashSet<>();
+        v.layers().forEach(l -> names.add(l.layer()));
+        List<RunRegistry.LayerView> layers = new ArrayList<>(v.layers());
+        for (RunRegistry.LayerView l : view(r, 0).layers()) {
+            if (!names.contains(l.layer())) {
+                layers.add(l);
+            }
+        }
+        return layers.size() == v.layers().size() ? v : new RunRegistry.RunView(v.run(), v.status(), v.learningRate(),
+                v.batchSize(), v.policy(), v.step(), layers, v.rejectedModels());
     }
 
     private static RunRegistry.RunView view(StoredRun r, long step) {

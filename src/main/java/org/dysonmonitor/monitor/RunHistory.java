@@ -46,6 +46,12 @@ final class RunHistory {
             long created = extension.storedAtStart(entry.run).map(StoredRun::createdMillis).orElse(now);
             store.offerRun(new StoredRun(entry.run, view.status(), view.learningRate(), view.batchSize(),
                     view.policy(), entry.spec.targets(), created, now, List.of()));
+            // The layers' accounting as of now, beside the 5-s checkpoints: a run that finishes (or
+            // changes its metadata) between two of them is stored with its counts, not with older ones.
+            for (RunRegistry.LayerView l : view.layers()) {
+                store.offerLayer(entry.run, new StoredLayer(l.layer(), l.rows(), l.cols(), l.received(), l.processed(),
+                        l.dropped(), l.rejected()));
+            }
         });
     }
 

@@ -103,7 +103,10 @@ class LivePageTest {
         assertTrue(contentType(get("/vendor/uplot/uPlot.min.css")).startsWith("text/css"));
         assertTrue(contentType(get("/static/app.js")).startsWith("application/javascript"));
 
-        for (String resource : List.of("index.html", "app.js", "app.css")) {
+        List<String> own = new ArrayList<>(List.of("index.html"));
+        references.stream().filter(r -> r.startsWith("static/")).map(r -> r.substring("static/".length())).forEach(own::add);
+        assertTrue(own.size() >= 10, "index.html, the style sheet and the page's scripts: " + own);
+        for (String resource : own) {
             // The favicon is an inline SVG: its XML namespace is a name, not a download.
             String text = classpathText(LivePage.WEB + "/" + resource).replace("http://www.w3.org/2000/svg", "");
             assertFalse(text.contains("http://") || text.contains("https://"),
@@ -236,7 +239,7 @@ class LivePageTest {
             // two of a training run); the page draws it with its own ticks.
             double[] edge = {0.0127, 0.1, 0.5, 1, 2, 3, 4, 5, 6, 7};
             for (int k = 0; k < 3; k++) {
-                postDiagonal(DECADE_EDGE, 100 * (k + 1), edge);
+                postDiagonal(demo.url(), DECADE_EDGE, 100 * (k + 1), edge);
             }
             waitFor("the page to list " + DECADE_EDGE, Duration.ofSeconds(10), () -> chromium.script(
                     "return document.querySelector(\"#run option[value='" + DECADE_EDGE + "']\") ? 'yes' : 'no'"),
@@ -358,23 +361,23 @@ class LivePageTest {
         }
     }
 
-    /**
-     * Posts snapshots of a random 200×100 layer (W_ij ~ N(0, 1/200): a Marchenko-Pastur spectrum) as an
-     * external run would, steps 100·(first+1), 100·(first+2), ..., about 20 a second.
-     */
-    /** Posts W = diag(√x) to layer fc1 of {@code run}: the eigenvalues of WᵀW are exactly x. */
-    private static void postDiagonal(String run, long step, double[] x) throws Exception {
+    /** Posts W = diag(√x) to layer fc1 of {@code run} at the monitor {@code url}: the eigenvalues of WᵀW are exactly x. */
+    static void postDiagonal(String url, String run, long step, double[] x) throws Exception {
         double[] w = new double[x.length * x.length];
         for (int i = 0; i < x.length; i++) {
             w[i * x.length + i] = Math.sqrt(x[i]);
         }
         byte[] npy = org.dysonmonitor.ingest.NpyEncoder.encode(org.dysonmonitor.ingest.WeightMatrix.of(x.length, x.length, w, false));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(demo.url() + "/api/v1/runs/" + run
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + run
                         + "/layers/fc1/snapshots?step=" + step)).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(npy)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, r.statusCode(), r.body());
     }
 
+    /**
+     * Posts snapshots of a random 200×100 layer (W_ij ~ N(0, 1/200): a Marchenko-Pastur spectrum) as an
+     * external run would, steps 100·(first+1), 100·(first+2), ..., about 20 a second.
+     */
     private static void postSnapshots(String run, int count, int first) throws InterruptedException {
         java.util.SplittableRandom rng = new java.util.SplittableRandom(42 + first);
         int rows = 200;
@@ -451,7 +454,7 @@ class LivePageTest {
         chromium.driver().findElement(By.cssSelector("#run option[value='" + run + "']")).click();
     }
 
-    private static JsonNode summary(HeadlessChromium chromium) {
+    static JsonNode summary(HeadlessChromium chromium) {
         String json = chromium.script("return window.__dyson ? JSON.stringify(window.__dyson.summary()) : null");
         try {
             return json == null ? null : Json.MAPPER.readTree(json);
@@ -460,12 +463,12 @@ class LivePageTest {
         }
     }
 
-    private static JsonNode waitForPage(HeadlessChromium chromium, String what, Duration timeout,
+    static JsonNode waitForPage(HeadlessChromium chromium, String what, Duration timeout,
                                         Predicate<JsonNode> done) {
         return waitFor(what, timeout, () -> summary(chromium), s -> s != null && done.test(s));
     }
 
-    private static <T> T waitFor(String what, Duration timeout, java.util.function.Supplier<T> probe,
+    static <T> T waitFor(String what, Duration timeout, java.util.function.Supplier<T> probe,
                                  Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = probe.get();

@@ -54,6 +54,13 @@ class StoredRunStatusTest {
             for (String name : org.dysonmonitor.metrics.MetricNames.STORE_SAMPLE_NAMES) {
                 assertFalse(scrape.samples(name, java.util.Map.of()).isEmpty(), name + " in the scrape of a monitor with a store");
             }
+            // A snapshot of another layer revives the run; its stored layer is still listed (its history can be found).
+            assertEquals(202, api.snapshot("open", "V", "step=40", NpyFiles.npy(NpyFiles.diagonal(1, 3))).status());
+            JsonNode revived = Eventually.until("the run active again with its new layer", () -> findRun(api, "open"),
+                    r -> "active".equals(r.get("status").asText()) && r.get("layers").size() == 2);
+            assertEquals("V", revived.get("layers").get(0).get("layer").asText(), revived::toString);
+            assertEquals("W", revived.get("layers").get(1).get("layer").asText(), revived::toString);
+            assertEquals(2, revived.get("layers").get(1).get("rows").asInt(), "W's stored shape: " + revived);
             assertEquals(202, api.snapshot("open", "W", "step=45", NpyFiles.npy(NpyFiles.diagonal(1, 2))).status());
             Eventually.until("the idle run active again at step 45", () -> findRun(api, "open"),
                     r -> "active".equals(r.get("status").asText()) && r.get("step").asLong() == 45);
