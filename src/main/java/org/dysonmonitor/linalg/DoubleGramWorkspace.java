@@ -11,6 +11,11 @@ final class DoubleGramWorkspace extends GramEigenWorkspace<double[]> {
     }
 
     @Override
+    double eigenvalue(int i) {
+        return w[i];
+    }
+
+    @Override
     void syrk(double[] a, String trans, int n, int k, int lda) {
         blas.dsyrk("L", trans, n, k, 1.0, a, lda, 0.0, gram, n);
     }
@@ -23,15 +28,5 @@ final class DoubleGramWorkspace extends GramEigenWorkspace<double[]> {
                     isuppz, wk, lwork, iwk, liwork, info);
             case SYEV -> lapack.dsyev("N", "L", n, gram, n, w, wk, lwork, info);
         }
-    }
-
-    @Override
-    double queriedWorkSize() {
-        return queriedWork[0];
-    }
-
-    @Override
-    double eigenvalue(int i) {
-        return w[i];
     }
 }

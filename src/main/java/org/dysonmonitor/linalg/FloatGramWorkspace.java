@@ -11,6 +11,11 @@ final class FloatGramWorkspace extends GramEigenWorkspace<float[]> {
     }
 
     @Override
+    double eigenvalue(int i) {
+        return w[i];
+    }
+
+    @Override
     void syrk(float[] a, String trans, int n, int k, int lda) {
         blas.ssyrk("L", trans, n, k, 1.0f, a, lda, 0.0f, gram, n);
     }
@@ -23,15 +28,5 @@ final class FloatGramWorkspace extends GramEigenWorkspace<float[]> {
                     isuppz, wk, lwork, iwk, liwork, info);
             case SYEV -> lapack.ssyev("N", "L", n, gram, n, w, wk, lwork, info);
         }
-    }
-
-    @Override
-    double queriedWorkSize() {
-        return queriedWork[0];
-    }
-
-    @Override
-    double eigenvalue(int i) {
-        return w[i];
     }
 }

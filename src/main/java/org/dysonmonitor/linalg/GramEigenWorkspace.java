@@ -96,7 +96,8 @@ abstract class GramEigenWorkspace<A> {
 
     /** The work arrays at the sizes the last query returned. */
     private void allocateWork() {
-        int lwork = Math.max(1, (int) Math.ceil(queriedWorkSize()));
+        // LAPACK returns lwork as a floating-point number in the first work element.
+        int lwork = Math.max(1, (int) Math.ceil(Array.getDouble(queriedWork, 0)));
         int liwork = Math.max(1, queriedIwork[0]);
         if (Array.getLength(work) < lwork) {
             work = newArray.apply(lwork);
@@ -114,9 +115,6 @@ abstract class GramEigenWorkspace<A> {
 
     /** The i-th eigenvalue the last {@link #eigen} call found. */
     abstract double eigenvalue(int i);
-
-    /** lwork as a query returned it, in queriedWork[0] (LAPACK returns it as a floating-point number). */
-    abstract double queriedWorkSize();
 
     private void check(int n) {
         if (info.val != 0) {
