@@ -1,7 +1,6 @@
 package org.dysonmonitor.cli;
 
 import org.dysonmonitor.bench.TopKBench;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
