@@ -17,7 +17,7 @@ import java.util.Locale;
  * {@code eigvalsh(W.T @ W)} on the same matrix in one Python process (bench/numpy_spectrum.py), run
  * right after the monitor's side so that both see the same machine load. The same float32 values are
  * posted as a float32 body and, widened, as a float64 body; each is compared with numpy in float64
- * (the issue's reference) and in the body's own dtype. The runs' layers are never tracked
+ * (the reference of the end-to-end targets) and in the body's own dtype. The runs' layers are never tracked
  * ({@code partial_above} above n): this times full spectra.
  *
  * <p>Per timed POST ({@link EndToEndTiming}): the wall time until the 202, until the report is

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code certs}: a CA and node certificates signed by it, for HTTPS and the cluster's mutual TLS of a
@@ -37,7 +36,7 @@ import java.util.concurrent.Callable;
                 + "for serve --tls-cert/--tls-key and the cluster. RSA keys in PKCS#8 PEM (mode 0600); node "
                 + "certificates are for server and client authentication, valid for the node's name and its SANs.",
                 "Example: dyson-monitor certs --out certs --node node1,10.0.0.11,node1.example.org --node node2,10.0.0.12"})
-final class CertsCommand implements Callable<Integer> {
+final class CertsCommand extends CheckedCommand {
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Directory of the files (created if missing; an existing ca.crt and ca.key there are reused).")
@@ -65,12 +64,8 @@ final class CertsCommand implements Callable<Integer> {
     @Option(names = "--key-bits", defaultValue = "2048", description = "RSA key size, 2048 to 8192 (default: ${DEFAULT-VALUE}).")
     int keyBits;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        CommandLine cmd = spec.commandLine();
+    int call(CommandLine cmd) throws Exception {
         MonitorOptions.require(cmd, days > 0 && caDays > 0, "--days and --ca-days must be positive");
         MonitorOptions.require(cmd, keyBits >= 2048 && keyBits <= 8192, "--key-bits must be in 2048..8192");
         MonitorOptions.require(cmd, !caName.isBlank() && !clusterName.isBlank(), "--ca-name and --cluster-name must not be empty");

@@ -112,10 +112,15 @@ final class MonitorOptions {
 
     /** The spectrum backend; a native backend that cannot load is a usage error with the fix. */
     SolverSelection solver(CommandLine cmd) {
+        return solver(cmd, solver);
+    }
+
+    /** The spectrum backend {@code --solver name} picks; an unknown name or a native backend that cannot load: exit 2. */
+    static SolverSelection solver(CommandLine cmd, String name) {
         try {
-            return SolverSelection.select(SolverSelection.Mode.parse(solver), true);
+            return SolverSelection.select(SolverSelection.Mode.parse(name), true);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CommandLine.ParameterException(cmd, "--solver " + solver + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(cmd, "--solver " + name + ": " + e.getMessage());
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write PNG plots and summary.md of a run kept in a history store (--data-dir of serve or demo).")
-final class ReportCommand implements Callable<Integer> {
+final class ReportCommand extends CheckedCommand {
 
     static final int MAX_POINTS = 10_000;
 
@@ -37,12 +36,8 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ReportDirectory report;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        CommandLine cmd = spec.commandLine();
+    int call(CommandLine cmd) throws Exception {
         Path db = dataDir.resolve(StoreSettings.DATABASE_FILE);
         MonitorOptions.require(cmd, Files.isRegularFile(db), "--data-dir " + dataDir + ": no history store there (no "
                 + StoreSettings.DATABASE_FILE + "); give the --data-dir that serve or demo used");

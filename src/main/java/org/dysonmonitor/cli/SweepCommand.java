@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeUnit;
                 + "(PNG plots, summary.md, summary.json, CSV).",
                 "Default: the RBM at α = 0.1 with |B| ∈ {4, 8, 16, 32, 64} and at |B| = 16 with α ∈ {0.01, 0.02, 0.04, "
                         + "0.06, 0.08, 0.1}. Run lengths scale as 0.1/α unless given (relaxation takes 1/α updates)."})
-final class SweepCommand implements Callable<Integer> {
+final class SweepCommand extends CheckedCommand {
 
     @Option(names = "--model", defaultValue = "rbm",
             description = "rbm (physics.md §5) or teacher-student (§6) (default: ${DEFAULT-VALUE}).")
@@ -72,19 +71,10 @@ final class SweepCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ReportDirectory report;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        CommandLine cmd = spec.commandLine();
-        SweepPlan plan;
-        try {
-            plan = SweepPlan.create(TrainerKind.parse(model), learningRates, batches, runs, steps, burnIn, snapshotEvery, seed,
-                    epsilon);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, e.getMessage());
-        }
+    int call(CommandLine cmd) throws Exception {
+        SweepPlan plan = checked(cmd, () -> SweepPlan.create(TrainerKind.parse(model), learningRates, batches, runs, steps,
+                burnIn, snapshotEvery, seed, epsilon));
         int cores = Runtime.getRuntime().availableProcessors();
         int trainerThreads = threads != null ? threads : cores;
         MonitorOptions.require(cmd, trainerThreads >= 1, "--threads must be ≥ 1");

@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /**
  * {@code train}: one training run as plain Java (no actors), then the learned spectrum against its
@@ -31,7 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train one run of a built-in model and print its learned spectrum and pair statistics.")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends CheckedCommand {
 
     @Option(names = "--model", defaultValue = "rbm", description = "rbm (Gaussian scalar-field RBM, physics.md §5) or teacher-student (§6) (default: ${DEFAULT-VALUE}).")
     String model;
@@ -78,18 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epsilon", defaultValue = "0.05", description = "Teacher-student noise ε (default: ${DEFAULT-VALUE}).")
     double epsilon;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        CommandLine cmd = spec.commandLine();
-        boolean rbm;
-        try {
-            rbm = TrainerKind.parse(model) == TrainerKind.RBM;
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, e.getMessage());
-        }
+    int call(CommandLine cmd) {
+        boolean rbm = checked(cmd, () -> TrainerKind.parse(model)) == TrainerKind.RBM;
         long n = steps != null ? steps : rbm ? 100_000 : 20_000;
         long discard = burnIn != null ? burnIn : n / 5;
         MonitorOptions.require(cmd, n >= 1, "--steps must be ≥ 1");
@@ -98,16 +88,11 @@ final class TrainCommand implements Callable<Integer> {
         MonitorOptions.require(cmd, lr == null || (lr > 0 && Double.isFinite(lr)),
                 "--lr must be a positive number, got " + lr);
         MonitorOptions.require(cmd, batch == null || batch >= 1, "--batch must be ≥ 1, got " + batch);
-        Trainer trainer;
-        try {
-            trainer = rbm
-                    ? new RbmTrainer(new RbmConfig(visible, hidden, mu2, sigmaH, 0.0, mass2, initStd,
-                    batch != null ? batch : 16, lr != null ? lr : 0.1, gibbsSteps, seed))
-                    : new TeacherStudentTrainer(new TeacherStudentConfig(lr != null ? lr : 0.1,
-                    batch != null ? batch : 16, epsilon, initStd, seed));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, e.getMessage());
-        }
+        Trainer trainer = CheckedCommand.<Trainer>checked(cmd, () -> rbm
+                ? new RbmTrainer(new RbmConfig(visible, hidden, mu2, sigmaH, 0.0, mass2, initStd,
+                batch != null ? batch : 16, lr != null ? lr : 0.1, gibbsSteps, seed))
+                : new TeacherStudentTrainer(new TeacherStudentConfig(lr != null ? lr : 0.1,
+                batch != null ? batch : 16, epsilon, initStd, seed)));
         Result result = run(trainer, n, discard);
         PrintWriter out = cmd.getOut();
         if (rbm) {

@@ -2,9 +2,9 @@ package org.dysonmonitor.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.function.IntFunction;
 
 import org.dysonmonitor.ingest.NpyFormatException.Reason;
 
@@ -35,10 +35,32 @@ final class MatrixReader {
     /** Padding of the panel's column stride, so that its columns do not all map to the same cache sets. */
     private static final int PANEL_PAD = 8;
 
-    /** Reads {@code len} consecutive elements starting at element {@code index} as floats. */
-    private interface FloatSource {
-        void get(int index, float[] dst, int off, int len);
+    /** Reads {@code len} consecutive elements starting at element {@code index} into a float[] or double[]. */
+    private interface Source<A> {
+        void get(int index, A dst, int off, int len);
     }
+
+    /**
+     * The loops over the elements of one precision: the walk over chunks and panels ({@link #rowMajor},
+     * {@link #columnMajor}) is written once, while these stay on primitive float[] / double[] arrays (a
+     * shared element loop would box every value); each is called once per chunk, column segment or panel
+     * row, not per element.
+     */
+    private record Elements<A>(IntFunction<A> array, Finite<A> finite, Gather<A> gather) {
+    }
+
+    private interface Finite<A> {
+        boolean all(A values, int off, int len);
+    }
+
+    private interface Gather<A> {
+        void row(A panel, int stride, int r, A out, int o, int width);
+    }
+
+    private static final Elements<float[]> FLOATS =
+            new Elements<>(float[]::new, MatrixReader::allFinite, MatrixReader::gather);
+    private static final Elements<double[]> DOUBLES =
+            new Elements<>(double[]::new, MatrixReader::allFinite, MatrixReader::gather);
 
     private MatrixReader() {
     }
@@ -60,18 +82,19 @@ final class MatrixReader {
         int[] columnOrder = fortran && shape.length > 2 ? fortranColumns(shape, cols) : null;
         ByteBuffer in = data.slice().order(order);
         if (type == ElementType.FLOAT64) {
+            Source<double[]> source = in.asDoubleBuffer()::get;
             double[] out = fortran
-                    ? doublesColumnMajor(in.asDoubleBuffer(), rows, cols, columnOrder)
-                    : doublesRowMajor(in.asDoubleBuffer(), rows * cols);
+                    ? columnMajor(source, rows, cols, columnOrder, DOUBLES)
+                    : rowMajor(source, rows * cols, DOUBLES);
             if (out == null) {
                 throw nonFinite(name, shape, in, type, fortran, rows, cols, columnOrder);
             }
             return WeightMatrix.adopt(rows, cols, out);
         }
-        FloatSource source = floatSource(in, type, Math.min(rows * cols, Math.max(CHUNK, PANEL_ROWS)));
+        Source<float[]> source = floatSource(in, type, Math.min(rows * cols, Math.max(CHUNK, PANEL_ROWS)));
         float[] out = fortran
-                ? floatsColumnMajor(source, rows, cols, columnOrder)
-                : floatsRowMajor(source, rows * cols);
+                ? columnMajor(source, rows, cols, columnOrder, FLOATS)
+                : rowMajor(source, rows * cols, FLOATS);
         if (out == null) {
             throw nonFinite(name, shape, in, type, fortran, rows, cols, columnOrder);
         }
@@ -100,7 +123,7 @@ final class MatrixReader {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
 
-    private static FloatSource floatSource(ByteBuffer in, ElementType type, int scratchLength) {
+    private static Source<float[]> floatSource(ByteBuffer in, ElementType type, int scratchLength) {
         if (type == ElementType.FLOAT32) {
             FloatBuffer floats = in.asFloatBuffer();
             return floats::get;
@@ -116,48 +139,31 @@ final class MatrixReader {
         };
     }
 
-    /** Row-major floats, or null if a value is not finite. */
-    private static float[] floatsRowMajor(FloatSource src, int n) {
-        float[] out = new float[n];
+    /** Row-major data, each chunk checked while still in the cache; null if a value is not finite. */
+    private static <A> A rowMajor(Source<A> src, int n, Elements<A> elements) {
+        A out = elements.array().apply(n);
         boolean finite = true;
         for (int off = 0; off < n; off += CHUNK) {
             int len = Math.min(CHUNK, n - off);
             src.get(off, out, off, len);
-            for (int i = off; i < off + len; i++) {
-                // Non-short-circuit AND keeps the loop branch-free; the position is found later if needed.
-                finite &= Math.abs(out[i]) <= Float.MAX_VALUE;
-            }
-        }
-        return finite ? out : null;
-    }
-
-    /** Row-major doubles, or null if a value is not finite. */
-    private static double[] doublesRowMajor(DoubleBuffer src, int n) {
-        double[] out = new double[n];
-        boolean finite = true;
-        for (int off = 0; off < n; off += CHUNK) {
-            int len = Math.min(CHUNK, n - off);
-            src.get(off, out, off, len);
-            for (int i = off; i < off + len; i++) {
-                finite &= Math.abs(out[i]) <= Double.MAX_VALUE;
-            }
+            finite &= elements.finite().all(out, off, len);
         }
         return finite ? out : null;
     }
 
     /**
      * Column-major data transposed through a panel: for {@value #PANEL_COLS} columns at a time and up to
-     * {@value #PANEL_ROWS} rows, each column's segment is one contiguous bulk read, and each row of the panel
-     * is then written as {@value #PANEL_COLS} adjacent values. Both sides touch whole cache lines, and the
-     * panel's column stride is padded away from a power of two, because a naive transpose of a 4096-wide
-     * matrix strides by exactly 32 KiB and evicts its own lines from every cache set. Null if a value is
-     * not finite.
+     * {@value #PANEL_ROWS} rows, each column's segment is one contiguous bulk read (checked while in the
+     * cache), and each row of the panel is then written as {@value #PANEL_COLS} adjacent values. Both sides
+     * touch whole cache lines, and the panel's column stride is padded away from a power of two, because a
+     * naive transpose of a 4096-wide matrix strides by exactly 32 KiB and evicts its own lines from every
+     * cache set. Null if a value is not finite.
      */
-    private static float[] floatsColumnMajor(FloatSource src, int rows, int cols, int[] columnOrder) {
-        float[] out = new float[rows * cols];
+    private static <A> A columnMajor(Source<A> src, int rows, int cols, int[] columnOrder, Elements<A> elements) {
+        A out = elements.array().apply(rows * cols);
         int panelRows = Math.min(rows, PANEL_ROWS);
         int stride = panelRows + PANEL_PAD;
-        float[] panel = new float[PANEL_COLS * stride];
+        A panel = elements.array().apply(PANEL_COLS * stride);
         boolean finite = true;
         for (int c0 = 0; c0 < cols; c0 += PANEL_COLS) {
             int width = Math.min(PANEL_COLS, cols - c0);
@@ -167,46 +173,44 @@ final class MatrixReader {
                     int column = columnOrder == null ? c0 + j : columnOrder[c0 + j];
                     // Element (r0, column) of the column-major source; below rows * cols, so no overflow.
                     src.get(column * rows + r0, panel, j * stride, height);
+                    finite &= elements.finite().all(panel, j * stride, height);
                 }
                 for (int r = 0; r < height; r++) {
-                    int o = (r0 + r) * cols + c0;
-                    for (int j = 0; j < width; j++) {
-                        float v = panel[j * stride + r];
-                        out[o + j] = v;
-                        finite &= Math.abs(v) <= Float.MAX_VALUE;
-                    }
+                    elements.gather().row(panel, stride, r, out, (r0 + r) * cols + c0, width);
                 }
             }
         }
         return finite ? out : null;
     }
 
-    /** As {@link #floatsColumnMajor} for float64 data. */
-    private static double[] doublesColumnMajor(DoubleBuffer src, int rows, int cols, int[] columnOrder) {
-        double[] out = new double[rows * cols];
-        int panelRows = Math.min(rows, PANEL_ROWS);
-        int stride = panelRows + PANEL_PAD;
-        double[] panel = new double[PANEL_COLS * stride];
+    private static boolean allFinite(float[] a, int off, int len) {
         boolean finite = true;
-        for (int c0 = 0; c0 < cols; c0 += PANEL_COLS) {
-            int width = Math.min(PANEL_COLS, cols - c0);
-            for (int r0 = 0; r0 < rows; r0 += panelRows) {
-                int height = Math.min(panelRows, rows - r0);
-                for (int j = 0; j < width; j++) {
-                    int column = columnOrder == null ? c0 + j : columnOrder[c0 + j];
-                    src.get(column * rows + r0, panel, j * stride, height);
-                }
-                for (int r = 0; r < height; r++) {
-                    int o = (r0 + r) * cols + c0;
-                    for (int j = 0; j < width; j++) {
-                        double v = panel[j * stride + r];
-                        out[o + j] = v;
-                        finite &= Math.abs(v) <= Double.MAX_VALUE;
-                    }
-                }
-            }
+        for (int i = off; i < off + len; i++) {
+            // Non-short-circuit AND keeps the loop branch-free; the position is found later if needed.
+            finite &= Math.abs(a[i]) <= Float.MAX_VALUE;
         }
-        return finite ? out : null;
+        return finite;
+    }
+
+    private static boolean allFinite(double[] a, int off, int len) {
+        boolean finite = true;
+        for (int i = off; i < off + len; i++) {
+            finite &= Math.abs(a[i]) <= Double.MAX_VALUE;
+        }
+        return finite;
+    }
+
+    /** Row r of the panel's first {@code width} columns (column stride {@code stride}) to out[o …]. */
+    private static void gather(float[] panel, int stride, int r, float[] out, int o, int width) {
+        for (int j = 0; j < width; j++) {
+            out[o + j] = panel[j * stride + r];
+        }
+    }
+
+    private static void gather(double[] panel, int stride, int r, double[] out, int o, int width) {
+        for (int j = 0; j < width; j++) {
+            out[o + j] = panel[j * stride + r];
+        }
     }
 
     /**

@@ -4,14 +4,17 @@ import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
 
+import java.lang.reflect.Array;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * The steps of a native spectrum in one precision, written once: the smaller Gram matrix of the
  * column-major view A of the input by {@code ?syrk} (lower triangle), then its eigenvalues by the
  * chosen values-only eigensolver, clamped at 0 (X is PSD: a negative value is round-off of a zero
- * eigenvalue). A subclass per precision ({@link DoubleGramWorkspace}, {@link FloatGramWorkspace})
- * holds the arrays and makes the BLAS/LAPACK calls of its type.
+ * eigenvalue), and the arrays they work in. A subclass per precision ({@link DoubleGramWorkspace},
+ * {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its type ({@code dsyrk} or {@code ssyrk}, …:
+ * netlib names each precision's routine apart, so these calls are written once per precision).
  *
  * <p>Workspaces are sized by a LAPACK workspace query on the first call for a size n and reused while
  * n repeats; they grow, never shrink. Not thread-safe.
@@ -25,14 +28,34 @@ abstract class GramEigenWorkspace<A> {
     final NativeSpectrumSolver.Eigensolver eigensolver;
     final intW info = new intW(0);
     final intW found = new intW(0);
+    /** The Gram matrix (lower triangle, n×n), the eigenvalues, and the eigensolver's work arrays. */
+    A gram;
+    A w;
+    A work;
+    int[] iwork = new int[1];
+    int[] isuppz = new int[0];
+    /** ?syevr never writes Z with jobz = 'N', but netlib's argument check wants n elements (ldz = 1). */
+    A dummyZ;
+    /** Where a workspace query returns lwork and liwork. */
+    final A queriedWork;
+    final int[] queriedIwork = new int[1];
+    private final IntFunction<A> newArray;
     private final String prefix;
     private int size = -1;
 
-    GramEigenWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver, String prefix) {
+    /** @param prefix the routines' precision letter, "d" or "s"; newArray: double[]::new or float[]::new */
+    GramEigenWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver, String prefix,
+                       IntFunction<A> newArray) {
         this.lapack = lapack;
         this.blas = blas;
         this.eigensolver = eigensolver;
         this.prefix = prefix;
+        this.newArray = newArray;
+        this.gram = newArray.apply(0);
+        this.w = newArray.apply(0);
+        this.work = newArray.apply(1);
+        this.dummyZ = newArray.apply(0);
+        this.queriedWork = newArray.apply(1);
     }
 
     /** Eigenvalues of the smaller Gram matrix of the rows×cols input into {@code out}; returns n. */
@@ -42,14 +65,14 @@ abstract class GramEigenWorkspace<A> {
         int n = Math.min(r, c);
         if (n != size) {
             allocate(n);
-            eigen(n, true);
+            eigen(n, queriedWork, -1, queriedIwork, -1); // the workspace query
             check(n);
             allocateWork();
             size = n;
         }
         // A is r×c with leading dimension r: AAᵀ when r ≤ c, AᵀA otherwise; C is overwritten (beta = 0).
         syrk(values, r <= c ? "N" : "T", n, Math.max(r, c), r);
-        eigen(n, false);
+        eigen(n, work, Array.getLength(work), iwork, iwork.length);
         check(n);
         for (int i = 0; i < n; i++) {
             out[i] = Math.max(0.0, eigenvalue(i));
@@ -58,24 +81,40 @@ abstract class GramEigenWorkspace<A> {
     }
 
     /** Gram matrix and eigenvalue array for n (and what the eigensolver needs besides the work arrays). */
-    abstract void allocate(int n);
+    private void allocate(int n) {
+        if (Array.getLength(gram) < n * n) {
+            gram = newArray.apply(n * n);
+        }
+        if (Array.getLength(w) < n) {
+            w = newArray.apply(n);
+        }
+        if (eigensolver == NativeSpectrumSolver.Eigensolver.SYEVR && isuppz.length < 2 * n) {
+            isuppz = new int[2 * n];
+            dummyZ = newArray.apply(n);
+        }
+    }
 
     /** The work arrays at the sizes the last query returned. */
-    abstract void allocateWork();
+    private void allocateWork() {
+        // LAPACK returns lwork as a floating-point number in the first work element.
+        int lwork = Math.max(1, (int) Math.ceil(Array.getDouble(queriedWork, 0)));
+        int liwork = Math.max(1, queriedIwork[0]);
+        if (Array.getLength(work) < lwork) {
+            work = newArray.apply(lwork);
+        }
+        if (iwork.length < liwork) {
+            iwork = new int[liwork];
+        }
+    }
 
     /** ?syrk("L", trans, n, k, 1, a, lda, 0, gram, n). */
     abstract void syrk(A a, String trans, int n, int k, int lda);
 
-    /** The eigensolver on the Gram matrix; with {@code query} a workspace query (lwork = liwork = −1). */
-    abstract void eigen(int n, boolean query);
+    /** The eigensolver on the Gram matrix; with lwork = liwork = −1 a workspace query into wk and iwk. */
+    abstract void eigen(int n, A wk, int lwork, int[] iwk, int liwork);
 
     /** The i-th eigenvalue the last {@link #eigen} call found. */
     abstract double eigenvalue(int i);
-
-    /** lwork from a query's first work element (LAPACK returns it as a floating-point number). */
-    static int workSize(double queried) {
-        return Math.max(1, (int) Math.ceil(queried));
-    }
 
     private void check(int n) {
         if (info.val != 0) {

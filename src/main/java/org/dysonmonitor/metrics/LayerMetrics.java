@@ -138,8 +138,8 @@ public final class LayerMetrics implements AutoCloseable {
         // Unlike RunMetrics, no mapping to "_invalid" here: a report exists only for a snapshot that
         // passed validation, and merging two layers into one set of gauges would publish wrong values.
         if (!LabelValues.isValidName(run) || !LabelValues.isValidName(layer)) {
-            throw new IllegalArgumentException("run and layer must match [A-Za-z0-9_.:-]{1,64}, got run "
-                    + run + ", layer " + layer);
+            throw new IllegalArgumentException("run and layer must be " + LabelValues.nameRule(true)
+                    + " (or a reserved label), got run " + run + ", layer " + layer);
         }
         if (maxModeSeries < 0) {
             throw new IllegalArgumentException("maxModeSeries must be ≥ 0, got " + maxModeSeries);

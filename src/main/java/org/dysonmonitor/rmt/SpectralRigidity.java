@@ -93,46 +93,54 @@ public final class SpectralRigidity {
 
     /** Σ²(L) of ascending levels; NaN if the levels span less than MIN_WINDOWS_PER_L·L. */
     public static double numberVariance(double[] levels, double length) {
-        int windows = windows(levels, length);
-        if (windows == 0) {
+        int[] first = firstInWindows(levels, length);
+        if (first.length == 0) {
             return Double.NaN;
         }
         double sum = 0;
         double sumSquares = 0;
-        int lo = 0;
         int hi = 0;
-        for (int w = 0; w < windows; w++) {
+        for (int w = 0; w < first.length; w++) {
             double x = levels[0] + w * WINDOW_STEP;
-            while (levels[lo] < x) {
-                lo++;
-            }
             while (hi < levels.length && levels[hi] <= x + length) {
                 hi++;
             }
-            double count = hi - lo;
+            double count = hi - first[w];
             sum += count;
             sumSquares += count * count;
         }
-        double mean = sum / windows;
-        return sumSquares / windows - mean * mean;
+        double mean = sum / first.length;
+        return sumSquares / first.length - mean * mean;
     }
 
     /** Δ₃(L) of ascending levels; NaN if the levels span less than MIN_WINDOWS_PER_L·L. */
     public static double rigidity(double[] levels, double length) {
-        int windows = windows(levels, length);
-        if (windows == 0) {
+        int[] first = firstInWindows(levels, length);
+        if (first.length == 0) {
             return Double.NaN;
         }
         double total = 0;
+        for (int w = 0; w < first.length; w++) {
+            total += windowRigidity(levels, first[w], levels[0] + w * WINDOW_STEP, length);
+        }
+        return total / first.length;
+    }
+
+    /**
+     * For each window start x = ξ₀ + w·WINDOW_STEP ({@link #windows}), the index of the first level
+     * ≥ x; empty when no window fits.
+     */
+    private static int[] firstInWindows(double[] levels, double length) {
+        int[] first = new int[windows(levels, length)];
         int lo = 0;
-        for (int w = 0; w < windows; w++) {
+        for (int w = 0; w < first.length; w++) {
             double x = levels[0] + w * WINDOW_STEP;
             while (levels[lo] < x) {
                 lo++;
             }
-            total += windowRigidity(levels, lo, x, length);
+            first[w] = lo;
         }
-        return total / windows;
+        return first;
     }
 
     /**

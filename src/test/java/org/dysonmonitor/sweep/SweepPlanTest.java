@@ -1,5 +1,6 @@
 package org.dysonmonitor.sweep;
 
+import org.dysonmonitor.metrics.LabelValues;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -86,7 +87,7 @@ class SweepPlanTest {
         Set<String> names = new HashSet<>();
         p.plans().forEach(r -> names.add(r.name()));
         assertEquals(p.plans().size(), names.size());
-        assertTrue(names.stream().allMatch(n -> n.matches("[A-Za-z0-9_.:-]{1,64}")), "valid monitor run names");
+        assertTrue(names.stream().allMatch(LabelValues::isRunName), "valid monitor run names");
     }
 
     @Test
