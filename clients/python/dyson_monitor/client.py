@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from datetime import datetime, timezone
 from typing import Callable, Any, Dict, Iterable, Mapping, Optional, Union
 
@@ -95,6 +96,7 @@ class Client:
             raise ValueError(f"ca_file is for https:// URLs, got {url!r}")
         self._endpoint = _Endpoint(parsed, _tls_context(parsed.scheme, ca_file), timeout)
         self._local = threading.local()  # this thread's connection
+        self._opened: "weakref.WeakSet[http.client.HTTPConnection]" = weakref.WeakSet()  # every thread's
         self._sleep = time.sleep  # replaced by tests to observe retry waits without waiting
 
     def close(self) -> None:
@@ -103,6 +105,15 @@ class Client:
         self._local.connection = None
         if connection is not None and connection[0] == os.getpid():
             connection[1].close()
+
+    def __del__(self) -> None:
+        # No thread can use the client any more: every thread's connection is closed, not left to the
+        # socket's own finalizer (which warns of an unclosed socket).
+        try:
+            for connection in list(self._opened):
+                connection.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit anything may be gone already
+            pass
 
     # --- the API -----------------------------------------------------------------------------------
 
@@ -291,6 +302,7 @@ class Client:
             return kept[1], True
         connection = self._endpoint.connect()
         self._local.connection = (os.getpid(), connection)
+        self._opened.add(connection)
         return connection, False
 
     def _retry_delay(self, retry_after: Optional[str], attempt: int) -> float:
