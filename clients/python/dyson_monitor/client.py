@@ -343,8 +343,9 @@ def _tls_context(scheme: str, ca_file: Optional[str]) -> Optional[ssl.SSLContext
 
 
 def _gone(error: OSError) -> bool:
-    """Whether sending failed because the peer had closed the connection."""
-    return isinstance(error, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError))
+    """Whether sending failed because the peer had closed the connection (over TLS too)."""
+    return isinstance(error, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, ssl.SSLEOFError,
+                              ssl.SSLZeroReturnError))
 
 
 class _Endpoint:
