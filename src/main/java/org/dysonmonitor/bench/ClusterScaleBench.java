@@ -118,8 +118,8 @@ public final class ClusterScaleBench {
                 + "RotatingKeysSSLEngineProvider with node certificates of a throw-away CA, as `certs` makes them); "
                 + "their samples take turns, after a few untimed ones, so a change of the machine's load hits both. "
                 + "JVM CPU: the CPU time of this JVM's Java threads during one round trip, both nodes' work "
-                + "(serialization, Artery's framing, TLS records, the entity's update), which other processes on "
-                + "the machine do not inflate as they do the wall time.");
+                + "(serialization, Artery's framing, TLS records, the entity's update, and the dispatchers' spinning "
+                + "before they park), which other processes on the machine do not inflate as they do the wall time.");
         out.println();
 
         List<ClusterScaleBenchStore.Writes> writes = new ArrayList<>();
