@@ -4,18 +4,15 @@ Each thread that uses a client keeps one connection to the server open (HTTP/1.1
 HTTPS a snapshot then costs no TCP connect and no TLS handshake of its own.
 """
 
-import base64
 import email.utils
 import http.client
 import json
 import math
 import os
-import ssl
 import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 import weakref
 from datetime import datetime, timezone
 from typing import Callable, Any, Dict, Iterable, Mapping, Optional, Union
@@ -25,6 +22,7 @@ import numpy as np
 from . import __version__
 from .encoding import encode_npy, encode_npz, model_arrays
 from .names import validate_name
+from .transport import Endpoint, peer_closed, tls_context
 
 #: Overload policies of a run: ``latest`` may drop queued snapshots, ``all`` never drops.
 POLICIES = ("latest", "all")
@@ -94,7 +92,7 @@ class Client:
         self.last_status: Optional[int] = None
         if ca_file is not None and parsed.scheme != "https":
             raise ValueError(f"ca_file is for https:// URLs, got {url!r}")
-        self._endpoint = _Endpoint(parsed, _tls_context(parsed.scheme, ca_file), timeout)
+        self._endpoint = Endpoint(parsed, tls_context(parsed.scheme, ca_file), timeout)
         self._local = threading.local()  # this thread's connection
         self._opened: "weakref.WeakSet[http.client.HTTPConnection]" = weakref.WeakSet()  # every thread's
         self._sleep = time.sleep  # replaced by tests to observe retry waits without waiting
@@ -274,7 +272,7 @@ class Client:
                     connection.request(method, self._endpoint.target(path), body=body,
                                        headers=self._endpoint.headers(headers))
                 except OSError as error:
-                    if reused and attempt == 1 and _gone(error):
+                    if reused and attempt == 1 and peer_closed(error):
                         self.close()
                         continue
                     raise urllib.error.URLError(error) from None
@@ -328,73 +326,6 @@ class Client:
         if delay is None or not math.isfinite(delay):
             delay = 0.5 * 2 ** (attempt - 1)
         return min(max(delay, 0.0), self.max_retry_wait)
-
-
-def _tls_context(scheme: str, ca_file: Optional[str]) -> Optional[ssl.SSLContext]:
-    """For https: verifies the server against ``ca_file`` (or the system's CAs) and its host name, TLS 1.2+."""
-    if scheme != "https":
-        return None
-    try:
-        context = ssl.create_default_context(cafile=ca_file)  # verifies the chain and the host name
-    except (OSError, ssl.SSLError) as error:
-        raise ValueError(f"ca_file {ca_file!r} cannot be read as PEM CA certificates: {error}") from None
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    return context
-
-
-def _gone(error: OSError) -> bool:
-    """Whether sending failed because the peer had closed the connection (over TLS too)."""
-    return isinstance(error, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, ssl.SSLEOFError,
-                              ssl.SSLZeroReturnError))
-
-
-class _Endpoint:
-    """Where requests go: the server, or the proxy the environment names for it (as urllib chooses)."""
-
-    def __init__(self, parsed: urllib.parse.SplitResult, context: Optional[ssl.SSLContext], timeout: float):
-        self.https = parsed.scheme == "https"
-        self.host = parsed.hostname
-        self.port = parsed.port or (443 if self.https else 80)
-        self.prefix = parsed.path.rstrip("/")
-        self.origin = f"{parsed.scheme}://{parsed.netloc}"
-        self.context = context
-        self.timeout = timeout
-        self.proxy: Optional[urllib.parse.SplitResult] = None
-        self.proxy_headers: Dict[str, str] = {}
-        proxy = urllib.request.getproxies().get(parsed.scheme)
-        if proxy and not urllib.request.proxy_bypass(parsed.netloc):
-            self.proxy = urllib.parse.urlsplit(proxy if "://" in proxy else "http://" + proxy)
-            if self.proxy.username is not None:
-                credentials = urllib.parse.unquote(self.proxy.username) + ":" + urllib.parse.unquote(
-                    self.proxy.password or "")
-                self.proxy_headers = {
-                    "Proxy-Authorization": "Basic " + base64.b64encode(credentials.encode()).decode("ascii")}
-
-    def connect(self) -> http.client.HTTPConnection:
-        """A new connection (it connects on its first request)."""
-        if self.proxy is None:
-            if self.https:
-                return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self.context)
-            return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        if not self.https:  # the proxy forwards each request, named by its absolute URL
-            return http.client.HTTPConnection(self.proxy.hostname, self.proxy.port or 80, timeout=self.timeout)
-        connection = http.client.HTTPSConnection(self.proxy.hostname, self.proxy.port or 80, timeout=self.timeout,
-                                                 context=self.context)
-        # TLS end to end through the proxy's CONNECT, which alone sees the proxy's credentials.
-        connection.set_tunnel(self.host, self.port, headers=self.proxy_headers)
-        return connection
-
-    def headers(self, headers: Dict[str, str]) -> Dict[str, str]:
-        """A request's headers, with the credentials of a plain-HTTP proxy (it reads every request)."""
-        if self.proxy is not None and not self.https:
-            return {**headers, **self.proxy_headers}
-        return headers
-
-    def target(self, path: str) -> str:
-        """The request target: the path, or the absolute URL for a plain-HTTP proxy."""
-        if self.proxy is not None and not self.https:
-            return self.origin + self.prefix + path
-        return self.prefix + path
 
 
 def _parse_body(status: int, payload: bytes) -> Any:
