@@ -1,13 +1,19 @@
-"""A synchronous client of the dyson-monitor HTTP API, on ``urllib.request`` (standard library only)."""
+"""A synchronous client of the dyson-monitor HTTP API, on ``http.client`` (standard library only).
+
+Each thread that uses a client keeps one connection to the server open (HTTP/1.1 keep-alive): over
+HTTPS a snapshot then costs no TCP connect and no TLS handshake of its own.
+"""
 
 import email.utils
+import http.client
 import json
 import math
-import ssl
+import os
+import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
+import weakref
 from datetime import datetime, timezone
 from typing import Callable, Any, Dict, Iterable, Mapping, Optional, Union
 
@@ -16,6 +22,7 @@ import numpy as np
 from . import __version__
 from .encoding import encode_npy, encode_npz, model_arrays
 from .names import validate_name
+from .transport import Endpoint, peer_closed, tls_context
 
 #: Overload policies of a run: ``latest`` may drop queued snapshots, ``all`` never drops.
 POLICIES = ("latest", "all")
@@ -61,6 +68,11 @@ class Client:
     HTTP error status; network failures propagate as ``urllib.error.URLError`` / ``OSError``. The status
     of the last response is kept in ``last_status``. A client may be shared between threads, but then
     ``last_status`` belongs to whichever request finished last.
+
+    Each thread keeps its own connection open between requests (``close()`` closes the calling thread's);
+    a new one is opened when the server closes it (``Connection: close``, or silently while it was idle:
+    a request that finds the kept connection gone is sent once more on a new one) or after a network
+    error. Proxies come from the environment (``https_proxy``, ``http_proxy``, ``no_proxy``), as urllib's.
     """
 
     def __init__(self, url: str = DEFAULT_URL, token: Optional[str] = None, timeout: float = 10,
@@ -80,8 +92,26 @@ class Client:
         self.last_status: Optional[int] = None
         if ca_file is not None and parsed.scheme != "https":
             raise ValueError(f"ca_file is for https:// URLs, got {url!r}")
-        self._opener = urllib.request.build_opener(*_tls_handlers(parsed.scheme, ca_file))
+        self._endpoint = Endpoint(parsed, tls_context(parsed.scheme, ca_file), timeout)
+        self._local = threading.local()  # this thread's connection
+        self._opened: "weakref.WeakSet[http.client.HTTPConnection]" = weakref.WeakSet()  # every thread's
         self._sleep = time.sleep  # replaced by tests to observe retry waits without waiting
+
+    def close(self) -> None:
+        """Close the calling thread's connection (the next request opens a new one)."""
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None and connection[0] == os.getpid():
+            connection[1].close()
+
+    def __del__(self) -> None:
+        # No thread can use the client any more: every thread's connection is closed, not left to the
+        # socket's own finalizer (which warns of an unclosed socket).
+        try:
+            for connection in list(self._opened):
+                connection.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit anything may be gone already
+            pass
 
     # --- the API -----------------------------------------------------------------------------------
 
@@ -213,24 +243,65 @@ class Client:
             headers["Content-Type"] = content_type
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        url = self.url + path
         retries = 0
         while True:
-            request = urllib.request.Request(url, data=body, headers=headers, method=method)
+            status, reason, response_headers, payload = self._exchange(method, path, body, headers)
+            self.last_status = status
+            if 200 <= status < 300:
+                return _parse_body(status, payload)
+            if status == 503 and retries < self.max_retries:
+                retries += 1
+                if retry_body is not None:
+                    body = retry_body(payload) or body
+                self._sleep(self._retry_delay(response_headers.get("Retry-After"), retries))
+                continue
+            raise DysonError(status, _error_message(payload, reason))
+
+    def _exchange(self, method: str, path: str, body: Optional[bytes], headers: Dict[str, str]):
+        """One request and its whole response on this thread's connection: (status, reason, headers, body).
+
+        A kept connection the server has closed meanwhile (its idle timeout) fails before any answer:
+        the request is then sent once more on a new connection, as ``xmlrpc.client`` does. Failures to
+        connect or send are ``URLError`` (its ``reason`` the ``OSError``, e.g. ``ssl.SSLCertVerificationError``),
+        as urllib raised them; the connection is dropped after any failure.
+        """
+        for attempt in (1, 2):
+            connection, reused = self._connection()
             try:
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    self.last_status = response.status
-                    return _parse_body(response.status, response.read())
-            except urllib.error.HTTPError as error:
-                payload = _drain(error)
-                self.last_status = error.code
-                if error.code == 503 and retries < self.max_retries:
-                    retries += 1
-                    if retry_body is not None:
-                        body = retry_body(payload) or body
-                    self._sleep(self._retry_delay(error.headers.get("Retry-After"), retries))
-                    continue
-                raise DysonError(error.code, _error_message(payload, error.reason)) from None
+                try:
+                    connection.request(method, self._endpoint.target(path), body=body,
+                                       headers=self._endpoint.headers(headers))
+                except OSError as error:
+                    if reused and attempt == 1 and peer_closed(error):
+                        self.close()
+                        continue
+                    raise urllib.error.URLError(error) from None
+                try:
+                    response = connection.getresponse()
+                except (http.client.RemoteDisconnected, ConnectionResetError, ConnectionAbortedError,
+                        BrokenPipeError):
+                    if reused and attempt == 1:
+                        self.close()
+                        continue
+                    raise
+                payload = response.read()
+            except BaseException:
+                self.close()
+                raise
+            if response.will_close:
+                self.close()
+            return response.status, response.reason, response.headers, payload
+        raise AssertionError("unreachable")
+
+    def _connection(self):
+        """This thread's connection, and whether it served a request before (a child process opens its own)."""
+        kept = getattr(self._local, "connection", None)
+        if kept is not None and kept[0] == os.getpid():
+            return kept[1], True
+        connection = self._endpoint.connect()
+        self._local.connection = (os.getpid(), connection)
+        self._opened.add(connection)
+        return connection, False
 
     def _retry_delay(self, retry_after: Optional[str], attempt: int) -> float:
         """Seconds to wait before retry number ``attempt``: as the server asks, capped by max_retry_wait.
@@ -255,31 +326,6 @@ class Client:
         if delay is None or not math.isfinite(delay):
             delay = 0.5 * 2 ** (attempt - 1)
         return min(max(delay, 0.0), self.max_retry_wait)
-
-
-def _tls_handlers(scheme: str, ca_file: Optional[str]) -> list:
-    """An HTTPS handler that verifies the server against ``ca_file`` (or the system's CAs), TLS 1.2+."""
-    if scheme != "https":
-        return []
-    try:
-        context = ssl.create_default_context(cafile=ca_file)  # verifies the chain and the host name
-    except (OSError, ssl.SSLError) as error:
-        raise ValueError(f"ca_file {ca_file!r} cannot be read as PEM CA certificates: {error}") from None
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    return [urllib.request.HTTPSHandler(context=context)]
-
-
-def _drain(error: urllib.error.HTTPError) -> bytes:
-    """Read and close an error response; an HTTPError may have no body at all (fp None)."""
-    try:
-        return error.read() or b""
-    except (OSError, ValueError, AttributeError):
-        return b""
-    finally:
-        try:
-            error.close()
-        except (OSError, ValueError, AttributeError):
-            pass
 
 
 def _parse_body(status: int, payload: bytes) -> Any:

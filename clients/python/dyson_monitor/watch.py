@@ -173,6 +173,7 @@ class Watch:
                 while self._mailbox is None and not self._closed:
                     self._cond.wait()
                 if self._mailbox is None:
+                    self.client.close()  # this thread's connection
                     return  # closed and everything sent
                 snapshot, self._mailbox = self._mailbox, None
             try:

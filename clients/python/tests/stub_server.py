@@ -13,7 +13,10 @@ from typing import Any, Dict, List, Optional, Tuple
 class StubServer:
     """Answers each request with the next scripted (status, headers, body), else with ``default``.
 
-    ``hold`` (an Event, set by default) is waited on before answering, to make a slow server.
+    ``hold`` (an Event, set by default) is waited on before answering, to make a slow server. Each
+    recorded request has the client's ``port``: requests on one kept connection share it. A reply with
+    the pseudo-header ``X-Stub-Hang-Up`` (not sent) is followed by closing the connection without a word,
+    as a server does with a connection idle too long.
     """
 
     def __init__(self, default: Tuple[int, Dict[str, str], bytes] = (200, {}, b"{}")):
@@ -32,7 +35,7 @@ class StubServer:
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 request = {"method": self.command, "path": self.path, "headers": dict(self.headers),
-                           "body": self.rfile.read(length)}
+                           "body": self.rfile.read(length), "port": self.client_address[1]}
                 with stub._lock:
                     stub.requests.append(request)
                     reply = stub.replies.pop(0) if stub.replies else stub.default
@@ -41,7 +44,10 @@ class StubServer:
                 status, headers, body = reply
                 self.send_response(status)
                 for key, value in headers.items():
-                    self.send_header(key, value)
+                    if key == "X-Stub-Hang-Up":
+                        self.close_connection = True
+                    else:
+                        self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

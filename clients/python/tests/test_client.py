@@ -3,7 +3,9 @@
 import io
 import json
 import os
+import threading
 import unittest
+import urllib.error
 import urllib.parse
 from unittest import mock
 
@@ -61,6 +63,7 @@ class StubServerTest(unittest.TestCase):
         self.stub = StubServer()
         self.addCleanup(self.stub.close)
         self.client = Client(self.stub.url + "/", token="s3cret", timeout=5)
+        self.addCleanup(self.client.close)
         self.waits = []
         self.client._sleep = self.waits.append
 
@@ -196,6 +199,7 @@ class StubServerTest(unittest.TestCase):
 
     def test_without_validation_names_are_quoted_and_left_to_the_server(self):
         raw = Client(self.stub.url, validate=False)
+        self.addCleanup(raw.close)
         self.stub.reply(400, {"error": "invalid run name"})
         with self.assertRaises(DysonError) as caught:
             raw.post_snapshot("bad name/..", "fc1", 1, np.ones(10, np.float32))
@@ -205,6 +209,68 @@ class StubServerTest(unittest.TestCase):
         self.assertNotIn("Authorization", request["headers"])
         self.assertEqual((10,), load(request["body"]).shape)
 
+
+class ConnectionTest(unittest.TestCase):
+    """One kept connection per thread, a new one when the server closes it."""
+
+    def setUp(self):
+        no_proxy(self)
+        self.stub = StubServer()
+        self.addCleanup(self.stub.close)
+        self.client = Client(self.stub.url, timeout=5)
+        self.addCleanup(self.client.close)
+        self.w = np.ones((4, 4), np.float32)
+
+    def ports(self):
+        return [r["port"] for r in self.stub.requests]
+
+    def test_requests_of_one_thread_share_one_connection(self):
+        self.client.put_run("r1")
+        for step in range(1, 4):
+            self.client.post_snapshot("r1", "fc1", step, self.w)
+        self.client.runs()
+        self.assertEqual(5, len(self.stub.requests))
+        self.assertEqual(1, len(set(self.ports())), self.ports())
+        self.assertNotEqual("close", self.stub.requests[0]["headers"].get("Connection"))
+
+    def test_each_thread_has_its_own_connection(self):
+        self.client.runs()
+        other = threading.Thread(target=lambda: (self.client.runs(), self.client.runs(), self.client.close()))
+        other.start()
+        other.join(10)
+        self.client.runs()
+        first, second, third, fourth = self.ports()
+        self.assertEqual(first, fourth)
+        self.assertEqual(second, third)
+        self.assertNotEqual(first, second)
+
+    def test_connection_close_from_the_server_opens_a_new_one(self):
+        self.stub.reply(200, {}, {"Connection": "close"})
+        self.client.runs()
+        self.client.runs()
+        self.client.runs()
+        first, second, third = self.ports()
+        self.assertNotEqual(first, second)
+        self.assertEqual(second, third)
+
+    def test_a_kept_connection_the_server_hung_up_is_replaced_and_the_request_sent_once(self):
+        self.stub.reply(202, {"accepted": True}, {"X-Stub-Hang-Up": "1"})
+        self.client.post_snapshot("r1", "fc1", 1, self.w)
+        self.client.post_snapshot("r1", "fc1", 2, self.w)
+        self.assertEqual(200, self.client.last_status)
+        steps = [r["path"].rpartition("step=")[2] for r in self.stub.of("POST", "/api/v1/runs/r1/layers/fc1/")]
+        self.assertEqual(["1", "2"], steps)
+        self.assertNotEqual(*self.ports())
+
+    def test_a_refused_connection_is_a_url_error(self):
+        self.stub.reply(200, {}, {"X-Stub-Hang-Up": "1"})
+        self.client.runs()
+        self.stub.close()
+        # The kept connection is gone and no server listens any more: the new connection is refused.
+        with self.assertRaises(urllib.error.URLError) as caught:
+            self.client.runs()
+        self.assertIsInstance(caught.exception.reason, ConnectionRefusedError)
+        self.assertEqual(1, len(self.stub.requests))
 
 if __name__ == "__main__":
     unittest.main()

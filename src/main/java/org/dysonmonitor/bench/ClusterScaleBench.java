@@ -12,7 +12,8 @@ import java.util.Locale;
  * The measured model of scale of the cluster mode: what one snapshot of an n×n float32 layer costs
  * a node (decode, full spectrum with the monitor's solver, statistics update), what the cluster adds
  * on loopback (an observation's CBOR serialization through Akka's own serializer, the round trip to
- * an entity on the other node against one on the same node, the shared store's writes), and from
+ * an entity on the other node against one on the same node, over Artery TCP and, in the same run, over
+ * Artery TLS with mutual authentication, the shared store's writes), and from
  * them the layers per minute of 1, 3, 10 and 30 nodes ({@link ClusterScaleBenchModel}), with the
  * 7B-parameter model of 224 matrices of 4096² as the case to size for. Markdown tables to {@code out},
  * progress to {@code progress}; the load average at the start and the end, since the machine is
@@ -60,12 +61,21 @@ public final class ClusterScaleBench {
 
         List<ClusterScaleBenchCluster.Wire> wires = new ArrayList<>();
         List<ClusterScaleBenchCluster.RoundTrips> trips = new ArrayList<>();
-        progress.println("two nodes on 127.0.0.1 …");
-        try (ClusterScaleBenchCluster cluster = new ClusterScaleBenchCluster(solvers)) {
+        List<ClusterScaleBenchCluster.RoundTrips> tlsTrips = new ArrayList<>();
+        progress.println("two nodes on 127.0.0.1 over Artery TCP and two over Artery TLS (mutual, a throw-away CA) …");
+        // Both pairs at once, their samples taking turns; every wait bounded, and the whole part too.
+        long deadline = System.nanoTime() + (long) ((180 + 4.0 * o.roundTrips() * work.size()) * 1e9);
+        try (ClusterTlsFiles certs = ClusterTlsFiles.temporary(2);
+             ClusterScaleBenchCluster tcp = new ClusterScaleBenchCluster(solvers, ClusterScaleBenchCluster.Transport.tcp());
+             ClusterScaleBenchCluster tls = new ClusterScaleBenchCluster(solvers,
+                     ClusterScaleBenchCluster.Transport.tls(certs))) {
             for (ClusterScaleBenchNode.Work w : work) {
                 progress.println("serialization and round trips, n = " + w.n() + " …");
-                wires.add(cluster.wire(w.eigenvalues(), o.budgetSeconds(), clock));
-                trips.add(cluster.roundTrips(w.eigenvalues(), o.roundTrips()));
+                wires.add(tcp.wire(w.eigenvalues(), o.budgetSeconds(), clock));
+                List<ClusterScaleBenchCluster.RoundTrips> both = ClusterScaleBenchCluster.interleaved(List.of(tcp, tls),
+                        w.eigenvalues(), o.roundTrips(), deadline);
+                trips.add(both.get(0));
+                tlsTrips.add(both.get(1));
             }
         }
         out.println("## 2a. An observation on the wire (Akka's SerializationExtension: Jackson CBOR)");
@@ -86,8 +96,30 @@ public final class ClusterScaleBench {
                     time(t.remote() - t.local()), t.samples());
         }
         out.println();
-        out.println("Medians; both include the entity's LayerStatistics.update. Where each entity lives is read from "
-                + "the nodes' shard regions (GetShardRegionState).");
+        out.println("Medians over Artery TCP; both include the entity's LayerStatistics.update. Where each entity lives "
+                + "is read from the nodes' shard regions (GetShardRegionState).");
+        out.println();
+        out.println("## 2c. The same round trips with the cluster's transport over mutual TLS (same run, turn about)");
+        out.println();
+        out.println("| n eigenvalues | wall, TCP | wall, TLS | TLS ÷ TCP | JVM CPU, TCP | JVM CPU, TLS | CPU TLS − TCP "
+                + "| CPU TLS ÷ TCP |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int i = 0; i < trips.size(); i++) {
+            ClusterScaleBenchCluster.RoundTrips plain = trips.get(i);
+            ClusterScaleBenchCluster.RoundTrips secured = tlsTrips.get(i);
+            out.printf(Locale.ROOT, "| %d | %s | %s | %.2f | %s | %s | %s | %.2f |%n", plain.n(), time(plain.remote()),
+                    time(secured.remote()), secured.remote() / plain.remote(), time(plain.remoteCpu()),
+                    time(secured.remoteCpu()), time(secured.remoteCpu() - plain.remoteCpu()),
+                    secured.remoteCpu() / plain.remoteCpu());
+        }
+        out.println();
+        out.println("Medians of the round trips to the other node. Two pairs of nodes in this JVM at once, one over "
+                + "plain Artery TCP and one over Artery `tls-tcp` (TLS 1.2, ECDHE-RSA AES-256-GCM, Akka's "
+                + "RotatingKeysSSLEngineProvider with node certificates of a throw-away CA, as `certs` makes them); "
+                + "their samples take turns, after a few untimed ones, so a change of the machine's load hits both. "
+                + "JVM CPU: the CPU time of this JVM's Java threads during one round trip, both nodes' work "
+                + "(serialization, Artery's framing, TLS records, the entity's update, and the dispatchers' spinning "
+                + "before they park), which other processes on the machine do not inflate as they do the wall time.");
         out.println();
 
         List<ClusterScaleBenchStore.Writes> writes = new ArrayList<>();
@@ -102,7 +134,7 @@ public final class ClusterScaleBench {
                 writes.add(store.measure(w.statistics(), w.eigenvalues(), snapshots));
             }
         }
-        out.println("## 2c. Store writes per snapshot: " + storeKind);
+        out.println("## 2d. Store writes per snapshot: " + storeKind);
         out.println();
         out.println("| n×n | wall | store writer thread CPU | database server CPU | snapshots written |");
         out.println("|---|---:|---:|---:|---:|");

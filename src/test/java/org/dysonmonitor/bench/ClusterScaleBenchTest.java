@@ -2,6 +2,7 @@ package org.dysonmonitor.bench;
 
 import org.dysonmonitor.cli.DysonMonitor;
 import org.dysonmonitor.linalg.NativeLapack;
+import org.dysonmonitor.linalg.SolverSelection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,13 +22,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code bench cluster}: bad options exit 2 with a message before anything runs, and the quick mode
- * with small layers runs every part (node work, serialization, two nodes, the store, the model) and
- * prints its tables. The figures are not asserted: they are the machine's.
+ * with small layers runs every part (node work, serialization, two nodes over TCP and two over mutual
+ * TLS, the store, the model) and prints its tables. The figures are not asserted: they are the machine's.
  */
 class ClusterScaleBenchTest {
 
@@ -72,7 +76,14 @@ class ClusterScaleBenchTest {
         for (int n : sizes) {
             // One row per size in the work, store and model tables, one per eigenvalue count in the wire tables.
             assertEquals(3, count(md, "(?m)^\\| " + n + "² \\|"), md);
-            assertEquals(2, count(md, "(?m)^\\| " + n + " \\|"), md);
+            // 2a (the wire), 2b (round trips over TCP) and 2c (the same over mutual TLS): one row each.
+            assertEquals(3, count(md, "(?m)^\\| " + n + " \\|"), md);
+            // The TLS row: the other node's round trip over both transports, wall and CPU, and positive ratios.
+            String t = " -?[0-9.]+ m?s \\|";
+            String ratio = " ([0-9.]+) \\|";
+            Matcher tls = Pattern.compile("(?m)^\\| " + n + " \\|" + t + t + ratio + t + t + t + ratio + "$").matcher(md);
+            assertTrue(tls.find(), md);
+            assertTrue(Double.parseDouble(tls.group(1)) > 0 && Double.parseDouble(tls.group(2)) > 0, tls.group());
             // CBOR writes each double in 9 bytes: an observation of n eigenvalues cannot be shorter than 8n.
             Matcher wire = Pattern.compile("(?m)^\\| " + n + " \\| [^|]+ \\| ([0-9,]+) \\|").matcher(md);
             assertTrue(wire.find(), md);
@@ -84,6 +95,25 @@ class ClusterScaleBenchTest {
         }
         assertTrue(md.contains("Store writes per snapshot: SQLite"), md);
         assertTrue(md.contains("needs the 4096² figures"), md);
+    }
+
+    @Test
+    void aPairWhoseSecondNodeHasAnotherCasCertificateFailsWithinItsBoundSayingWhatEachNodeSees() throws Exception {
+        try (ClusterTlsFiles ours = ClusterTlsFiles.temporary(1); ClusterTlsFiles theirs = ClusterTlsFiles.temporary(1)) {
+            ClusterScaleBenchCluster.Transport mixed = new ClusterScaleBenchCluster.Transport("tls-tcp",
+                    List.of(ours.nodes().get(0), theirs.nodes().get(0)));
+            SolverSelection solvers = SolverSelection.select(SolverSelection.Mode.AUTO, true);
+            IllegalStateException e = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> assertThrows(
+                    IllegalStateException.class, () -> new ClusterScaleBenchCluster(solvers, mixed, Duration.ofSeconds(10))));
+            assertTrue(e.getMessage().startsWith("the two nodes did not both see two members up within 10 s: tls-tcp pair; "
+                    + "node 0 (dyson@127.0.0.1:"), e.getMessage());
+            // The seed sees itself only (up, or still joining on a loaded machine); the node with the other
+            // CA's certificate never joined it.
+            assertTrue(e.getMessage().matches(".*node 0 \\(dyson@127\\.0\\.0\\.1:\\d+\\) sees members "
+                    + "\\[dyson@127\\.0\\.0\\.1:\\d+ \\w+\\].*"), e.getMessage());
+            assertTrue(e.getMessage().matches(".*node 1 \\(dyson@127\\.0\\.0\\.1:\\d+\\) sees members \\[\\].*"),
+                    e.getMessage());
+        }
     }
 
     private static int count(String text, String regex) {
