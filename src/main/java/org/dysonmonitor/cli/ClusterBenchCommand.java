@@ -15,7 +15,7 @@ import java.util.Optional;
         description = {"The cluster mode's measured model of scale: one snapshot's work (decode, full native "
                 + "spectrum, statistics update) at 1024² and 4096² float32, an observation's CBOR serialization, "
                 + "its round trip to an entity on the other node against the same node (two nodes on "
-                + "127.0.0.1), the store's writes per snapshot, and from them layers per minute for 1, 3, 10 "
+                + "127.0.0.1), the same round trips over mutual TLS against plain TCP in the same run, the store's writes per snapshot, and from them layers per minute for 1, 3, 10 "
                 + "and 30 nodes.",
                 "Run with OPENBLAS_NUM_THREADS=1 (as bin/dyson-monitor sets it) for CPU-time figures."})
 final class ClusterBenchCommand extends CheckedCommand {
