@@ -249,7 +249,7 @@ public final class LayerStatistics {
             converged = stationary && stationarity.nearTarget(target, tolerance);
         }
         this.converged = converged;
-        dynamics.add(step, x, seconds, learningRate, batchSize, converged, stationarity.getN());
+        dynamics.add(step, x, seconds, learningRate, batchSize, converged, stationary, stationarity.getN());
 
         if (stationary) {
             pairs.addStationary(snapshots, x, learningRate, batchSize);
