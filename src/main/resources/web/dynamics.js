@@ -61,7 +61,9 @@
       width: width(), height: 280,
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
-      axes: [axis('x (eigenvalue of WᵀW)'), axis('mean increment per update', { size: 64 })],
+      // uPlot's own tick labels keep 3 decimals (Intl's default): increments of 10⁻⁴ per update all read 0.
+      axes: [axis('x (eigenvalue of WᵀW)'),
+        axis('mean increment per update', { size: 64, values: (u, splits) => splits.map((v) => sig(v, 3)) })],
       series: [{ label: 'x', value: (u, v) => sig(v, 5) },
         { label: 'measured (bins ± SE)', stroke: '#2563eb', width: 0, points: { show: true, size: 7, fill: '#2563eb' }, value: (u, v) => sig(v, 3) },
         { label: 'fit slope·(x − xₛ)', stroke: '#dc2626', width: 2, points: { show: false }, value: (u, v) => sig(v, 3) },

@@ -20,21 +20,24 @@ import java.util.SplittableRandom;
  * <p><b>A path.</b> The future block means of each mode are its fitted curve ({@link RelaxationForecast},
  * parameters fixed at the fit) plus the mean over each block of L snapshots of an AR(1) noise,
  * e_s = a·e_{s−1} + σ√(1 − a²)η, continuing from the newest block's residual: a mode near its fixed point is
- * an Ornstein–Uhlenbeck process sampled every snapshot, whose block means are correlated with lag-one
- * ρ_b = a(1 − a^L)²/((1 − a)²L²F(a)) at the first lag and a^L·ρ_b beyond, F(a) = σ_b²/σ² =
- * (L + 2Σ_{j&lt;L}(L − j)a^j)/L². So a is the root of ρ_b(a) = ρ (the residuals' lag-one correlation) and σ²
- * = σ_b²/F(a). (An AR(1) of the block means with the same ρ is more correlated at longer lags than this,
- * and its detector enters earlier.) The detector's window starts with the newest K observed block means
- * and slides one simulated block per evaluation; its trend statistic (slope over its standard error,
- * {@link TrendStatistic}) and, with a target, RMS(window means − target) ≤ tol·RMS(target) decide, with the
- * entry and exit rules of the detector from its current state.
+ * an Ornstein–Uhlenbeck process sampled every snapshot, whose block means have variance σ_b² = σ²F(a),
+ * F(a) = (L + 2Σ_{j&lt;L}(L − j)a^j)/L², and lag-one correlation ρ_b = a(1 − a^L)²/((1 − a)²L²F(a)) (a^L·ρ_b
+ * beyond). The mode's σ_b² and ρ_b come from its measured diffusion and fitted relaxation time
+ * ({@link DysonDynamics#forecast(RelaxationForecast.Detector, List)}), else from the fit's residuals; a is
+ * the root of ρ_b(a) = ρ and σ² = σ_b²/F(a). (An
+ * AR(1) of the block means with the same ρ is more correlated at longer lags than this, and its detector
+ * enters earlier.) The detector's window starts with the newest K observed block means and slides one
+ * simulated block per evaluation; its trend statistic (slope over its standard error, {@link TrendStatistic})
+ * and, with a target, RMS(window means − target) ≤ tol·RMS(target) decide, with the entry and exit rules of
+ * the detector from its current state.
  *
  * <p><b>What it leaves out.</b> The fit's parameter uncertainty: drawing (a, b, u_m, τ) from the
  * Gauss–Newton covariance moved the forecast early on the Ornstein–Uhlenbeck tests (in the exponential regime
  * only b·e^{u_m/τ} is determined, and the draws with u_m &gt; 0 must be capped), so the paths keep the fit.
- * The spread of the arrivals is therefore that of the detector's noisy decision given the fit and its noise
- * estimates; σ_b² and ρ from a few correlated block means are biased low, which makes the spread too small
- * early in a run (README, "Convergence and its ETA": the calibration figures).
+ * The spread of the arrivals is therefore that of the detector's noisy decision given the fitted curves: on
+ * an Ornstein–Uhlenbeck relaxation it covers the real miss as often as it should
+ * (ConvergenceForecastCalibrationTest); where the logistic misdescribes the curve (the RBM's growth and
+ * relaxation at different rates) it is too small (README, "Convergence and its ETA").
  *
  * <p>Deterministic: a fixed seed, so the same window gives the same forecast (a restored layer reports what
  * an uninterrupted one does). Cost O(paths · modes · horizon), allocation O(modes · K).

@@ -199,7 +199,8 @@ public final class LayerDynamics {
     private DysonReport measure(long step, double learningRate, int batchSize) {
         double rate = updatesPerSecond();
         List<ModeReport> rows = new ArrayList<>();
-        for (ModeDynamics m : modes.measure(rate).modes()) {
+        List<ModeDynamics> measured = modes.measure(rate).modes();
+        for (ModeDynamics m : measured) {
             if (!paired.contains(m.mode())) {
                 rows.add(ModeReport.of(m, null, rate));
             }
@@ -212,15 +213,15 @@ public final class LayerDynamics {
             }
         }
         rows.sort(Comparator.comparingInt(ModeReport::mode));
-        ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate);
+        ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate, measured);
         int window = (int) Math.min(modes.count(), config.window());
         return new DysonReport(rows, Double.NaN, Double.NaN, -1, config.band(), rate, step, added, window,
                 whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT, Double.NaN, Double.NaN)
                 .withEta(eta);
     }
 
-    private ConvergenceForecast forecast(double rate) {
-        List<RelaxationForecast.Mode> fits = modes.forecast(detector);
+    private ConvergenceForecast forecast(double rate, List<ModeDynamics> measured) {
+        List<RelaxationForecast.Mode> fits = modes.forecast(detector, measured);
         double[] tracked = null;
         if (target != null && !fits.isEmpty()) {
             tracked = new double[fits.size()];

@@ -108,6 +108,12 @@ public final class RelaxationForecast {
             return recent.clone();
         }
 
+        /** This fit with another noise of its block means (σ_b², lag-one ρ). */
+        public Mode withNoise(double blockNoise, double blockRho) {
+            return new Mode(mode, arrival, error, offset, amplitude, inflection, tau, blockNoise, blockRho, residual,
+                    recent);
+        }
+
         /** The fitted curve's value ℓ blocks after the newest complete block. */
         public double curve(double lead) {
             return offset + amplitude * logistic((lead - inflection) / tau);
