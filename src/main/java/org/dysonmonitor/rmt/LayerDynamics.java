@@ -236,8 +236,8 @@ public final class LayerDynamics {
     /**
      * Everything a LayerDynamics holds between two snapshots, for checkpoints: the windows of the modes and of
      * the pair centres (null without pairs, and null when the modes' window holds both members of every pair:
-     * the centres are then rebuilt from it, a third of a 10 × 10 RBM layer's checkpoint saved), the recent timed snapshots oldest first, the cadence and the
-     * latest measurement. A LayerDynamics built with the same size, pairs and settings that {@link #load}s it
+     * the centres are then rebuilt from it, a fifth of a 10 × 10 RBM layer's checkpoint saved), the recent
+     * timed snapshots oldest first, the cadence and the latest measurement. A LayerDynamics built with the same size, pairs and settings that {@link #load}s it
      * gives the same reports as the one it was taken from.
      */
     public record State(DysonDynamics.State modes, DysonDynamics.State centres, long[] rateSteps,
@@ -270,8 +270,8 @@ public final class LayerDynamics {
             times[k] = rateTimes[(oldest + k) % RATE_SNAPSHOTS];
         }
         DysonDynamics.State window = modes.state();
-        DysonDynamics.State centreWindow = centreDynamics == null || centresFrom(window) != null ? null
-                : centreDynamics.state();
+        DysonDynamics.State centreWindow = centreDynamics == null || pairsTracked(window.size(), window.config())
+                ? null : centreDynamics.state();
         return new State(window, centreWindow, steps, times,
                 firstStep, lastStep, added, measuredAt, measuredTime, latest, converged, detectorSnapshots,
                 stationary);
@@ -316,7 +316,7 @@ public final class LayerDynamics {
      * doubles, so a checkpoint need not store it. Null without pairs or when a member is not tracked.
      */
     private DysonDynamics.State centresFrom(DysonDynamics.State window) {
-        if (pairs.isEmpty()) {
+        if (pairs.isEmpty() || window.size() != size || !pairsTracked(window.size(), window.config())) {
             return null;
         }
         int[] tracked = TrackedModes.select(window.size(), window.config().maxTracked());
@@ -332,14 +332,20 @@ public final class LayerDynamics {
         for (int k = 0; k < pairs.size(); k++) {
             int lower = at[pairs.get(k).lower()];
             int upper = at[pairs.get(k).upper()];
-            if (lower < 0 || upper < 0) {
-                return null;
-            }
             for (int j = 0; j < n; j++) {
                 centre[k * n + j] = 0.5 * (values[lower * n + j] + values[upper * n + j]);
             }
         }
         return new DysonDynamics.State(pairs.size(), config, window.count(), steps, centre);
+    }
+
+    /** Whether a window of {@code modes} modes under {@code config} tracks both members of every pair. */
+    private boolean pairsTracked(int modes, DysonDynamics.Config config) {
+        Set<Integer> tracked = new HashSet<>();
+        for (int t : TrackedModes.select(modes, config.maxTracked())) {
+            tracked.add(t);
+        }
+        return tracked.containsAll(paired);
     }
 
     /** ×2 and ×½ the batch, ×½ and ×2 the learning rate, when both are known. */

@@ -37,7 +37,11 @@ import org.apache.commons.math3.linear.RealMatrix;
  * To it is added in quadrature the scatter of the noisy crossing: the detector's t scatters about t(ℓ) by
  * about √((1 + ρ)/(1 − ρ)) (1 for independent block means), and t(ℓ) falls by z_enter/τ per block at the
  * crossing, so the crossing moves by ≈ τ√((1 + ρ)/(1 − ρ))/z_enter blocks.
- * Stateless; allocates O(blocks).
+ *
+ * <p>The layer's ETA ({@link ConvergenceForecast}) uses the fitted curve, not this arrival: it runs the
+ * detector forward on it ({@link DetectorSimulation}), since the noise-free crossing ignores the first
+ * passage of the noisy statistic and the hysteresis; the arrival sets the simulation's horizon and names the
+ * slowest mode. Stateless; allocates O(blocks).
  */
 public final class RelaxationForecast {
 
@@ -117,15 +121,6 @@ public final class RelaxationForecast {
         /** The fitted curve's value ℓ blocks after the newest complete block. */
         public double curve(double lead) {
             return offset + amplitude * logistic((lead - inflection) / tau);
-        }
-
-        /** Mean of the fitted curve over the K-block window whose newest block is ℓ blocks ahead. */
-        public double windowMean(double lead, int blocks) {
-            double sum = 0;
-            for (int k = 0; k < blocks; k++) {
-                sum += logistic((lead - (blocks - 1) + k - inflection) / tau);
-            }
-            return offset + amplitude * sum / blocks;
         }
     }
 
