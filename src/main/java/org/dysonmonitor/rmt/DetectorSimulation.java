@@ -24,9 +24,8 @@ import java.util.SplittableRandom;
  * F(a) = (L + 2Σ_{j&lt;L}(L − j)a^j)/L², and lag-one correlation ρ_b = a(1 − a^L)²/((1 − a)²L²F(a)) (a^L·ρ_b
  * beyond). The mode's σ_b² and ρ_b come from its measured diffusion and fitted relaxation time
  * ({@link DysonDynamics#forecast(RelaxationForecast.Detector, List)}), else from the fit's residuals; a is
- * the root of ρ_b(a) = ρ and σ² = σ_b²/F(a). (An
- * AR(1) of the block means with the same ρ is more correlated at longer lags than this, and its detector
- * enters earlier.) The detector's window starts with the newest K observed block means and slides one
+ * the root of ρ_b(a) = ρ and σ² = σ_b²/F(a). (An AR(1) of the block means with the same ρ is more
+ * correlated at longer lags than this, and its detector enters earlier.) The detector's window starts with the newest K observed block means and slides one
  * simulated block per evaluation; its trend statistic (slope over its standard error, {@link TrendStatistic})
  * and, with a target, RMS(window means − target) ≤ tol·RMS(target) decide, with the entry and exit rules of
  * the detector from its current state.
@@ -40,7 +39,8 @@ import java.util.SplittableRandom;
  * relaxation at different rates) it is too small (README, "Convergence and its ETA").
  *
  * <p>Deterministic: a fixed seed, so the same window gives the same forecast (a restored layer reports what
- * an uninterrupted one does). Cost O(paths · modes · horizon), allocation O(modes · K).
+ * an uninterrupted one does). Cost O(paths · modes · horizon · (K + L)): ≈ 6·10⁶ steps for the demo's
+ * 10 modes ≈ 100 blocks from convergence, ≈ 4·10⁸ at 64 modes and the 1 024-block horizon; allocation O(modes · K).
  */
 final class DetectorSimulation {
 
