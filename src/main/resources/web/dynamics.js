@@ -57,7 +57,9 @@ window.__dysonPlot.panel((dyson, plot) => {
       width: width(), height: 280,
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
-      axes: [axis('x (eigenvalue of WᵀW)'), axis('mean increment per update', { size: 64 })],
+      // uPlot's own tick labels keep 3 decimals (Intl's default): increments of 10⁻⁴ per update all read 0.
+      axes: [axis('x (eigenvalue of WᵀW)'),
+        axis('mean increment per update', { size: 64, values: (u, splits) => splits.map((v) => sig(v, 3)) })],
       series: [{ label: 'x', value: (u, v) => sig(v, 5) },
         { label: 'measured (bins ± SE)', stroke: '#2563eb', width: 0, points: { show: true, size: 7, fill: '#2563eb' }, value: (u, v) => sig(v, 3) },
         { label: 'fit slope·(x − xₛ)', stroke: '#dc2626', width: 2, points: { show: false }, value: (u, v) => sig(v, 3) },
@@ -210,14 +212,17 @@ window.__dysonPlot.panel((dyson, plot) => {
       eta.textContent = 'ETA to convergence: —';
       eta.dataset.state = 'unknown';
     } else if (!finite(r.eta_updates)) {
-      eta.textContent = 'ETA to convergence: unknown (a mode has no measurably restoring drift yet)';
+      eta.textContent = 'ETA to convergence: unknown (fewer than 8 blocks measured, a fitted relaxation that misses the target, or beyond the horizon)';
       eta.dataset.state = 'unknown';
     } else {
+      // The ETA forecasts the stationarity detector's decision (the `converged` gauge), with the 16–84 % half-width.
       const slow = rows.find((m) => m.mode === r.eta_mode);
-      const seconds = finite(r.eta_seconds) ? ` ≈ ${sig(r.eta_seconds)} s at ${sig(r.updates_per_second)} updates/s` : '';
+      const pm = (v) => (finite(v) ? ` ± ${sig(v)}` : '');
+      const seconds = finite(r.eta_seconds)
+        ? ` ≈ ${sig(r.eta_seconds)}${pm(r.eta_seconds_error)} s at ${sig(r.updates_per_second)} updates/s` : '';
       eta.textContent = r.eta_updates === 0
-        ? `ETA to convergence: 0: every mode is within ${r.band}σ of its fixed point`
-        : `ETA to convergence: ${sig(r.eta_updates)} updates${seconds} (slowest: ${slow ? label(slow) : '—'})`;
+        ? 'ETA to convergence: 0: the detector has declared the layer converged'
+        : `ETA to convergence: ${sig(r.eta_updates)}${pm(r.eta_updates_error)} updates${seconds}, when the detector is forecast to declare it converged (slowest: ${slow ? label(slow) : '—'})`;
       eta.dataset.state = r.eta_updates === 0 ? 'inside' : 'approaching';
     }
     const w = r.what_if || [];

@@ -51,6 +51,7 @@ public final class LayerDynamics {
     private final double[] target;
     private final double tolerance;
     private boolean converged;
+    private boolean stationary;
     private final Set<Integer> paired = new HashSet<>();
     private final double[] centres;
     private final long[] rateSteps = new long[RATE_SNAPSHOTS];
@@ -127,19 +128,21 @@ public final class LayerDynamics {
      * @return the latest measurement (this one's, or the previous one)
      */
     public DysonReport add(long step, double[] eigenvalues, double seconds, double learningRate, int batchSize) {
-        return add(step, eigenvalues, seconds, learningRate, batchSize, false, added + 1);
+        return add(step, eigenvalues, seconds, learningRate, batchSize, false, false, added + 1);
     }
 
     /**
      * As above, with the layer's convergence as its detector has just decided it.
      *
-     * @param converged whether the detector declares the layer converged after this snapshot
-     * @param snapshots snapshots the detector has seen, this one included (its block phase)
+     * @param converged  whether the detector declares the layer converged after this snapshot
+     * @param stationary whether the detector is stationary after this snapshot (converged needs the target too)
+     * @param snapshots  snapshots the detector has seen, this one included (its block phase)
      */
     public DysonReport add(long step, double[] eigenvalues, double seconds, double learningRate, int batchSize,
-                           boolean converged, long snapshots) {
+                           boolean converged, boolean stationary, long snapshots) {
         boolean changed = converged != this.converged;
         this.converged = converged;
+        this.stationary = stationary;
         this.detectorSnapshots = snapshots;
         if (added > 0 && step < firstStep) {
             restart();
@@ -196,7 +199,8 @@ public final class LayerDynamics {
     private DysonReport measure(long step, double learningRate, int batchSize) {
         double rate = updatesPerSecond();
         List<ModeReport> rows = new ArrayList<>();
-        for (ModeDynamics m : modes.measure(rate).modes()) {
+        List<ModeDynamics> measured = modes.measure(rate).modes();
+        for (ModeDynamics m : measured) {
             if (!paired.contains(m.mode())) {
                 rows.add(ModeReport.of(m, null, rate));
             }
@@ -209,15 +213,15 @@ public final class LayerDynamics {
             }
         }
         rows.sort(Comparator.comparingInt(ModeReport::mode));
-        ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate);
+        ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate, measured);
         int window = (int) Math.min(modes.count(), config.window());
         return new DysonReport(rows, Double.NaN, Double.NaN, -1, config.band(), rate, step, added, window,
                 whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT, Double.NaN, Double.NaN)
                 .withEta(eta);
     }
 
-    private ConvergenceForecast forecast(double rate) {
-        List<RelaxationForecast.Mode> fits = modes.forecast(detector);
+    private ConvergenceForecast forecast(double rate, List<ModeDynamics> measured) {
+        List<RelaxationForecast.Mode> fits = modes.forecast(detector, measured);
         double[] tracked = null;
         if (target != null && !fits.isEmpty()) {
             tracked = new double[fits.size()];
@@ -225,19 +229,21 @@ public final class LayerDynamics {
                 tracked[i] = target[fits.get(i).mode()];
             }
         }
-        return ConvergenceForecast.of(fits, tracked, tolerance, detector, detectorSnapshots,
+        return ConvergenceForecast.of(fits, tracked, tolerance, detector, detectorSnapshots, stationary,
                 modes.stepsPerSnapshot(), rate);
     }
 
     /**
      * Everything a LayerDynamics holds between two snapshots, for checkpoints: the windows of the modes and of
-     * the pair centres (null without pairs), the recent timed snapshots oldest first, the cadence and the
-     * latest measurement. A LayerDynamics built with the same size, pairs and settings that {@link #load}s it
+     * the pair centres (null without pairs, and null when the modes' window holds both members of every pair:
+     * the centres are then rebuilt from it, a fifth of a 10 × 10 RBM layer's checkpoint saved), the recent
+     * timed snapshots oldest first, the cadence and the latest measurement. A LayerDynamics built with the same size, pairs and settings that {@link #load}s it
      * gives the same reports as the one it was taken from.
      */
     public record State(DysonDynamics.State modes, DysonDynamics.State centres, long[] rateSteps,
                         double[] rateTimes, long firstStep, long lastStep, long added, long measuredAt,
-                        double measuredTime, DysonReport latest, boolean converged, long detectorSnapshots) {
+                        double measuredTime, DysonReport latest, boolean converged, long detectorSnapshots,
+                        boolean stationary) {
         public State {
             rateSteps = rateSteps.clone();
             rateTimes = rateTimes.clone();
@@ -263,8 +269,12 @@ public final class LayerDynamics {
             steps[k] = rateSteps[(oldest + k) % RATE_SNAPSHOTS];
             times[k] = rateTimes[(oldest + k) % RATE_SNAPSHOTS];
         }
-        return new State(modes.state(), centreDynamics == null ? null : centreDynamics.state(), steps, times,
-                firstStep, lastStep, added, measuredAt, measuredTime, latest, converged, detectorSnapshots);
+        DysonDynamics.State window = modes.state();
+        DysonDynamics.State centreWindow = centreDynamics == null || pairsTracked(window.size(), window.config())
+                ? null : centreDynamics.state();
+        return new State(window, centreWindow, steps, times,
+                firstStep, lastStep, added, measuredAt, measuredTime, latest, converged, detectorSnapshots,
+                stationary);
     }
 
     /**
@@ -273,14 +283,16 @@ public final class LayerDynamics {
      * @throws IllegalArgumentException if it does not fit them
      */
     void load(State state) {
-        if ((state.centres() == null) != (centreDynamics == null) || state.rateSteps().length > RATE_SNAPSHOTS
+        DysonDynamics.State centreWindow = state.centres() == null && centreDynamics != null
+                ? centresFrom(state.modes()) : state.centres();
+        if ((centreWindow == null) != (centreDynamics == null) || state.rateSteps().length > RATE_SNAPSHOTS
                 || state.rateSteps().length != state.rateTimes().length || state.modes().size() != size
-                || (state.centres() != null && state.centres().size() != pairs.size())) {
+                || (centreWindow != null && centreWindow.size() != pairs.size())) {
             throw new IllegalArgumentException("Dyson dynamics state does not fit " + size + " modes and "
                     + pairs.size() + " pairs");
         }
         modes = DysonDynamics.restore(state.modes());
-        centreDynamics = state.centres() == null ? null : DysonDynamics.restore(state.centres());
+        centreDynamics = centreWindow == null ? null : DysonDynamics.restore(centreWindow);
         long[] steps = state.rateSteps();
         double[] times = state.rateTimes();
         rateCount = steps.length;
@@ -295,6 +307,45 @@ public final class LayerDynamics {
         latest = state.latest() == null ? DysonReport.NONE : state.latest();
         converged = state.converged();
         detectorSnapshots = state.detectorSnapshots();
+        stationary = state.stationary();
+    }
+
+    /**
+     * The pair centres' window rebuilt from the modes' window, when both members of every pair are tracked
+     * (every layer of at most {@value TrackedModes#DEFAULT_MAX} modes): the same (x_l + x_u)/2 of the same
+     * doubles, so a checkpoint need not store it. Null without pairs or when a member is not tracked.
+     */
+    private DysonDynamics.State centresFrom(DysonDynamics.State window) {
+        if (pairs.isEmpty() || window.size() != size || !pairsTracked(window.size(), window.config())) {
+            return null;
+        }
+        int[] tracked = TrackedModes.select(window.size(), window.config().maxTracked());
+        int[] at = new int[window.size()];
+        java.util.Arrays.fill(at, -1);
+        for (int t = 0; t < tracked.length; t++) {
+            at[tracked[t]] = t;
+        }
+        long[] steps = window.steps();
+        double[] values = window.values();
+        int n = steps.length;
+        double[] centre = new double[pairs.size() * n];
+        for (int k = 0; k < pairs.size(); k++) {
+            int lower = at[pairs.get(k).lower()];
+            int upper = at[pairs.get(k).upper()];
+            for (int j = 0; j < n; j++) {
+                centre[k * n + j] = 0.5 * (values[lower * n + j] + values[upper * n + j]);
+            }
+        }
+        return new DysonDynamics.State(pairs.size(), config, window.count(), steps, centre);
+    }
+
+    /** Whether a window of {@code modes} modes under {@code config} tracks both members of every pair. */
+    private boolean pairsTracked(int modes, DysonDynamics.Config config) {
+        Set<Integer> tracked = new HashSet<>();
+        for (int t : TrackedModes.select(modes, config.maxTracked())) {
+            tracked.add(t);
+        }
+        return tracked.containsAll(paired);
     }
 
     /** ×2 and ×½ the batch, ×½ and ×2 the learning rate, when both are known. */

@@ -8,8 +8,9 @@ import java.util.List;
  *
  * <p>What it computes per snapshot (physics.md §1, §3, §4):
  * <ul>
- *   <li>bulk statistics of the spectrum itself: ⟨r̃⟩, unfolded spacings and their KS distances to the
- *       Wigner surmise and to Poisson, the Marchenko-Pastur fit, its KS distance and spikes;</li>
+ *   <li>the statistics of the spectrum itself ({@link SpectrumStatistics}): ⟨r̃⟩, unfolded spacings and
+ *       their KS distances to the Wigner surmise and to Poisson, the Marchenko-Pastur fit, its KS distance
+ *       and spikes;</li>
  *   <li>running per-mode means and variances over a window, and a stationarity test on them;</li>
  *   <li>WeightWatcher's heavy-tail diagnostics ({@link HeavyTailMetrics}: power-law α of the tail,
  *       norms, ranks, entropy, a training status) and the spectral rigidity Δ₃(L) and number variance
@@ -248,7 +249,7 @@ public final class LayerStatistics {
             converged = stationary && stationarity.nearTarget(target, tolerance);
         }
         this.converged = converged;
-        dynamics.add(step, x, seconds, learningRate, batchSize, converged, stationarity.getN());
+        dynamics.add(step, x, seconds, learningRate, batchSize, converged, stationary, stationarity.getN());
 
         if (stationary) {
             pairs.addStationary(snapshots, x, learningRate, batchSize);
@@ -289,49 +290,17 @@ public final class LayerStatistics {
             variances[i] = moments.windowVariance(i);
         }
 
-        // Bulk statistics: zero modes of a rank-deficient W carry no level statistics.
-        double[] levels = Spacings.nonZero(x, 1e-12);
-        double ratio = SpacingRatio.mean(levels);
-        double[] unfolded = Spacings.unfolded(levels);
-        double ksWigner = unfolded.length > 0 ? WignerSurmise.ksDistance(unfolded) : Double.NaN;
-        double ksPoisson = unfolded.length > 0 ? PoissonSpacing.ksDistance(unfolded) : Double.NaN;
-
-        double mpKs = Double.NaN;
-        int spikes = 0;
-        double edge = Double.NaN;
-        // The Marchenko-Pastur scale is fitted to the median eigenvalue: a layer of rank below n/2
-        // (a zero-initialised adapter, a constant matrix) has none, and no bulk to compare.
-        double median = (x.length % 2 == 1) ? x[x.length / 2] : 0.5 * (x[x.length / 2 - 1] + x[x.length / 2]);
-        if (median > 0) {
-            MarchenkoPastur mp = MarchenkoPastur.fit(rows, cols, x);
-            mpKs = mp.ksDistance(x);
-            // A pure-noise top eigenvalue passes x₊ itself ~17% of the time (finite-N Tracy-Widom
-            // fluctuations), so a spike must clear the edge by SPIKE_MARGIN Tracy-Widom scales.
-            spikes = mp.countAbove(x, SPIKE_MARGIN);
-            edge = mp.upperEdge();
-        }
-
-        HeavyTailMetrics tail = HeavyTailMetrics.of(x, edge);
-        PowerLawFit fit = tail.powerLaw();
-        SpectralRigidity.Result rigidity = SpectralRigidity.of(unfolded);
-
         double alphaOverBatch = learningRate / batchSize; // NaN or ∞ when unknown
         List<PairReport> pairReports = pairs.reports(alphaOverBatch);
         LayerReportBuilder report = LayerReport.builder(run, layer, step, rows, cols)
                 .snapshots(snapshots)
                 .spectrum(x, means, variances, quantiles)
-                .spacings(ratio, ksWigner, ksPoisson, unfolded)
-                .marchenkoPastur(mpKs, spikes, edge)
-                .norms(spectrum.spectralNorm(), spectrum.stableRank())
                 .target(target, targetDistance)
                 .convergence(stationary, converged)
                 .hyperparameters(learningRate, batchSize)
                 .pairs(pairReports, pairs.spacingHistogram(snapshots))
-                .powerLaw(fit.alpha(), fit.sigma(), fit.xmin(), fit.ksDistance(), fit.tailSize())
-                .heavyTail(tail.alphaWeighted(), tail.logFrobeniusNorm(), tail.logSpectralNorm(), tail.logAlphaNorm(),
-                        tail.mpSoftRank(), tail.matrixEntropy(), tail.status().label())
-                .rigidity(rigidity.rigidity(), rigidity.numberVariance())
                 .dynamics(dynamics.latest());
+        SpectrumStatistics.into(report, rows, cols, x, spectrum);
         if (lastBaseline != null) {
             report.baseline(lastBaseline.distance(), lastBaseline.traps(), lastBaseline.step());
         }
@@ -362,14 +331,14 @@ public final class LayerStatistics {
      *                  checkpoints: the next snapshot decides with the entry tolerance)
      */
     public record State(String run, String layer, int rows, int cols, Config config, double[] target,
-                        RunningMoments.State moments, StationarityDetector.State stationarity,
+                        RunningMoments.State moments, StationarityState stationarity,
                         List<PairStatistics.State> pairs, long snapshots, double[] histogram, long histogramAt,
                         double pairsLearningRate, int pairsBatchSize, LayerDynamics.State dynamics,
                         boolean converged) {
 
         /** A state without Dyson dynamics and with converged false, as a checkpoint written before them reads. */
         public State(String run, String layer, int rows, int cols, Config config, double[] target,
-                     RunningMoments.State moments, StationarityDetector.State stationarity,
+                     RunningMoments.State moments, StationarityState stationarity,
                      List<PairStatistics.State> pairs, long snapshots, double[] histogram, long histogramAt,
                      double pairsLearningRate, int pairsBatchSize) {
             this(run, layer, rows, cols, config, target, moments, stationarity, pairs, snapshots, histogram,

@@ -1,5 +1,6 @@
 package org.dysonmonitor.rmt;
 
+import java.util.Arrays;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -36,7 +37,11 @@ import org.apache.commons.math3.linear.RealMatrix;
  * To it is added in quadrature the scatter of the noisy crossing: the detector's t scatters about t(ℓ) by
  * about √((1 + ρ)/(1 − ρ)) (1 for independent block means), and t(ℓ) falls by z_enter/τ per block at the
  * crossing, so the crossing moves by ≈ τ√((1 + ρ)/(1 − ρ))/z_enter blocks.
- * Stateless; allocates O(blocks).
+ *
+ * <p>The layer's ETA ({@link ConvergenceForecast}) uses the fitted curve, not this arrival: it runs the
+ * detector forward on it ({@link DetectorSimulation}), since the noise-free crossing ignores the first
+ * passage of the noisy statistic and the hysteresis; the arrival sets the simulation's horizon and names the
+ * slowest mode. Stateless; allocates O(blocks).
  */
 public final class RelaxationForecast {
 
@@ -55,14 +60,22 @@ public final class RelaxationForecast {
      *
      * @param blockLength snapshots per block (≥ 1)
      * @param blocks      K, blocks in its window (≥ 4)
-     * @param zEnter      its entry threshold on |t|
+     * @param zEnter          its entry threshold on |t|
+     * @param zExit           its exit threshold (≥ zEnter)
+     * @param exitEvaluations consecutive evaluations above zExit that end a stationary period (≥ 1)
      */
-    public record Detector(int blockLength, int blocks, double zEnter) {
+    public record Detector(int blockLength, int blocks, double zEnter, double zExit, int exitEvaluations) {
         public Detector {
-            if (blockLength < 1 || blocks < 4 || !(zEnter > 0)) {
-                throw new IllegalArgumentException("need blockLength >= 1, blocks >= 4, zEnter > 0; got "
-                        + blockLength + ", " + blocks + ", " + zEnter);
+            if (blockLength < 1 || blocks < 4 || !(zEnter > 0) || !(zExit >= zEnter) || exitEvaluations < 1) {
+                throw new IllegalArgumentException("need blockLength >= 1, blocks >= 4, 0 < zEnter <= zExit,"
+                        + " exitEvaluations >= 1; got " + blockLength + ", " + blocks + ", " + zEnter + ", " + zExit
+                        + ", " + exitEvaluations);
             }
+        }
+
+        /** The exit as {@link LayerStatistics} sets its detector: z_exit = 1.5 z_enter after K/2 evaluations. */
+        public Detector(int blockLength, int blocks, double zEnter) {
+            this(blockLength, blocks, zEnter, StationarityDetector.DEFAULT_EXIT_RATIO * zEnter, Math.max(1, blocks / 2));
         }
 
         /** The defaults of {@link StationarityDetector}: 20 blocks of 10 snapshots, z_enter = 4. */
@@ -83,17 +96,31 @@ public final class RelaxationForecast {
      * @param inflection u_m
      * @param tau        τ in blocks
      * @param noise      σ_b², the residual variance of the block means
+     * @param rho        ρ, the lag-one autocorrelation of the residuals (clipped to [0, 0.9])
+     * @param residual   the newest block mean's residual about the fit (where its AR(1) noise continues from)
+     * @param recent     the newest min(K, count) block means, oldest first (the data in the detector's window)
      */
     public record Mode(int mode, double arrival, double error, double offset, double amplitude, double inflection,
-                       double tau, double noise) {
+                       double tau, double noise, double rho, double residual, double[] recent) {
 
-        /** Mean of the fitted curve over the K-block window whose newest block is ℓ blocks ahead. */
-        public double windowMean(double lead, int blocks) {
-            double sum = 0;
-            for (int k = 0; k < blocks; k++) {
-                sum += logistic((lead - (blocks - 1) + k - inflection) / tau);
-            }
-            return offset + amplitude * sum / blocks;
+        public Mode {
+            recent = recent.clone();
+        }
+
+        @Override
+        public double[] recent() {
+            return recent.clone();
+        }
+
+        /** This fit with another noise of its block means (σ_b², lag-one ρ). */
+        public Mode withNoise(double blockNoise, double blockRho) {
+            return new Mode(mode, arrival, error, offset, amplitude, inflection, tau, blockNoise, blockRho, residual,
+                    recent);
+        }
+
+        /** The fitted curve's value ℓ blocks after the newest complete block. */
+        public double curve(double lead) {
+            return offset + amplitude * logistic((lead - inflection) / tau);
         }
     }
 
@@ -175,13 +202,16 @@ public final class RelaxationForecast {
         profile(u, means, count, bestInflection, tau, ab);
         double noise = best / (count - 4);
         double arrival = arrival(ab[1], bestInflection, tau, noise, detector);
-        double inflation = correlationInflation(u, means, count, ab, bestInflection, tau);
+        double rho = residualCorrelation(u, means, count, ab, bestInflection, tau);
+        double inflation = (1 + rho) / (1 - rho);
+        RealMatrix covariance = covariance(u, count, ab, bestInflection, tau, noise * inflation);
         double error = arrival > 0
-                ? Math.hypot(error(u, count, ab, bestInflection, tau, noise, noise * inflation, arrival,
-                        detector),
+                ? Math.hypot(error(covariance, ab, bestInflection, tau, noise, arrival, detector),
                         tau * Math.sqrt(inflation) / detector.zEnter())
                 : 0;
-        return new Mode(mode, arrival, error, ab[0], ab[1], bestInflection, tau, noise);
+        double residual = means[count - 1] - ab[0] - ab[1] * logistic((u[count - 1] - bestInflection) / tau);
+        double[] recent = Arrays.copyOfRange(means, Math.max(0, count - detector.blocks()), count);
+        return new Mode(mode, arrival, error, ab[0], ab[1], bestInflection, tau, noise, rho, residual, recent);
     }
 
     /**
@@ -289,8 +319,8 @@ public final class RelaxationForecast {
         return Math.max(0, syy - b * sfy);
     }
 
-    /** (1 + ρ)/(1 − ρ), ρ ∈ [0, 0.9] the lag-one autocorrelation of the fit's residuals. */
-    private static double correlationInflation(double[] u, double[] y, int n, double[] ab, double inflection,
+    /** ρ ∈ [0, 0.9], the lag-one autocorrelation of the fit's residuals. */
+    private static double residualCorrelation(double[] u, double[] y, int n, double[] ab, double inflection,
                                                double tau) {
         double c0 = 0;
         double c1 = 0;
@@ -303,16 +333,11 @@ public final class RelaxationForecast {
             }
             previous = r;
         }
-        double rho = c0 > 0 ? Math.max(0, Math.min(0.9, c1 / c0)) : 0;
-        return (1 + rho) / (1 - rho);
+        return c0 > 0 ? Math.max(0, Math.min(0.9, c1 / c0)) : 0;
     }
 
-    /** The fit's delta-method standard error of the arrival (class comment); NaN if C is singular. */
-    private static double error(double[] u, int n, double[] ab, double inflection, double tau, double noise,
-                                double s2, double arrival, Detector d) {
-        if (!Double.isFinite(arrival)) {
-            return Double.NaN;
-        }
+    /** C = s²(JᵀJ)⁻¹ of (a, b, u_m, τ) at the fit, or null if JᵀJ is singular. */
+    private static RealMatrix covariance(double[] u, int n, double[] ab, double inflection, double tau, double s2) {
         double b = ab[1];
         double[][] jtj = new double[4][4];
         for (int j = 0; j < n; j++) {
@@ -326,10 +351,16 @@ public final class RelaxationForecast {
             }
         }
         LUDecomposition lu = new LUDecomposition(new Array2DRowRealMatrix(jtj, false));
-        if (!lu.getSolver().isNonSingular()) {
+        return lu.getSolver().isNonSingular() ? lu.getSolver().getInverse().scalarMultiply(s2) : null;
+    }
+
+    /** The fit's delta-method standard error of the arrival (class comment); NaN if C is singular. */
+    private static double error(RealMatrix covariance, double[] ab, double inflection, double tau, double noise,
+                                double arrival, Detector d) {
+        if (!Double.isFinite(arrival) || covariance == null) {
             return Double.NaN;
         }
-        RealMatrix covariance = lu.getSolver().getInverse().scalarMultiply(s2);
+        double b = ab[1];
         double[] theta = {b, inflection, tau};
         double[] gradient = new double[3];
         for (int p = 0; p < 3; p++) {
@@ -359,7 +390,7 @@ public final class RelaxationForecast {
         return Math.sqrt(Math.max(0, var));
     }
 
-    private static double logistic(double v) {
+    static double logistic(double v) {
         return 1 / (1 + Math.exp(-v));
     }
 }

@@ -291,49 +291,9 @@ public final class StationarityDetector {
         Arrays.fill(statistic, Double.NaN);
     }
 
-    /**
-     * Everything the detector holds, as an immutable value (arrays are copied in and out), for
-     * checkpoints: {@link #restore(State)} continues exactly where {@link #state()} was taken,
-     * including the hysteresis and the partly filled block. {@code exitEvaluations} and {@code exitRun} are
-     * 0 in a checkpoint written before they existed: such a state keeps the detector's P and starts its run
-     * of exit evaluations afresh.
-     */
-    public record State(int modes, int blockLength, int blocks, double zEnter, double zExit,
-                        double[] reference, double[] blockSum, double[] ring, double[] statistic,
-                        long n, int fill, long totalBlocks, int nextSlot, boolean stationary,
-                        long stationarySince, double maxStatistic, int exitEvaluations, int exitRun) {
-
-        public State {
-            reference = reference.clone();
-            blockSum = blockSum.clone();
-            ring = ring.clone();
-            statistic = statistic.clone();
-        }
-
-        @Override
-        public double[] reference() {
-            return reference.clone();
-        }
-
-        @Override
-        public double[] blockSum() {
-            return blockSum.clone();
-        }
-
-        @Override
-        public double[] ring() {
-            return ring.clone();
-        }
-
-        @Override
-        public double[] statistic() {
-            return statistic.clone();
-        }
-    }
-
-    /** A copy of the current state (see {@link State}). */
-    public State state() {
-        return new State(modes, blockLength, blocks, zEnter, zExit, reference, blockSum, ring, statistic,
+    /** A copy of the current state (see {@link StationarityState}). */
+    public StationarityState state() {
+        return new StationarityState(modes, blockLength, blocks, zEnter, zExit, reference, blockSum, ring, statistic,
                 n, fill, totalBlocks, nextSlot, stationary, stationarySince, maxStatistic, exitEvaluations, exitRun);
     }
 
@@ -342,7 +302,7 @@ public final class StationarityDetector {
      *
      * @throws IllegalArgumentException if the arrays do not fit the state's modes and blocks
      */
-    public static StationarityDetector restore(State state) {
+    public static StationarityDetector restore(StationarityState state) {
         StationarityDetector t = new StationarityDetector(state.modes(), state.blockLength(), state.blocks(),
                 state.zEnter(), state.zExit(), Math.max(1, state.exitEvaluations()));
         t.load(state);
@@ -350,7 +310,7 @@ public final class StationarityDetector {
     }
 
     /** Overwrites this detector with {@code state}, which must have its modes, block length and blocks. */
-    void load(State state) {
+    void load(StationarityState state) {
         double[] saved = state.ring();
         if (state.modes() != modes || state.blockLength() != blockLength || state.blocks() != blocks
                 || state.reference().length != modes || state.blockSum().length != modes

@@ -1,0 +1,222 @@
+package org.dysonmonitor.rmt;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * When the layer's {@link StationarityDetector} will declare it converged, by running the detector itself
+ * forward on simulated futures of its tracked modes' block means: the distribution of the decision's
+ * time, not only the time at which a noise-free curve crosses z_enter.
+ *
+ * <p><b>Why simulate.</b> The detector enters at the <i>first</i> evaluation with max over modes of |t| ≤
+ * z_enter, and a noisy t (its slope and its residual variance are both estimated from K block means) dips
+ * below the threshold before the noise-free t(ℓ) of {@link RelaxationForecast} does: a first passage, earlier
+ * on average, with a scatter set by the noise of t and by how fast t(ℓ) falls. The max over several modes
+ * moves it later; a detector already stationary but not near its target stays stationary until P
+ * consecutive evaluations exceed z_exit (the hysteresis), so it does not re-enter at all. None of these has
+ * a closed form; each path below is one realisation of all of them.
+ *
+ * <p><b>A path.</b> The future block means of each mode are its fitted curve ({@link RelaxationForecast},
+ * parameters fixed at the fit) plus the mean over each block of L snapshots of an AR(1) noise,
+ * e_s = a·e_{s−1} + σ√(1 − a²)η, continuing from the newest block's residual: a mode near its fixed point is
+ * an Ornstein–Uhlenbeck process sampled every snapshot, whose block means have variance σ_b² = σ²F(a),
+ * F(a) = (L + 2Σ_{j&lt;L}(L − j)a^j)/L², and lag-one correlation ρ_b = a(1 − a^L)²/((1 − a)²L²F(a)) (a^L·ρ_b
+ * beyond). The mode's σ_b² and ρ_b come from its measured diffusion and fitted relaxation time
+ * ({@link DysonDynamics#forecast(RelaxationForecast.Detector, List)}), else from the fit's residuals; a is
+ * the root of ρ_b(a) = ρ and σ² = σ_b²/F(a). (An AR(1) of the block means with the same ρ is more
+ * correlated at longer lags than this, and its detector enters earlier.) The detector's window starts with the newest K observed block means and slides one
+ * simulated block per evaluation; its trend statistic (slope over its standard error, {@link TrendStatistic})
+ * and, with a target, RMS(window means − target) ≤ tol·RMS(target) decide, with the entry and exit rules of
+ * the detector from its current state.
+ *
+ * <p><b>What it leaves out.</b> The fit's parameter uncertainty: drawing (a, b, u_m, τ) from the
+ * Gauss–Newton covariance moved the forecast early on the Ornstein–Uhlenbeck tests (in the exponential regime
+ * only b·e^{u_m/τ} is determined, and the draws with u_m &gt; 0 must be capped), so the paths keep the fit.
+ * The spread of the arrivals is therefore that of the detector's noisy decision given the fitted curves: on
+ * an Ornstein–Uhlenbeck relaxation it covers the real miss as often as it should
+ * (ConvergenceForecastCalibrationTest); where the logistic misdescribes the curve (the RBM's growth and
+ * relaxation at different rates) it is too small (README, "Convergence and its ETA").
+ *
+ * <p>Deterministic: a fixed seed, so the same window gives the same forecast (a restored layer reports what
+ * an uninterrupted one does). Cost O(paths · modes · horizon · (K + L)): ≈ 6·10⁶ steps for the demo's
+ * 10 modes ≈ 100 blocks from convergence, ≈ 4·10⁸ at 64 modes and the 1 024-block horizon; allocation O(modes · K).
+ */
+final class DetectorSimulation {
+
+    /** Simulated futures per forecast: the 16 % and 84 % quantiles to about ±2.5 % in probability. */
+    static final int PATHS = 200;
+
+    private static final long SEED = 0x5DEECE66DL;
+
+    private DetectorSimulation() {
+    }
+
+    /**
+     * Leads in blocks (from the newest complete block of the fits) at which each path's detector declares
+     * convergence, ascending; +∞ for a path that has not by {@code horizon}.
+     *
+     * @param modes      the tracked modes' fits
+     * @param target     their target values, or null
+     * @param tolerance  relative target tolerance
+     * @param detector   the detector's settings
+     * @param firstLead  the first lead at which the detector evaluates with a full window (≥ 1)
+     * @param stationary whether the detector is stationary now
+     * @param horizon    the last lead simulated
+     */
+    static double[] leads(List<RelaxationForecast.Mode> modes, double[] target, double tolerance,
+                          RelaxationForecast.Detector detector, int firstLead, boolean stationary, int horizon) {
+        int n = modes.size();
+        int k = detector.blocks();
+        double kBar = 0.5 * (k - 1);
+        double sxx = TrendStatistic.sxx(k);
+        double limit = Double.NaN;
+        if (target != null) {
+            double scale = 0;
+            for (double v : target) {
+                scale += v * v;
+            }
+            limit = tolerance * tolerance * (scale > 0 ? scale : target.length);
+        }
+        int length = detector.blockLength();
+        double[] reference = new double[n];
+        double[] kick = new double[n];
+        double[] lag = new double[n];
+        for (int m = 0; m < n; m++) {
+            RelaxationForecast.Mode f = modes.get(m);
+            reference[m] = f.offset() + f.amplitude();
+            lag[m] = snapshotCorrelation(f.rho(), length);
+            kick[m] = Math.sqrt(f.noise() / blockVarianceFactor(lag[m], length) * (1 - lag[m] * lag[m]));
+        }
+        SplittableRandom rng = new SplittableRandom(SEED);
+        double[][] window = new double[n][k];
+        int[] head = new int[n];
+        int[] filled = new int[n];
+        double[] s0 = new double[n];
+        double[] s1 = new double[n];
+        double[] s2 = new double[n];
+        double[] noise = new double[n];
+        double[] leads = new double[PATHS];
+        for (int p = 0; p < PATHS; p++) {
+            for (int m = 0; m < n; m++) {
+                RelaxationForecast.Mode f = modes.get(m);
+                double[] recent = f.recent();
+                filled[m] = 0;
+                head[m] = 0;
+                for (double y : recent) {
+                    push(window[m], head, filled, m, y - reference[m]);
+                }
+                noise[m] = f.residual();
+            }
+            boolean stat = stationary;
+            int run = 0;
+            leads[p] = Double.POSITIVE_INFINITY;
+            for (int lead = 1; lead <= horizon; lead++) {
+                for (int m = 0; m < n; m++) {
+                    double sum = 0;
+                    for (int j = 0; j < length; j++) {
+                        noise[m] = lag[m] * noise[m] + kick[m] * rng.nextGaussian();
+                        sum += noise[m];
+                    }
+                    double y = modes.get(m).curve(lead) + sum / length;
+                    push(window[m], head, filled, m, y - reference[m]);
+                }
+                if (lead < firstLead || filled[0] < k) {
+                    continue;
+                }
+                double max = 0;
+                double distance = 0;
+                for (int m = 0; m < n; m++) {
+                    sums(window[m], head[m], k, s0, s1, s2, m);
+                    double slope = (s1[m] - kBar * s0[m]) / sxx;
+                    double rss = Math.max(0, s2[m] - s0[m] * s0[m] / k - slope * slope * sxx);
+                    double v = rss / (k - 2);
+                    max = Math.max(max, v > 0 ? Math.abs(slope) / Math.sqrt(v / sxx)
+                            : slope == 0 ? 0 : Double.POSITIVE_INFINITY);
+                    if (target != null) {
+                        double d = reference[m] + s0[m] / k - target[m];
+                        distance += d * d;
+                    }
+                }
+                run = stat && max > detector.zExit() ? run + 1 : 0;
+                if (stat && run >= detector.exitEvaluations()) {
+                    stat = false;
+                    run = 0;
+                } else if (!stat && max <= detector.zEnter()) {
+                    stat = true;
+                }
+                if (stat && (target == null || distance <= limit)) {
+                    leads[p] = lead;
+                    break;
+                }
+            }
+        }
+        Arrays.sort(leads);
+        return leads;
+    }
+
+    /** σ_b²/σ² = (L + 2Σ_{j<L}(L − j)a^j)/L² for the mean of L snapshots of an AR(1) with lag-one a. */
+    static double blockVarianceFactor(double a, int length) {
+        double s = length;
+        for (int j = 1; j < length; j++) {
+            s += 2.0 * (length - j) * Math.pow(a, j);
+        }
+        return s / ((double) length * length);
+    }
+
+    /** Lag-one correlation of consecutive block means, a(1 − a^L)²/((1 − a)²·L²·factor). */
+    static double blockCorrelation(double a, int length) {
+        if (a <= 0) {
+            return 0;
+        }
+        double g = (1 - Math.pow(a, length)) / (1 - a);
+        return a * g * g / ((double) length * length * blockVarianceFactor(a, length));
+    }
+
+    /** The snapshot-level a whose block means have lag-one correlation rho (bisection; 0 for rho ≤ 0). */
+    static double snapshotCorrelation(double rho, int length) {
+        if (!(rho > 0)) {
+            return 0;
+        }
+        double lo = 0;
+        double hi = 1 - 1e-9;
+        for (int i = 0; i < 60; i++) {
+            double mid = 0.5 * (lo + hi);
+            if (blockCorrelation(mid, length) < rho) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /** Appends y to mode m's ring of K values (dropping the oldest once full). */
+    private static void push(double[] ring, int[] head, int[] filled, int m, double y) {
+        int k = ring.length;
+        if (filled[m] < k) {
+            ring[(head[m] + filled[m]) % k] = y;
+            filled[m]++;
+        } else {
+            ring[head[m]] = y;
+            head[m] = head[m] + 1 == k ? 0 : head[m] + 1;
+        }
+    }
+
+    /** Σy, Σky, Σy² over the ring, k = 0 the oldest. */
+    private static void sums(double[] ring, int head, int k, double[] s0, double[] s1, double[] s2, int m) {
+        double a = 0;
+        double b = 0;
+        double c = 0;
+        for (int j = 0, slot = head; j < k; j++, slot = slot + 1 == k ? 0 : slot + 1) {
+            double y = ring[slot];
+            a += y;
+            b += j * y;
+            c += y * y;
+        }
+        s0[m] = a;
+        s1[m] = b;
+        s2[m] = c;
+    }
+
+}
