@@ -257,8 +257,17 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         return new OpenedLayers(List.copyOf(channels));
     }
 
+    /**
+     * A refused snapshot of a known run is a sign of life: a client whose every snapshot is refused
+     * (503 overloaded, 413, 415) is still sending, so its run must not go idle under it. The count
+     * arrives here anyway, so this costs the hot path nothing.
+     */
     private Behavior<Command> onCountRejected(CountRejected msg) {
-        rejections.count(runs.get(msg.run()), msg.layer(), msg.reason());
+        RunEntry entry = runs.get(msg.run());
+        if (entry != null) {
+            entry.touch();
+        }
+        rejections.count(entry, msg.layer(), msg.reason());
         return this;
     }
 
