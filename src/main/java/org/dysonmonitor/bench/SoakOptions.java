@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param misbehaving      misbehaving clients: junk bodies, oversize bodies, stalled uploads, abandoned
  *                         runs and floods, in turn
  * @param maxInflightBytes the monitor's in-flight budget (--max-inflight-bytes)
- * @param idleTimeout      the monitor's idle timeout: abandoned runs must go idle within the soak
+ * @param idleTimeout      the monitor's idle timeout: abandoned runs go idle within the soak when it is shorter
  */
 public record SoakOptions(int runs, Duration duration, int misbehaving, long maxInflightBytes, Duration idleTimeout) {
 
@@ -47,5 +47,13 @@ public record SoakOptions(int runs, Duration duration, int misbehaving, long max
 
     public SoakOptions withDuration(Duration d) {
         return new SoakOptions(runs, d, misbehaving, maxInflightBytes, idleTimeout);
+    }
+
+    /**
+     * An idle timeout longer than the soak keeps every run listed until the end, so that the final
+     * accounting check sees every layer (the abandoned runs then go idle only after the soak).
+     */
+    public SoakOptions withIdleTimeout(Duration t) {
+        return new SoakOptions(runs, duration, misbehaving, maxInflightBytes, t);
     }
 }

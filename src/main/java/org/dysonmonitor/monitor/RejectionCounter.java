@@ -24,9 +24,15 @@ final class RejectionCounter {
      * layer's series (junk sent to new layer names would grow /metrics without bound): it counts
      * under its layer only when that layer exists (or is the reserved _model), under
      * layer="_invalid" of its run otherwise, and under run="_invalid" when the run does not exist.
-     * So rejections add at most (runs + 1) × 2 × reasons series.
+     * So rejections add at most (runs + 1) × 2 × reasons series. A rejection of an existing run is
+     * a sign of life: a client whose every snapshot is refused (503 overloaded, 413, 415) is still
+     * sending, and its run must not go idle under it. The count arrives here anyway, so this costs the
+     * hot path nothing.
      */
     void count(RunEntry entry, String layer, String reason) {
+        if (entry != null) {
+            entry.touch();
+        }
         RunMetrics metrics = entry != null ? entry.metrics : unattributed();
         boolean ownSeries = LabelValues.WHOLE_MODEL.equals(layer)
                 || entry != null && entry.layers.containsKey(layer);

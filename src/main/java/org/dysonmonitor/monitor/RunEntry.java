@@ -39,7 +39,10 @@ final class RunEntry {
     final Map<String, Layer> layers = new LinkedHashMap<>();
     final List<ActorRef<LayerReport>> watchers = new ArrayList<>();
     boolean finished;
-    /** When the registry last saw the run (created, updated, a layer opened); snapshots are seen by the channels. */
+    /**
+     * When the registry last saw the run (created, updated, a layer opened, a snapshot refused before
+     * its channel); snapshots that reach a channel are seen by the channels.
+     */
     private long touchedNanos = System.nanoTime();
 
     RunEntry(String run, RunSpec spec, RunMetrics metrics) {

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * ({@link LayerStream}) when the first snapshot of that layer is admitted, publishes the layer's
  * {@link LayerChannel} in the {@link ChannelDirectory} (where the hot path finds it without asking
  * this actor), and removes a finished run's actors and series after the retention time. Snapshots
- * never pass through this actor. The views of {@code GET /api/v1/runs} come from {@link RunEntry}.
+ * never pass through this actor. What it answers without changing anything (the views of
+ * {@code GET /api/v1/runs}, a layer's report) comes from {@link RunQueries}; rejections are counted by
+ * {@link RejectionCounter}.
  */
 public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
 
@@ -140,6 +142,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     /** Runs expired for silence, with what a new snapshot revives them with. */
     private final IdleRuns idle;
     private final RejectionCounter rejections;
+    private final RunQueries queries;
     private final RunAdmission admission;
     private long actorCounter;
     private final RunHistory history;
@@ -156,6 +159,7 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
         this.history = new RunHistory(HistoryExtension.get(context.getSystem()));
         this.idle = new IdleRuns(deps.settings().maxRuns());
         this.rejections = new RejectionCounter(deps.meters());
+        this.queries = new RunQueries(runs, idle, deps.cluster());
         this.admission = new RunAdmission(history, deps.settings().maxRuns());
         Duration idleTimeout = deps.settings().idleTimeout();
         if (!idleTimeout.isZero()) {
@@ -280,31 +284,12 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     }
 
     private Behavior<Command> onListRuns(ListRuns msg) {
-        List<RunView> views = new ArrayList<>(runs.size());
-        runs.values().forEach(entry -> views.add(entry.view()));
-        views.addAll(idle.views());
-        msg.replyTo().tell(new Runs(List.copyOf(views)));
+        msg.replyTo().tell(queries.list());
         return this;
     }
 
     private Behavior<Command> onGetLayer(GetLayer msg) {
-        RunEntry entry = runs.get(msg.run());
-        RunEntry.Layer layer = entry == null ? null : entry.layers.get(msg.layer());
-        if (layer == null && deps.cluster() != null) {
-            // Another node may have received this layer: its entity knows.
-            deps.cluster().statistics().report(msg.run(), msg.layer()).whenComplete((found, failure) ->
-                    msg.replyTo().tell(failure == null ? found : new SpectrumActor.NotFound(failure.getMessage())));
-            return this;
-        }
-        if (entry == null) {
-            msg.replyTo().tell(new SpectrumActor.NotFound("no run named " + msg.run()));
-            return this;
-        }
-        if (layer == null) {
-            msg.replyTo().tell(new SpectrumActor.NotFound("run " + msg.run() + " has no layer named " + msg.layer()));
-            return this;
-        }
-        layer.actor().tell(new SpectrumActor.GetReport(msg.replyTo()));
+        queries.report(msg.run(), msg.layer(), msg.replyTo());
         return this;
     }
 
