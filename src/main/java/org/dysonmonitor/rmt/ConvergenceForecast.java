@@ -13,7 +13,7 @@ import java.util.List;
  * detector's evaluations, the first one K − n/L blocks ahead while it has fewer than K), its error half
  * the 16–84 % range, converted with Δ, the mean steps per snapshot of the window. No forecast when a
  * fitted asymptote a + b misses the target, or when the median path has not converged within
- * {@value #HORIZON} blocks.
+ * {@value #HORIZON} blocks (or within the shorter reach that bounds the simulation's cost for many modes).
  *
  * <p><b>What it forecasts, and why.</b> The `converged` gauge is this detector's decision, so this is the
  * time a user will see it turn 1. It is later than the time at which every tracked mode is within kσ of
