@@ -187,14 +187,9 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onPutRun(PutRun msg) {
         RunEntry entry = runs.get(msg.run());
         if (entry == null) {
-            Refused refused = admission.refuseNewRun(msg.run(), runs.size());
-            if (refused != null) {
-                msg.replyTo().tell(refused);
-                return this;
+            if (create(msg.run(), () -> msg.spec().over(idle.revival(msg.run())), msg.replyTo()) != null) {
+                msg.replyTo().tell(new Ok("run " + msg.run() + " created"));
             }
-            RunSpec before = idle.revival(msg.run());
-            add(newRun(msg.run(), msg.spec().over(before)));
-            msg.replyTo().tell(new Ok("run " + msg.run() + " created"));
             return this;
         }
         if (entry.finished) {
@@ -296,12 +291,10 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private Behavior<Command> onWatch(Watch msg) {
         RunEntry entry = runs.get(msg.run());
         if (entry == null) {
-            Refused refused = admission.refuseNewRun(msg.run(), runs.size());
-            if (refused != null) {
-                msg.replyTo().tell(refused);
+            entry = create(msg.run(), RunSpec::unknown, msg.replyTo());
+            if (entry == null) {
                 return this;
             }
-            entry = add(newRun(msg.run(), RunSpec.unknown()));
         }
         if (!entry.layers.isEmpty()) {
             msg.replyTo().tell(new Refused(409, "conflict", "run " + msg.run()
@@ -372,6 +365,16 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     private RunEntry newRun(String run, RunSpec spec) {
         return new RunEntry(run, history.specOf(run, spec), new RunMetrics(deps.meters(), run,
                 deps.cluster() == null ? null : deps.cluster().ledger()));
+    }
+
+    /** A new run with the spec given, or null after telling {@code replyTo} why it cannot be created (a cap). */
+    private RunEntry create(String run, Supplier<RunSpec> spec, ActorRef<Reply> replyTo) {
+        Refused refused = admission.refuseNewRun(run, runs.size());
+        if (refused != null) {
+            replyTo.tell(refused);
+            return null;
+        }
+        return add(newRun(run, spec.get()));
     }
 
     private RunEntry add(RunEntry entry) {
