@@ -61,12 +61,10 @@ class NpyAdmissionTest {
         ApiClient.Reply fresh = api.snapshot("npy-cap-fresh", "c.weight", "step=1", allNaN(4, 3));
         assertEquals(422, fresh.status(), fresh::toString);
         assertTrue(fresh.error().contains("NaN") || fresh.error().contains("finite"), fresh::toString);
-        Scrape scrape = api.scrape();
         // A refused new layer gets no series of its own: it counts under its run's layer="_invalid".
-        assertEquals(1.0, scrape.value("dyson_snapshots_rejected_total",
-                Map.of("run", run, "layer", "_invalid", "reason", "layer_cap")));
-        assertEquals(1.0, scrape.value("dyson_snapshots_rejected_total",
-                Map.of("run", "npy-cap-fresh", "layer", "c.weight", "reason", "non_finite")));
+        // (The count reaches the registry as a message after the answer: wait for the scrape to show it.)
+        assertRejected(Map.of("run", run, "layer", "_invalid", "reason", "layer_cap"));
+        assertRejected(Map.of("run", "npy-cap-fresh", "layer", "c.weight", "reason", "non_finite"));
     }
 
     @Test
@@ -76,8 +74,7 @@ class NpyAdmissionTest {
         ApiClient.Reply changed = api.snapshot(run, "a.weight", "step=2", allNaN(3, 4));
         assertEquals(422, changed.status(), changed::toString);
         assertTrue(changed.error().contains("a.weight") && !changed.error().contains("NaN"), changed::toString);
-        assertEquals(1.0, api.scrape().value("dyson_snapshots_rejected_total",
-                Map.of("run", run, "layer", "a.weight", "reason", "shape_mismatch")));
+        assertRejected(Map.of("run", run, "layer", "a.weight", "reason", "shape_mismatch"));
     }
 
     @Test
@@ -99,5 +96,11 @@ class NpyAdmissionTest {
         assertEquals(400, cut.status(), cut::toString);
         assertTrue(cut.error().contains("8 bytes missing"), cut::toString);
         assertEquals(404, api.get("/api/v1/runs/npy-cut/layers/a.weight").status());
+    }
+
+    /** One rejection counted under these labels, once the scrape shows it (at most a few seconds). */
+    private void assertRejected(Map<String, String> labels) {
+        Eventually.until("one rejection counted under " + labels,
+                () -> api.scrape().value("dyson_snapshots_rejected_total", labels), v -> v == 1.0);
     }
 }
