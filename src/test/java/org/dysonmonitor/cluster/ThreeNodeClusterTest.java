@@ -117,6 +117,13 @@ class ThreeNodeClusterTest {
                 total += n;
                 nodesWithEntities += n > 0 ? 1 : 0;
             }
+            if (total < layers) {
+                // A shard the coordinator rebalanced to another node stops its entities there until their
+                // next message: a look-up of every layer starts them again where their shards now live.
+                for (int i = 0; i < layers; i++) {
+                    awaitReport(URLS.get(1), "spread", "L" + i, 1);
+                }
+            }
         } while ((total < layers + 1 || nodesWithEntities < 2) && System.nanoTime() < deadline);
         // The other test's layer may be among them: at least these 12, on more than one node.
         assertTrue(total >= layers, "entities hosted over the nodes: " + total);
