@@ -6,6 +6,7 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.cluster.Member;
@@ -65,22 +66,23 @@ final class ClusterRunRegistry {
             ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
                     listing -> new Nodes(listing.getServiceInstances(KEY)));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY, adapter));
-            timers.startTimerWithFixedDelay(Recheck.INSTANCE, RECHECK);
-            return running(ctx, local, Set.of(local), List.of());
+            return running(ctx, timers, local, Set.of(local), List.of());
         })).narrow();
     }
 
-    private static Behavior<Object> running(ActorContext<Object> ctx, ActorRef<RunRegistry.Command> local,
+    private static Behavior<Object> running(ActorContext<Object> ctx, TimerScheduler<Object> timers,
+                                            ActorRef<RunRegistry.Command> local,
                                             Set<ActorRef<RunRegistry.Command>> nodes, List<Held> held) {
         return Behaviors.receive(Object.class)
-                .onMessage(Nodes.class, n -> release(ctx, local, n.registries().isEmpty() ? Set.of(local) : n.registries(), held))
-                .onMessage(Recheck.class, r -> held.isEmpty() ? Behaviors.same() : release(ctx, local, nodes, held))
+                .onMessage(Nodes.class, n -> release(ctx, timers, local,
+                        n.registries().isEmpty() ? Set.of(local) : n.registries(), held))
+                .onMessage(Recheck.class, r -> held.isEmpty() ? Behaviors.same() : release(ctx, timers, local, nodes, held))
                 .onMessage(RunRegistry.ListRuns.class, msg -> {
                     list(ctx, nodes).thenAccept(views -> msg.replyTo().tell(new RunRegistry.Runs(views)));
                     return Behaviors.same();
                 })
-                .onMessage(RunRegistry.PutRun.class, msg -> hold(ctx, local, nodes, held, msg))
-                .onMessage(RunRegistry.FinishRun.class, msg -> hold(ctx, local, nodes, held, msg))
+                .onMessage(RunRegistry.PutRun.class, msg -> hold(ctx, timers, local, nodes, held, msg))
+                .onMessage(RunRegistry.FinishRun.class, msg -> hold(ctx, timers, local, nodes, held, msg))
                 .onMessage(RunRegistry.Command.class, msg -> {
                     local.tell(msg);
                     return Behaviors.same();
@@ -88,16 +90,18 @@ final class ClusterRunRegistry {
                 .build();
     }
 
-    private static Behavior<Object> hold(ActorContext<Object> ctx, ActorRef<RunRegistry.Command> local,
+    private static Behavior<Object> hold(ActorContext<Object> ctx, TimerScheduler<Object> timers,
+                                         ActorRef<RunRegistry.Command> local,
                                          Set<ActorRef<RunRegistry.Command>> nodes, List<Held> held,
                                          RunRegistry.Command command) {
         List<Held> more = new ArrayList<>(held);
         more.add(new Held(command, System.nanoTime() + LISTING_WAIT.toNanos()));
-        return release(ctx, local, nodes, more);
+        return release(ctx, timers, local, nodes, more);
     }
 
     /** Sends the held commands, in order, once the listing covers every member up (or past their deadline). */
-    private static Behavior<Object> release(ActorContext<Object> ctx, ActorRef<RunRegistry.Command> local,
+    private static Behavior<Object> release(ActorContext<Object> ctx, TimerScheduler<Object> timers,
+                                            ActorRef<RunRegistry.Command> local,
                                             Set<ActorRef<RunRegistry.Command>> nodes, List<Held> held) {
         boolean covered = coversMembersUp(ctx, nodes);
         long now = System.nanoTime();
@@ -110,7 +114,11 @@ final class ClusterRunRegistry {
             send(ctx, local, nodes, held.get(sent).command());
             sent++;
         }
-        return running(ctx, local, nodes, List.copyOf(held.subList(sent, held.size())));
+        List<Held> still = List.copyOf(held.subList(sent, held.size()));
+        if (!still.isEmpty()) {
+            timers.startSingleTimer(Recheck.INSTANCE, RECHECK); // a timer only while something is held
+        }
+        return running(ctx, timers, local, nodes, still);
     }
 
     private static void send(ActorContext<Object> ctx, ActorRef<RunRegistry.Command> local,
