@@ -12,7 +12,8 @@ import java.util.function.IntFunction;
  * The steps of a native spectrum in one precision, written once: the smaller Gram matrix of the
  * column-major view A of the input by {@code ?syrk} (lower triangle), then its eigenvalues by the
  * chosen values-only eigensolver, clamped at 0 (X is PSD: a negative value is round-off of a zero
- * eigenvalue), and the arrays they work in. A subclass per precision ({@link DoubleGramWorkspace},
+ * eigenvalue), and the arrays they work in. From {@link TwoStageEigenvalues}' sizes on, with {@code ?syevd}
+ * chosen and the two-stage routines bound, the eigenvalues come from {@code ?syevd_2stage} instead. A subclass per precision ({@link DoubleGramWorkspace},
  * {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its type ({@code dsyrk} or {@code ssyrk}, …:
  * netlib names each precision's routine apart, so these calls are written once per precision).
  *
@@ -41,11 +42,17 @@ abstract class GramEigenWorkspace<A> {
     final int[] queriedIwork = new int[1];
     private final IntFunction<A> newArray;
     private final String prefix;
+    /** The two-stage reduction for n ≥ twoStageMinSize, or null. */
+    private final TwoStageEigenvalues twoStage;
+    private final int twoStageMinSize;
     private int size = -1;
 
-    /** @param prefix the routines' precision letter, "d" or "s"; newArray: double[]::new or float[]::new */
+    /**
+     * @param prefix   the routines' precision letter, "d" or "s"; newArray: double[]::new or float[]::new
+     * @param twoStage whether ?syevd_2stage may replace ?syevd from its sizes on (when it is bound)
+     */
     GramEigenWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver, String prefix,
-                       IntFunction<A> newArray) {
+                       IntFunction<A> newArray, boolean twoStage) {
         this.lapack = lapack;
         this.blas = blas;
         this.eigensolver = eigensolver;
@@ -56,6 +63,16 @@ abstract class GramEigenWorkspace<A> {
         this.work = newArray.apply(1);
         this.dummyZ = newArray.apply(0);
         this.queriedWork = newArray.apply(1);
+        boolean single = prefix.equals("s");
+        TwoStageEigenvalues.Binding binding = TwoStageEigenvalues.Binding.system();
+        this.twoStage = twoStage && eigensolver == NativeSpectrumSolver.Eigensolver.SYEVD && binding.available()
+                ? new TwoStageEigenvalues(binding, single) : null;
+        this.twoStageMinSize = single ? TwoStageEigenvalues.FLOAT32_MIN_SIZE : TwoStageEigenvalues.FLOAT64_MIN_SIZE;
+    }
+
+    /** Whether an n×n Gram matrix goes to the two-stage reduction. */
+    final boolean twoStage(int n) {
+        return twoStage != null && n >= twoStageMinSize;
     }
 
     /** Eigenvalues of the smaller Gram matrix of the rows×cols input into {@code out}; returns n. */
@@ -72,10 +89,17 @@ abstract class GramEigenWorkspace<A> {
         }
         // A is r×c with leading dimension r: AAᵀ when r ≤ c, AᵀA otherwise; C is overwritten (beta = 0).
         syrk(values, r <= c ? "N" : "T", n, Math.max(r, c), r);
-        eigen(n, work, Array.getLength(work), iwork, iwork.length);
-        check(n);
+        if (twoStage(n)) {
+            twoStage.solve(gram, n, out);
+        } else {
+            eigen(n, work, Array.getLength(work), iwork, iwork.length);
+            check(n);
+            for (int i = 0; i < n; i++) {
+                out[i] = eigenvalue(i);
+            }
+        }
         for (int i = 0; i < n; i++) {
-            out[i] = Math.max(0.0, eigenvalue(i));
+            out[i] = Math.max(0.0, out[i]);
         }
         return n;
     }

@@ -134,17 +134,29 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
      * @throws IllegalStateException when the system LAPACK/BLAS did not load (with the install hint)
      */
     public NativeSpectrumSolver(boolean singlePrecision, int singlePrecisionMinSize) {
-        this(singlePrecision, singlePrecisionMinSize, Eigensolver.SYEVD);
+        this(singlePrecision, singlePrecisionMinSize, Eigensolver.SYEVD, true);
+    }
+
+    /**
+     * The solver without the two-stage reduction: ?syevd at every size (the reference of `bench spectrum`).
+     */
+    public static NativeSpectrumSolver oneStage(boolean singlePrecision) {
+        return new NativeSpectrumSolver(singlePrecision, DEFAULT_SINGLE_PRECISION_MIN_SIZE, Eigensolver.SYEVD, false);
     }
 
     NativeSpectrumSolver(boolean singlePrecision, int singlePrecisionMinSize, Eigensolver eigensolver) {
+        this(singlePrecision, singlePrecisionMinSize, eigensolver, true);
+    }
+
+    private NativeSpectrumSolver(boolean singlePrecision, int singlePrecisionMinSize, Eigensolver eigensolver,
+                                 boolean twoStage) {
         if (singlePrecisionMinSize < 1) {
             throw new IllegalArgumentException("singlePrecisionMinSize must be ≥ 1, got " + singlePrecisionMinSize);
         }
         LAPACK lapack = NativeLapack.lapack();
         BLAS blas = NativeLapack.blas();
-        this.float64 = new DoubleGramWorkspace(lapack, blas, eigensolver);
-        this.float32 = new FloatGramWorkspace(lapack, blas, eigensolver);
+        this.float64 = new DoubleGramWorkspace(lapack, blas, eigensolver, twoStage);
+        this.float32 = new FloatGramWorkspace(lapack, blas, eigensolver, twoStage);
         this.singlePrecision = singlePrecision;
         this.singlePrecisionMinSize = singlePrecisionMinSize;
         this.serialize = serializeSetting(System.getProperty(SERIALIZE_PROPERTY, "auto"),

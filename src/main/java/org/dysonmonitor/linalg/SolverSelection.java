@@ -92,7 +92,7 @@ public final class SolverSelection implements Supplier<SpectrumSolver> {
                     throw new IllegalStateException("solver native: " + status.library());
                 }
                 return new SolverSelection(mode, true, 1, float32Path, "native LAPACK (" + status.describe()
-                        + ") for every size" + float32Note(float32Path) + threadNote(status));
+                        + ") for every size" + float32Note(float32Path) + twoStageNote() + threadNote(status));
             case AUTO:
             default:
                 if (!status.loaded()) {
@@ -100,13 +100,22 @@ public final class SolverSelection implements Supplier<SpectrumSolver> {
                 }
                 int min = crossover(status.blasThreads());
                 return new SolverSelection(mode, true, min, float32Path, "native LAPACK (" + status.describe()
-                        + ") for n ≥ " + min + float32Note(float32Path) + "; EJML below" + threadNote(status));
+                        + ") for n ≥ " + min + float32Note(float32Path) + "; EJML below" + twoStageNote() + threadNote(status));
         }
     }
 
     /** The smallest n = min(rows, cols) at which native beats EJML, for this many OpenBLAS threads per call. */
     static int crossover(int blasThreads) {
         return blasThreads <= 1 ? CROSSOVER_ONE_THREAD : CROSSOVER_MULTI_THREAD;
+    }
+
+    /** Where the two-stage eigensolver takes over, or why it does not. */
+    private static String twoStageNote() {
+        TwoStageEigenvalues.Binding binding = TwoStageEigenvalues.Binding.system();
+        return binding.available()
+                ? "; the two-stage eigensolver (?syevd_2stage) from n ≥ " + TwoStageEigenvalues.FLOAT64_MIN_SIZE
+                        + " (" + TwoStageEigenvalues.FLOAT32_MIN_SIZE + " in single precision)"
+                : "; one-stage ?syevd only (" + binding.reason() + ")";
     }
 
     private static String float32Note(boolean float32Path) {

@@ -21,6 +21,8 @@ public final class LaunchProbe {
             gcs.append(gc.getName()).append(';');
         }
         System.out.println("gc=" + gcs);
+        System.out.println("twoStage=" + TwoStageEigenvalues.Binding.system().available());
+        System.out.println("twoStageReason=" + TwoStageEigenvalues.Binding.system().reason());
         System.out.println("args=" + String.join("|", args));
     }
 }

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bin/dyson-monitor, the launcher the README, the Dockerfile and users start the monitor with: run
  * for real with this JVM on the test class path, it must give OpenBLAS one thread (so native
  * spectra run in parallel, unserialised), choose Shenandoah where the JVM has it, keep an explicit
- * thread setting, and pass arguments through unchanged.
+ * thread setting, open the JDK's foreign linker (the two-stage eigensolver), and pass arguments through
+ * unchanged.
  */
 class LauncherTest {
 
@@ -93,6 +94,7 @@ class LauncherTest {
             assertTrue(v.get("gc").contains("G1"), "without Shenandoah the JVM default stays: " + v.get("gc"));
         }
         assertEquals("serve|--bind|two words|", v.get("args"));
+        assertEquals("true", v.get("twoStage"), "the launcher opens the foreign linker to the two-stage eigensolver");
     }
 
     private static boolean jvmHasShenandoah() throws IOException, InterruptedException {

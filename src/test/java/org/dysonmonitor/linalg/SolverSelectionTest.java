@@ -37,7 +37,9 @@ class SolverSelectionTest {
         assertEquals("ejml", s.backendFor(5000, SolverSelection.CROSSOVER_ONE_THREAD - 1));
         assertEquals("native", s.backendFor(SolverSelection.CROSSOVER_ONE_THREAD, 5000));
         assertEquals("native LAPACK (OpenBLAS 0.3.21 (openblas-pthread) via liblapack.so.3, OPENBLAS_NUM_THREADS=1)"
-                + " for n ≥ 24, float32 layers with n ≥ 512 in float32; EJML below", s.reason());
+                + " for n ≥ 24, float32 layers with n ≥ 512 in float32; EJML below; the two-stage eigensolver"
+                + " (?syevd_2stage) from n ≥ 1024 (1536 in single precision)", s.reason(),
+                "the test JVM runs with the foreign linker, as bin/dyson-monitor starts the monitor");
     }
 
     @Test
