@@ -222,6 +222,14 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
         return serialize;
     }
 
+    /**
+     * Whether a Gram matrix of size n takes the two-stage eigensolver: in float32 on this solver's float32
+     * path, else in float64 (a float64 input, or a float32 one widened).
+     */
+    public boolean twoStage(int n) {
+        return singlePrecision && n >= singlePrecisionMinSize ? float32.twoStage(n) : float64.twoStage(n);
+    }
+
     /** Whether a float32 input of this shape is computed in float32. */
     public boolean usesFloat32(int rows, int cols) {
         return singlePrecision && Math.min(rows, cols) >= singlePrecisionMinSize;
