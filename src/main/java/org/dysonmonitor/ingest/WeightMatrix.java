@@ -18,7 +18,8 @@ import java.util.Objects;
  * <p>{@link #float32()} records the precision: when true every value is exactly a {@code float}.
  *
  * <p>The values themselves are not checked for finiteness here, so that tests can build bad matrices on
- * purpose; the decoders guarantee that every matrix they return is finite.
+ * purpose; the decoders guarantee that every matrix they return is finite, and say so ({@link #checkedFinite()}),
+ * so that no one scans it again.
  */
 public final class WeightMatrix {
 
@@ -48,12 +49,15 @@ public final class WeightMatrix {
     private final float[] floats;
     /** Row-major values of a float64 matrix, else null. */
     private final double[] doubles;
+    /** Whether every value was found finite where the matrix was made (by a decoder). */
+    private final boolean checkedFinite;
 
-    private WeightMatrix(int rows, int cols, float[] floats, double[] doubles) {
+    private WeightMatrix(int rows, int cols, float[] floats, double[] doubles, boolean checkedFinite) {
         this.rows = rows;
         this.cols = cols;
         this.floats = floats;
         this.doubles = doubles;
+        this.checkedFinite = checkedFinite;
     }
 
     /**
@@ -72,7 +76,7 @@ public final class WeightMatrix {
         Objects.requireNonNull(rowMajor, "rowMajor");
         int size = checkedSize(rows, cols, rowMajor.length);
         if (!float32) {
-            return new WeightMatrix(rows, cols, null, rowMajor.clone());
+            return new WeightMatrix(rows, cols, null, rowMajor.clone(), false);
         }
         float[] narrowed = new float[size];
         for (int i = 0; i < size; i++) {
@@ -84,7 +88,7 @@ public final class WeightMatrix {
             }
             narrowed[i] = (float) v;
         }
-        return new WeightMatrix(rows, cols, narrowed, null);
+        return new WeightMatrix(rows, cols, narrowed, null, false);
     }
 
     /**
@@ -96,22 +100,31 @@ public final class WeightMatrix {
     public static WeightMatrix of(int rows, int cols, float[] rowMajor) {
         Objects.requireNonNull(rowMajor, "rowMajor");
         checkedSize(rows, cols, rowMajor.length);
-        return new WeightMatrix(rows, cols, rowMajor.clone(), null);
+        return new WeightMatrix(rows, cols, rowMajor.clone(), null, false);
     }
 
     /**
      * Takes ownership of {@code rowMajor} without copying: for the decoders, which have just allocated the
-     * array and must not pay for a second copy. Callers must not keep or modify the array afterwards.
+     * array, checked every value finite, and must not pay for a second copy. Callers must not keep or modify
+     * the array afterwards.
      */
     static WeightMatrix adopt(int rows, int cols, float[] rowMajor) {
         checkedSize(rows, cols, rowMajor.length);
-        return new WeightMatrix(rows, cols, rowMajor, null);
+        return new WeightMatrix(rows, cols, rowMajor, null, true);
     }
 
     /** As {@link #adopt(int, int, float[])} for float64 values. */
     static WeightMatrix adopt(int rows, int cols, double[] rowMajor) {
         checkedSize(rows, cols, rowMajor.length);
-        return new WeightMatrix(rows, cols, null, rowMajor);
+        return new WeightMatrix(rows, cols, null, rowMajor, true);
+    }
+
+    /**
+     * Whether every value is known to be finite: a decoder checked each while it read it. False for a
+     * matrix built with {@code of} (a trainer's, a test's), which may hold NaN or infinities.
+     */
+    public boolean checkedFinite() {
+        return checkedFinite;
     }
 
     private static int checkedSize(int rows, int cols, int length) {

@@ -89,6 +89,19 @@ class NpyRoundTripTest {
     }
 
     @Test
+    void aDecodedMatrixSaysItsValuesWereCheckedFiniteAndABuiltOneDoesNot() throws NpyFormatException {
+        // The spectrum actor scans only matrices nobody checked (a built-in trainer's may have diverged).
+        for (boolean float32 : new boolean[] {true, false}) {
+            WeightMatrix built = WeightMatrix.of(2, 3, new double[] {0.5, -1.25, 3, 0, 2.75, -8}, float32);
+            assertTrue(!built.checkedFinite(), "a matrix built with of() was never checked");
+            WeightMatrix decoded = NpyDecoder.decode(NpyEncoder.encode(built, true, false, ByteOrder.LITTLE_ENDIAN));
+            assertTrue(decoded.checkedFinite(), "the decoder checked every value");
+            WeightMatrix bad = WeightMatrix.of(1, 2, new double[] {1, Double.NaN}, float32);
+            assertTrue(!bad.checkedFinite());
+        }
+    }
+
+    @Test
     void defaultEncodingKeepsThePrecisionOfTheMatrix() throws NpyFormatException {
         WeightMatrix m32 = randomMatrix(3, 5, true, 1);
         WeightMatrix m64 = randomMatrix(3, 5, false, 1);
