@@ -19,9 +19,11 @@ import org.netlib.util.intW;
  *       its eigenpairs (θ_i, s_i) by {@code dsyevd} give the Ritz pairs θ_i, y_i = Q s_i with
  *       X y_i = (XQ) s_i, and so residuals r_i = X y_i − θ_i y_i without another product;</li>
  *   <li>the top k Ritz values are accepted when every one satisfies
- *       min(‖r_i‖, ‖r_i‖²/δ_i) ≤ tol·max(θ_i, 10⁻⁵θ_1), δ_i = θ_i − θ_{b+1}: relative to each value
- *       itself, since a heavy-tailed top spectrum spans orders of magnitude (the floor lets the null
- *       space of a rank-deficient layer count as converged at 10⁻⁵·tol of the largest value) (a Ritz value is within ‖r‖ of an
+ *       min(‖r_i‖, ‖r_i‖²/δ_i) ≤ tol·max(θ_i, f·θ_1), δ_i = θ_i − θ_{b+1}: relative to each value
+ *       itself, since a heavy-tailed top spectrum spans orders of magnitude, down to a floor f of the
+ *       largest value (f = {@value #NULL_SPACE_FLOOR} lets the null space of a rank-deficient layer
+ *       count as converged at 10⁻⁵·tol of the largest value; f = 1 makes the test absolute, tol·θ_1 for
+ *       every value, as float32 products need) (a Ritz value is within ‖r‖ of an
  *       eigenvalue, and within ‖r‖²/gap when the gap to the rest of the spectrum is known — Kato–Temple;
  *       the gap is estimated from the first Ritz value beyond the b tracked ones); otherwise the top b
  *       Ritz vectors start the next cycle.</li>
@@ -39,7 +41,7 @@ final class BlockKrylovEigensolver {
     }
 
     /** Values below this fraction of the largest are judged on an absolute scale (see the class comment). */
-    private static final double NULL_SPACE_FLOOR = 1e-5;
+    static final double NULL_SPACE_FLOOR = 1e-5;
 
     private final BLAS blas;
     private final LAPACK lapack;
@@ -112,11 +114,16 @@ final class BlockKrylovEigensolver {
      * @param k         the number of eigenvalues wanted, ≤ b
      * @param values    out: the top k Ritz values, ascending (length ≥ k)
      * @param tolerance relative tolerance of the eigenvalue error bound
+     * @param floor     f in (0, 1]: values below f·θ_1 are judged against f·θ_1 (see the class comment)
      */
-    Outcome solve(GramOperator x, double[] vectors, int k, double[] values, double tolerance, int maxCycles) {
+    Outcome solve(GramOperator x, double[] vectors, int k, double[] values, double tolerance, double floor,
+                  int maxCycles) {
         if (x.dimension() != n || k < 1 || k > b) {
             throw new IllegalArgumentException("operator of dimension " + x.dimension() + " or k = " + k
                     + " does not fit n = " + n + ", b = " + b);
+        }
+        if (!(floor > 0 && floor <= 1)) {
+            throw new IllegalArgumentException("floor must be in (0, 1], got " + floor);
         }
         double worst = Double.NaN;
         int products = 0;
@@ -131,7 +138,7 @@ final class BlockKrylovEigensolver {
                     orthonormalize(j + 1, (j + 1) * b);
                 }
             }
-            worst = rayleighRitz(k, values, vectors);
+            worst = rayleighRitz(k, values, vectors, floor);
             if (worst <= tolerance) {
                 return new Outcome(true, cycle, products, worst);
             }
@@ -174,9 +181,9 @@ final class BlockKrylovEigensolver {
      * H = Qᵀ(XQ), symmetrised; its top b eigenvectors give the Ritz vectors (into {@code vectors})
      * and the top k Ritz values (into {@code values}).
      *
-     * @return max over the top k of min(‖r_i‖, ‖r_i‖²/δ_i)/max(θ_i, 10⁻⁵θ_1)
+     * @return max over the top k of min(‖r_i‖, ‖r_i‖²/δ_i)/max(θ_i, f·θ_1)
      */
-    private double rayleighRitz(int k, double[] values, double[] vectors) {
+    private double rayleighRitz(int k, double[] values, double[] vectors, double floor) {
         blas.dgemm("T", "N", m, m, n, 1.0, q, 0, n, xq, 0, n, 0.0, h, 0, m);
         for (int col = 0; col < m; col++) {
             for (int row = col + 1; row < m; row++) {
@@ -204,7 +211,7 @@ final class BlockKrylovEigensolver {
             double residual = Math.sqrt(ss);
             double gap = t - beyond;
             double bound = gap > 0 ? Math.min(residual, ss / gap) : residual;
-            worst = Math.max(worst, bound / Math.max(t, NULL_SPACE_FLOOR * largest));
+            worst = Math.max(worst, bound / Math.max(t, floor * largest));
             values[i - (b - k)] = Math.max(0.0, t); // X is PSD: a negative Ritz value is round-off of 0
         }
         System.arraycopy(ritz, 0, vectors, 0, n * b);
