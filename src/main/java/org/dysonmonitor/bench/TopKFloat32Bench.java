@@ -46,8 +46,8 @@ public final class TopKFloat32Bench {
         if (only != null) {
             sizes = Arrays.stream(only.split(",")).mapToInt(Integer::parseInt).toArray();
         }
-        out.println("| spectrum | n | full f32 ms | full f64 ms | f64 tracker: cold ms (cyc) | warm ms (cyc) "
-                + "| f32 tracker: cold ms (cyc) | warm ms (cyc) | f64 ÷ f32 warm | full f32 ÷ f32 warm "
+        out.println("| spectrum | n | full f32 ms | full f64 ms | f64 tracker: cold ms (cyc) | warm ms (cyc, prod) "
+                + "| f32 tracker: cold ms (cyc) | warm ms (cyc, prod) | f64 ÷ f32 warm | full f32 ÷ f32 warm "
                 + "| err f64 (rel) | err f32 ÷ τλ₁ | err f32 (rel, worst value) |");
         out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         String spectra = System.getProperty("topk.spectra", "heavy");
@@ -61,7 +61,8 @@ public final class TopKFloat32Bench {
         }
         out.println("τ = u·√n (u = 2⁻²⁴), the float32 tracker's tolerance relative to the largest value; its derived "
                 + "bound is |θ − λ| ≤ 2·τ·λ₁. err: max over the top " + TopKBench.K + " on the last snapshot against "
-                + "the float64 full spectrum of the float32 matrix; (rel): of each value itself. Load average at the end "
+                + "the float64 full spectrum of the float32 matrix; (rel): of each value itself; cyc: block Krylov cycles, "
+                + "prod: products X·(n×80) (the float32 tracker tests after its third too). Load average at the end "
                 + loadAverage());
     }
 
@@ -89,6 +90,8 @@ public final class TopKFloat32Bench {
         double[] time32 = new double[snapshots];
         int[] cycles64 = new int[snapshots];
         int[] cycles32 = new int[snapshots];
+        int[] products64 = new int[snapshots];
+        int[] products32 = new int[snapshots];
         TrackedTopSpectrum.Result last64 = null;
         TrackedTopSpectrum.Result last32 = null;
         for (int t = 0; t < snapshots; t++) {
@@ -107,6 +110,8 @@ public final class TopKFloat32Bench {
             time64[t] = (CPU.getCurrentThreadCpuTime() - t0) * 1e-9;
             cycles32[t] = last32.cycles();
             cycles64[t] = last64.cycles();
+            products32[t] = last32.products();
+            products64[t] = last64.products();
         }
         long t0 = CPU.getCurrentThreadCpuTime();
         double[] reference = new NativeSpectrumSolver().eigenvalues(widened, n, n, MatrixLayout.ROW_MAJOR);
@@ -125,15 +130,15 @@ public final class TopKFloat32Bench {
         for (int i = 0; i < top.length; i++) {
             abs32 = Math.max(abs32, Math.abs(tracked[i] - top[i]));
         }
-        out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f (%d) | %.0f (%d) | %.0f (%d) | %.0f (%d) | %.2f | %.2f "
+        out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f (%d) | %.0f (%d, %d) | %.0f (%d) | %.0f (%d, %d) | %.2f | %.2f "
                         + "| %.1e | %.3f | %.1e |%n",
                 heavyTailed ? "heavy-tailed" : "Marchenko-Pastur bulk", n, full32 * 1e3, full64 * 1e3,
-                time64[1] * 1e3, cycles64[1], med64 * 1e3, max(cycles64), time32[1] * 1e3, cycles32[1], med32 * 1e3,
-                max(cycles32), med64 / med32, full32 / med32, err64, abs32 / (tau * top[top.length - 1]), err32);
+                time64[1] * 1e3, cycles64[1], med64 * 1e3, max(cycles64), max(products64), time32[1] * 1e3, cycles32[1],
+                med32 * 1e3, max(cycles32), max(products32), med64 / med32, full32 / med32, err64, abs32 / (tau * top[top.length - 1]), err32);
         out.flush();
     }
 
-    /** The most cycles of the warm snapshots (2…). */
+    /** The most cycles (or products) of the warm snapshots (2…). */
     private static int max(int[] cycles) {
         int m = 0;
         for (int t = 2; t < cycles.length; t++) {

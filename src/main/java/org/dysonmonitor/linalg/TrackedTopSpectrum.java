@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * </ul>
  * Each input is computed in its own precision, as {@link NativeSpectrumSolver} in single-precision mode
  * does: a float64 array by dgemm products and float64 full spectra; a float32 array by sgemm products
- * on the array itself (no widened copy) and the float32 full spectrum (ssyrk + ssyevd). The basis,
+ * on the array itself (no widened copy), tested for convergence after its third product too
+ * ({@link #FLOAT32_EARLY_CHECK}), and the float32 full spectrum (ssyrk + ssyevd). The basis,
  * Rayleigh–Ritz and the convergence test stay in float64 for both: they cost O(n·m²) against the
  * products' O(M·N·m) (at 4096², 0.5·10¹⁰ of 3.2·10¹⁰ flops per cycle), so float32 would save little
  * there, and a float32 basis would add rounding of its own to every orthogonalisation of nearly
@@ -126,6 +127,14 @@ public final class TrackedTopSpectrum {
      */
     static final double START_ERROR = 1e-5;
 
+    /**
+     * Float32 input gets a Rayleigh–Ritz test after the third product too (Krylov block 2; see
+     * {@link BlockKrylovEigensolver}): against its looser tolerance a warm start of a trained-like layer
+     * converges there (bench top-k --float32: 1 cycle at depth 2 at 4096², where float64 needs 2 at
+     * depth 2 and 1 at depth 4), 3 products instead of 5. Float64 input keeps the one test per cycle.
+     */
+    static final int FLOAT32_EARLY_CHECK = 2;
+
     /** c in {@link #float32Tolerance}: measured c ≤ 0.11 (see there), so 1 leaves a margin of 9×. */
     static final double FLOAT32_PRODUCT_CONSTANT = 1.0;
 
@@ -185,23 +194,25 @@ public final class TrackedTopSpectrum {
      */
     public Result update(float[] values, int rows, int cols, MatrixLayout layout) {
         SpectrumSolver.checkShape(values.length, rows, cols, Math.min(rows, cols));
+        int earlyCheck = config.depth() > FLOAT32_EARLY_CHECK ? FLOAT32_EARLY_CHECK : 0;
         return track(rows, cols, () -> operator.set(values, rows, cols, layout), float32Tolerance(rows, cols), 1.0,
-                out -> full.eigenvalues(values, rows, cols, layout, out));
+                earlyCheck, out -> full.eigenvalues(values, rows, cols, layout, out));
     }
 
     /** The next snapshot of the layer (the array is read, never modified or kept). */
     public Result update(double[] values, int rows, int cols, MatrixLayout layout) {
         SpectrumSolver.checkShape(values.length, rows, cols, Math.min(rows, cols));
         return track(rows, cols, () -> operator.set(values, rows, cols, layout), config.tolerance(),
-                BlockKrylovEigensolver.NULL_SPACE_FLOOR, out -> full.eigenvalues(values, rows, cols, layout, out));
+                BlockKrylovEigensolver.NULL_SPACE_FLOOR, 0, out -> full.eigenvalues(values, rows, cols, layout, out));
     }
 
     /**
      * @param pointOperator sets {@link #operator} to this snapshot's matrix
-     * @param tolerance     and {@code floor}: the convergence test (see {@link BlockKrylovEigensolver})
+     * @param tolerance     and {@code floor}, {@code earlyCheck}: the convergence test (see
+     *                      {@link BlockKrylovEigensolver#solve})
      * @param fullInto      computes the full spectrum into the given array
      */
-    private Result track(int rows, int cols, Runnable pointOperator, double tolerance, double floor,
+    private Result track(int rows, int cols, Runnable pointOperator, double tolerance, double floor, int earlyCheck,
                          Consumer<double[]> fullInto) {
         if (rows != this.rows || cols != this.cols) {
             this.rows = rows;
@@ -228,7 +239,7 @@ public final class TrackedTopSpectrum {
         BlockKrylovEigensolver.Outcome o;
         full.lock(); // the products are native calls too: one at a time when OpenBLAS runs several threads
         try {
-            o = krylov.solve(operator, vectors, config.k(), top, tolerance, floor, config.maxCycles());
+            o = krylov.solve(operator, vectors, config.k(), top, tolerance, floor, earlyCheck, config.maxCycles());
         } finally {
             operator.release();
             full.unlock();

@@ -100,8 +100,9 @@ class TrackedTopSpectrumFloat32Test {
     }
 
     @Test
-    void rankDeficientLayersAboveAndBelowK() {
-        int n = 512;
+    void rankDeficientLayersAboveAndBelowKWithAndWithoutTheEarlyTest() {
+        // n = 640 tracks at depth 3 too (2·4·80 = 640), whose cycle is tested after block 2 as well
+        int n = 640;
         SplittableRandom rng = new SplittableRandom(24);
         for (int rank : new int[]{100, 40}) {
             double[] a = TrackedTopSpectrumTest.gaussian(n * rank, 1, rng);
@@ -116,16 +117,19 @@ class TrackedTopSpectrumFloat32Test {
                     w[i * n + j] = (float) s;
                 }
             }
-            TrackedTopSpectrum tracker = new TrackedTopSpectrum(CONFIG);
-            tracker.update(w, n, n, MatrixLayout.ROW_MAJOR);
-            TrackedTopSpectrum.Result r = tracker.update(w, n, n, MatrixLayout.ROW_MAJOR);
-            assertEquals(TrackedTopSpectrum.Kind.TOP, r.kind(), "rank " + rank);
             double[] exact = float64Spectrum(w, n, n, MatrixLayout.ROW_MAJOR);
-            assertTopWithinBound(exact, r.eigenvalues(), n, n, "rank " + rank);
-            if (rank < K) {
-                // rounding W to float32 makes it full rank, at u·‖W‖: the null space stays within the bound of 0
-                double bound = 2 * TrackedTopSpectrum.float32Tolerance(n, n) * exact[n - 1];
-                assertTrue(r.eigenvalues()[K - rank - 1] <= bound, "the null space is zero to the bound");
+            for (TrackedTopSpectrum.Config config : new TrackedTopSpectrum.Config[]{CONFIG, CONFIG.withDepth(3, 40)}) {
+                TrackedTopSpectrum tracker = new TrackedTopSpectrum(config);
+                tracker.update(w, n, n, MatrixLayout.ROW_MAJOR);
+                TrackedTopSpectrum.Result r = tracker.update(w, n, n, MatrixLayout.ROW_MAJOR);
+                String what = "rank " + rank + ", depth " + config.depth();
+                assertEquals(TrackedTopSpectrum.Kind.TOP, r.kind(), what);
+                assertTopWithinBound(exact, r.eigenvalues(), n, n, what);
+                if (rank < K) {
+                    // rounding W to float32 makes it full rank, at u·‖W‖: the null space is 0 to within the bound
+                    double bound = 2 * TrackedTopSpectrum.float32Tolerance(n, n) * exact[n - 1];
+                    assertTrue(r.eigenvalues()[K - rank - 1] <= bound, what + ": the null space is zero to the bound");
+                }
             }
         }
     }
