@@ -42,6 +42,8 @@ public final class LargeLayerBench {
                         NpyEncoder.encode(PipelineBench.matrix(n, 2))};
                 body = i -> bodies[i % 2];
             }
+            double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < seconds; i++) {
                 byte[] next = body.apply(i);
@@ -54,6 +56,9 @@ public final class LargeLayerBench {
             while (server.inFlight(run) > 0) {
                 Thread.sleep(50);
             }
+            double wall = (System.nanoTime() - start) * 1e-9;
+            double cpu = (processCpuNanos() - cpuBefore) * 1e-9;
+            double loadAfter = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             JsonNode layer = server.layers(run).get(0);
             Timer timer = server.monitor().meters().find("dyson.spectrum.compute").tag("run", run).timer();
             out.printf(Locale.ROOT, "| layer | solver | posted (1/s) | processed | dropped | compute per spectrum, mean / max |%n");
@@ -63,6 +68,9 @@ public final class LargeLayerBench {
                     layer.get("processed").asLong(), layer.get("dropped").asLong(),
                     timer == null ? Double.NaN : timer.mean(TimeUnit.MILLISECONDS),
                     timer == null ? Double.NaN : timer.max(TimeUnit.MILLISECONDS));
+            out.printf(Locale.ROOT, "%nJVM CPU (server and this client, which makes and encodes each snapshot): %.1f s in"
+                    + " %.1f s, %.2f s per posted snapshot; load average %.2f before, %.2f after%n", cpu, wall,
+                    cpu / seconds, loadBefore, loadAfter);
             if (partialAbove > 0) {
                 var meters = server.monitor().meters();
                 out.printf(Locale.ROOT, "%nspectra: %.0f top, %.0f full (of which %.0f forced: not converged, %.0f: slow "
@@ -73,6 +81,12 @@ public final class LargeLayerBench {
             }
             out.flush();
         }
+    }
+
+    /** CPU time of the whole JVM (all threads, the JIT included), or 0 where the platform does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static double count(io.micrometer.core.instrument.MeterRegistry meters, String run, String name,

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TopKBench {
 
-    private static final int K = 64;
+    static final int K = 64;
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -157,7 +157,7 @@ public final class TopKBench {
     }
 
     /** W += s·G/√n plus a rank-2 drift along u vᵀ and u (v shifted)ᵀ: a slowly growing signal. */
-    private static void walk(double[] w, double[] u, double[] v, double step, SplittableRandom rng) {
+    static void walk(double[] w, double[] u, double[] v, double step, SplittableRandom rng) {
         int n = u.length;
         double sd = step / Math.sqrt(n);
         for (int i = 0; i < n; i++) {
@@ -195,7 +195,7 @@ public final class TopKBench {
         }
     }
 
-    private static double maxRelative(double[] values, double[] reference) {
+    static double maxRelative(double[] values, double[] reference) {
         double worst = 0;
         for (int i = 0; i < reference.length; i++) {
             worst = Math.max(worst, Math.abs(values[i] - reference[i]) / reference[i]);
@@ -203,13 +203,13 @@ public final class TopKBench {
         return worst;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] s = values.clone();
         Arrays.sort(s);
         return s[s.length / 2];
     }
 
-    private static void fill(double[] a, double sd, SplittableRandom rng) {
+    static void fill(double[] a, double sd, SplittableRandom rng) {
         for (int i = 0; i < a.length; i++) {
             a[i] = sd * gaussian(rng);
         }

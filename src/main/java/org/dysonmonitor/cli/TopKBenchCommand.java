@@ -1,6 +1,7 @@
 package org.dysonmonitor.cli;
 
 import org.dysonmonitor.bench.TopKBench;
+import org.dysonmonitor.bench.TopKFloat32Bench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,8 +13,16 @@ final class TopKBenchCommand implements Runnable {
     @Option(names = "--quick", description = "Small sizes only.")
     boolean quick;
 
+    @Option(names = "--float32", description = "A float32 layer instead: the float32 tracker against the float64 tracker "
+            + "and the full float32 and float64 spectra, n = 2048 and 4096 (--quick: 1024).")
+    boolean float32;
+
     @Override
     public void run() {
-        TopKBench.run(System.out, quick);
+        if (float32) {
+            TopKFloat32Bench.run(System.out, quick);
+        } else {
+            TopKBench.run(System.out, quick);
+        }
     }
 }

@@ -19,13 +19,19 @@ import org.netlib.util.intW;
  *       its eigenpairs (θ_i, s_i) by {@code dsyevd} give the Ritz pairs θ_i, y_i = Q s_i with
  *       X y_i = (XQ) s_i, and so residuals r_i = X y_i − θ_i y_i without another product;</li>
  *   <li>the top k Ritz values are accepted when every one satisfies
- *       min(‖r_i‖, ‖r_i‖²/δ_i) ≤ tol·max(θ_i, 10⁻⁵θ_1), δ_i = θ_i − θ_{b+1}: relative to each value
- *       itself, since a heavy-tailed top spectrum spans orders of magnitude (the floor lets the null
- *       space of a rank-deficient layer count as converged at 10⁻⁵·tol of the largest value) (a Ritz value is within ‖r‖ of an
+ *       min(‖r_i‖, ‖r_i‖²/δ_i) ≤ tol·max(θ_i, f·θ_1), δ_i = θ_i − θ_{b+1}: relative to each value
+ *       itself, since a heavy-tailed top spectrum spans orders of magnitude, down to a floor f of the
+ *       largest value (f = {@value #NULL_SPACE_FLOOR} lets the null space of a rank-deficient layer
+ *       count as converged at 10⁻⁵·tol of the largest value; f = 1 makes the test absolute, tol·θ_1 for
+ *       every value, as float32 products need) (a Ritz value is within ‖r‖ of an
  *       eigenvalue, and within ‖r‖²/gap when the gap to the rest of the spectrum is known — Kato–Temple;
  *       the gap is estimated from the first Ritz value beyond the b tracked ones); otherwise the top b
  *       Ritz vectors start the next cycle.</li>
  * </ol>
+ * Optionally the test is made once earlier in the cycle too, on the basis of the first c + 1 blocks
+ * (c &lt; q): Rayleigh–Ritz is valid on any orthonormal basis whose products are known, so a start
+ * block that is already close converges there with q − c products fewer (the early exit costs one
+ * Rayleigh–Ritz of size (c+1)·b when it does not pass).
  * Each cycle costs q + 1 products X·(n×b) and O(n m²) for the basis. The Ritz values increase
  * monotonically towards the eigenvalues (Cauchy interlacing), and converge at a rate set by the gap
  * between the k-th and the (b+1)-th eigenvalue, which the guard vectors widen.
@@ -39,7 +45,7 @@ final class BlockKrylovEigensolver {
     }
 
     /** Values below this fraction of the largest are judged on an absolute scale (see the class comment). */
-    private static final double NULL_SPACE_FLOOR = 1e-5;
+    static final double NULL_SPACE_FLOOR = 1e-5;
 
     private final BLAS blas;
     private final LAPACK lapack;
@@ -112,11 +118,19 @@ final class BlockKrylovEigensolver {
      * @param k         the number of eigenvalues wanted, ≤ b
      * @param values    out: the top k Ritz values, ascending (length ≥ k)
      * @param tolerance relative tolerance of the eigenvalue error bound
+     * @param floor     f in (0, 1]: values below f·θ_1 are judged against f·θ_1 (see the class comment)
+     * @param earlyCheck c: the test is also made after the product of Krylov block c (1 ≤ c &lt; depth),
+     *                  returning with c + 1 products in that cycle when it passes; 0: only at the end
      */
-    Outcome solve(GramOperator x, double[] vectors, int k, double[] values, double tolerance, int maxCycles) {
+    Outcome solve(GramOperator x, double[] vectors, int k, double[] values, double tolerance, double floor,
+                  int earlyCheck, int maxCycles) {
         if (x.dimension() != n || k < 1 || k > b) {
             throw new IllegalArgumentException("operator of dimension " + x.dimension() + " or k = " + k
                     + " does not fit n = " + n + ", b = " + b);
+        }
+        if (!(floor > 0 && floor <= 1) || earlyCheck < 0 || earlyCheck >= depth) {
+            throw new IllegalArgumentException("floor must be in (0, 1] and earlyCheck in [0, " + depth + "), got "
+                    + floor + ", " + earlyCheck);
         }
         double worst = Double.NaN;
         int products = 0;
@@ -126,12 +140,18 @@ final class BlockKrylovEigensolver {
             for (int j = 0; j <= depth; j++) {
                 x.apply(q, j * n * b, b, xq, j * n * b);
                 products++;
+                if (j > 0 && j == earlyCheck) {
+                    worst = rayleighRitz((j + 1) * b, k, values, vectors, floor);
+                    if (worst <= tolerance) {
+                        return new Outcome(true, cycle, products, worst);
+                    }
+                }
                 if (j < depth) {
                     System.arraycopy(xq, j * n * b, q, (j + 1) * n * b, n * b);
                     orthonormalize(j + 1, (j + 1) * b);
                 }
             }
-            worst = rayleighRitz(k, values, vectors);
+            worst = rayleighRitz(m, k, values, vectors, floor);
             if (worst <= tolerance) {
                 return new Outcome(true, cycle, products, worst);
             }
@@ -171,31 +191,32 @@ final class BlockKrylovEigensolver {
     }
 
     /**
-     * H = Qᵀ(XQ), symmetrised; its top b eigenvectors give the Ritz vectors (into {@code vectors})
-     * and the top k Ritz values (into {@code values}).
+     * H = Qᵀ(XQ) on the first {@code size} columns of Q (b &lt; size ≤ m), symmetrised; its top b
+     * eigenvectors give the Ritz vectors (into {@code vectors}) and the top k Ritz values (into
+     * {@code values}). (dsyevd's workspace, sized for m, is enough for a smaller size.)
      *
-     * @return max over the top k of min(‖r_i‖, ‖r_i‖²/δ_i)/max(θ_i, 10⁻⁵θ_1)
+     * @return max over the top k of min(‖r_i‖, ‖r_i‖²/δ_i)/max(θ_i, f·θ_1)
      */
-    private double rayleighRitz(int k, double[] values, double[] vectors) {
-        blas.dgemm("T", "N", m, m, n, 1.0, q, 0, n, xq, 0, n, 0.0, h, 0, m);
-        for (int col = 0; col < m; col++) {
-            for (int row = col + 1; row < m; row++) {
-                double s = 0.5 * (h[col * m + row] + h[row * m + col]);
-                h[col * m + row] = s;
-                h[row * m + col] = s;
+    private double rayleighRitz(int size, int k, double[] values, double[] vectors, double floor) {
+        blas.dgemm("T", "N", size, size, n, 1.0, q, 0, n, xq, 0, n, 0.0, h, 0, size);
+        for (int col = 0; col < size; col++) {
+            for (int row = col + 1; row < size; row++) {
+                double s = 0.5 * (h[col * size + row] + h[row * size + col]);
+                h[col * size + row] = s;
+                h[row * size + col] = s;
             }
         }
-        lapack.dsyevd("V", "L", m, h, 0, m, theta, 0, eigenWork, 0, eigenWork.length, eigenIwork, 0,
+        lapack.dsyevd("V", "L", size, h, 0, size, theta, 0, eigenWork, 0, eigenWork.length, eigenIwork, 0,
                 eigenIwork.length, info);
         check("dsyevd");
-        int top = (m - b) * m; // the last b eigenvectors, ascending, are contiguous columns of h
-        blas.dgemm("N", "N", n, b, m, 1.0, q, 0, n, h, top, m, 0.0, ritz, 0, n);
-        blas.dgemm("N", "N", n, b, m, 1.0, xq, 0, n, h, top, m, 0.0, xRitz, 0, n);
-        double largest = Math.max(theta[m - 1], Double.MIN_NORMAL);
-        double beyond = theta[m - b - 1]; // the first Ritz value outside the tracked b
+        int top = (size - b) * size; // the last b eigenvectors, ascending, are contiguous columns of h
+        blas.dgemm("N", "N", n, b, size, 1.0, q, 0, n, h, top, size, 0.0, ritz, 0, n);
+        blas.dgemm("N", "N", n, b, size, 1.0, xq, 0, n, h, top, size, 0.0, xRitz, 0, n);
+        double largest = Math.max(theta[size - 1], Double.MIN_NORMAL);
+        double beyond = theta[size - b - 1]; // the first Ritz value outside the tracked b
         double worst = 0.0;
         for (int i = b - k; i < b; i++) {
-            double t = theta[m - b + i];
+            double t = theta[size - b + i];
             double ss = 0.0;
             for (int row = 0; row < n; row++) {
                 double r = xRitz[i * n + row] - t * ritz[i * n + row];
@@ -204,7 +225,7 @@ final class BlockKrylovEigensolver {
             double residual = Math.sqrt(ss);
             double gap = t - beyond;
             double bound = gap > 0 ? Math.min(residual, ss / gap) : residual;
-            worst = Math.max(worst, bound / Math.max(t, NULL_SPACE_FLOOR * largest));
+            worst = Math.max(worst, bound / Math.max(t, floor * largest));
             values[i - (b - k)] = Math.max(0.0, t); // X is PSD: a negative Ritz value is round-off of 0
         }
         System.arraycopy(ritz, 0, vectors, 0, n * b);

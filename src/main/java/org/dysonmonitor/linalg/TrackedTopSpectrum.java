@@ -1,6 +1,7 @@
 package org.dysonmonitor.linalg;
 
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * The top k eigenvalues of the smaller Gram matrix X (WᵀW or WWᵀ) of one layer, tracked from
@@ -24,9 +25,17 @@ import java.util.SplittableRandom;
  *       {@code converged} is false and the last Ritz vectors, still the best start, are kept): all n
  *       eigenvalues from
  *       {@link NativeSpectrumSolver};</li>
- *   <li>{@link Kind#TOP}: the k largest eigenvalues, converged to the relative tolerance.</li>
+ *   <li>{@link Kind#TOP}: the k largest eigenvalues, converged to the relative tolerance (float64
+ *       input) or to {@link #float32Tolerance} of the largest (float32 input).</li>
  * </ul>
- * Inputs are computed in float64 (a float32 array is widened into a reused buffer).
+ * Each input is computed in its own precision, as {@link NativeSpectrumSolver} in single-precision mode
+ * does: a float64 array by dgemm products and float64 full spectra; a float32 array by sgemm products
+ * on the array itself (no widened copy), tested for convergence after its third product too
+ * ({@link #FLOAT32_EARLY_CHECK}), and the float32 full spectrum (ssyrk + ssyevd). The basis,
+ * Rayleigh–Ritz and the convergence test stay in float64 for both: they cost O(n·m²) against the
+ * products' O(M·N·m) (at 4096², 0.5·10¹⁰ of 3.2·10¹⁰ flops per cycle), so float32 would save little
+ * there, and a float32 basis would add rounding of its own to every orthogonalisation of nearly
+ * dependent Krylov blocks; converting the n×b block for each product costs O(n·b).
  *
  * <p>Not thread-safe: owned by one actor.
  */
@@ -40,7 +49,9 @@ public final class TrackedTopSpectrum {
      * @param converged   TOP: always true; FULL: false when it replaced a tracking that did not converge
      * @param cycles      block Krylov cycles run this snapshot (0 when not tracked)
      * @param products    products X·(n×b) this snapshot
-     * @param residual    the largest relative error bound of the tracked values (NaN when not tracked)
+     * @param residual    the largest error bound of the tracked values relative to each value (float64
+     *                    input; down to 10⁻⁵ of the largest) or to the largest (float32 input); NaN when
+     *                    not tracked
      */
     public record Result(Kind kind, double[] eigenvalues, boolean converged, int cycles, int products,
                          double residual) {
@@ -80,7 +91,9 @@ public final class TrackedTopSpectrum {
          * most 8 cycles, tolerance 1e-9 (the bound overestimates the error 2–4× on such spectra, and
          * the contract checked against the full spectrum is 1e-8 relative), a full spectrum every 10
          * snapshots, and the gap test at 2 cycles (the monitor counts a tracked snapshot of more than 2
-         * cycles as slow: {@code dyson.top-spectra.slow-cycles}).
+         * cycles as slow: {@code dyson.top-spectra.slow-cycles}). The tolerance is that of float64 input;
+         * float32 input is held to {@link #float32Tolerance} instead (the gap test uses this one for both,
+         * so the same layers are tracked in either precision).
          */
         public static Config defaults() {
             return new Config(64, 16, 4, 8, 1e-9, 10, 2);
@@ -114,13 +127,48 @@ public final class TrackedTopSpectrum {
      */
     static final double START_ERROR = 1e-5;
 
+    /**
+     * Float32 input gets a Rayleigh–Ritz test after the third product too (Krylov block 2; see
+     * {@link BlockKrylovEigensolver}): against its looser tolerance a warm start of a trained-like layer
+     * converges there (bench top-k --float32: 1 cycle at depth 2 at 4096², where float64 needs 2 at
+     * depth 2 and 1 at depth 4), 3 products instead of 5. Float64 input keeps the one test per cycle.
+     */
+    static final int FLOAT32_EARLY_CHECK = 2;
+
+    /** c in {@link #float32Tolerance}: measured c ≤ 0.11 (see there), so 1 leaves a margin of 9×. */
+    static final double FLOAT32_PRODUCT_CONSTANT = 1.0;
+
+    /**
+     * The convergence tolerance of float32 input, τ = c·u·√k relative to the largest value θ_1
+     * (u = 2⁻²⁴, k = max(M, N), c = {@value #FLOAT32_PRODUCT_CONSTANT}): 3.8·10⁻⁶ at k = 4096.
+     *
+     * <p>Why: each entry of the sgemm products A·Q and Aᵀ·(AQ) is a sum of up to k float32 terms, whose
+     * rounding errors accumulate like a random walk, ~u·√k of the terms' size (the probabilistic bound
+     * of Higham and Mary, SIAM J. Sci. Comput. 41 (2019); the worst case is k·u), and the block and the
+     * intermediate are rounded to float32 once each (u); so the computed product is (X + E)·Q with
+     * ‖E‖₂ ≲ c·u·√k·‖A‖₂² = c·u·√k·‖X‖₂. Measured with OpenBLAS 0.3.21's sgemm and 80 vectors:
+     * ‖E‖₂ ≤ 0.11·u·√k·‖X‖₂ (n×n Gaussian and heavy-tailed W at n = 1024, 2048, 4096 with a random
+     * orthonormal Q; at 2048 also a non-negative and a rank-40 W, and Q = the top 80 eigenvectors, the
+     * largest). The Ritz residuals are computed from these products, so they stop falling
+     * at ~‖E‖ — a tolerance of 10⁻⁹ relative to each value, as for float64, is never reached — and the
+     * values themselves are those of a perturbed X: within ‖E‖ of X's by Weyl's inequality even when
+     * the residual is smaller. Hence the test min(‖r_i‖, ‖r_i‖²/δ_i) ≤ τ·θ_1 for each of the top k (an
+     * absolute scale, reachable since ‖E‖ ≤ τ·θ_1), and the accuracy it gives:
+     * <pre>|θ_i − λ_i| ≤ 2·τ·λ_1</pre>
+     * (the iteration's error plus the products'). The full float32 spectrum's working bound is k·u·‖X‖
+     * ({@link NativeSpectrumSolver#float32WorkingBound}), √k times more.
+     */
+    public static double float32Tolerance(int rows, int cols) {
+        return FLOAT32_PRODUCT_CONSTANT * NativeSpectrumSolver.FLOAT32_UNIT_ROUNDOFF * Math.sqrt(Math.max(rows, cols));
+    }
+
     private final Config config;
     private final GramOperator operator;
-    private final NativeSpectrumSolver full = new NativeSpectrumSolver();
+    /** Single-precision mode: float32 input of n ≥ 512 (every tracked layer) gets the float32 full spectrum. */
+    private final NativeSpectrumSolver full = new NativeSpectrumSolver(true);
     private BlockKrylovEigensolver krylov;
     private double[] vectors = new double[0];
     private boolean warm;
-    private double[] widened = new double[0];
     private double[] fullValues = new double[0];
     private long snapshots;
     private double gapFactor = Double.NaN;
@@ -139,25 +187,33 @@ public final class TrackedTopSpectrum {
         return 2L * (config.depth() + 1) * (config.k() + config.guard()) <= Math.min(rows, cols);
     }
 
-    /** The next snapshot of the layer, as float32. */
+    /**
+     * The next snapshot of the layer, as float32, computed in float32: sgemm products on the array
+     * itself, the top k to {@link #float32Tolerance} of the largest, float32 full spectra (the array is
+     * read, never modified, copied or kept).
+     */
     public Result update(float[] values, int rows, int cols, MatrixLayout layout) {
         SpectrumSolver.checkShape(values.length, rows, cols, Math.min(rows, cols));
-        if (widened.length != values.length) {
-            widened = new double[values.length];
-        }
-        for (int i = 0; i < values.length; i++) {
-            widened[i] = values[i];
-        }
-        return track(widened, rows, cols, layout);
+        int earlyCheck = config.depth() > FLOAT32_EARLY_CHECK ? FLOAT32_EARLY_CHECK : 0;
+        return track(rows, cols, () -> operator.set(values, rows, cols, layout), float32Tolerance(rows, cols), 1.0,
+                earlyCheck, out -> full.eigenvalues(values, rows, cols, layout, out));
     }
 
     /** The next snapshot of the layer (the array is read, never modified or kept). */
     public Result update(double[] values, int rows, int cols, MatrixLayout layout) {
         SpectrumSolver.checkShape(values.length, rows, cols, Math.min(rows, cols));
-        return track(values, rows, cols, layout);
+        return track(rows, cols, () -> operator.set(values, rows, cols, layout), config.tolerance(),
+                BlockKrylovEigensolver.NULL_SPACE_FLOOR, 0, out -> full.eigenvalues(values, rows, cols, layout, out));
     }
 
-    private Result track(double[] values, int rows, int cols, MatrixLayout layout) {
+    /**
+     * @param pointOperator sets {@link #operator} to this snapshot's matrix
+     * @param tolerance     and {@code floor}, {@code earlyCheck}: the convergence test (see
+     *                      {@link BlockKrylovEigensolver#solve})
+     * @param fullInto      computes the full spectrum into the given array
+     */
+    private Result track(int rows, int cols, Runnable pointOperator, double tolerance, double floor, int earlyCheck,
+                         Consumer<double[]> fullInto) {
         if (rows != this.rows || cols != this.cols) {
             this.rows = rows;
             this.cols = cols;
@@ -167,7 +223,7 @@ public final class TrackedTopSpectrum {
         }
         long index = snapshots++;
         if (!tracks(rows, cols) || index % config.fullEvery() == 0 || gapless) {
-            return fullSpectrum(values, rows, cols, layout, true, 0, 0, Double.NaN);
+            return fullSpectrum(fullInto, rows, cols, true, 0, 0, Double.NaN);
         }
         int n = Math.min(rows, cols);
         int b = config.k() + config.guard();
@@ -178,29 +234,30 @@ public final class TrackedTopSpectrum {
         if (!warm) {
             coldStart(vectors);
         }
-        operator.set(values, rows, cols, layout);
+        pointOperator.run();
         double[] top = new double[config.k()];
         BlockKrylovEigensolver.Outcome o;
         full.lock(); // the products are native calls too: one at a time when OpenBLAS runs several threads
         try {
-            o = krylov.solve(operator, vectors, config.k(), top, config.tolerance(), config.maxCycles());
+            o = krylov.solve(operator, vectors, config.k(), top, tolerance, floor, earlyCheck, config.maxCycles());
         } finally {
+            operator.release();
             full.unlock();
         }
         warm = true;
         if (!o.converged()) {
-            return fullSpectrum(values, rows, cols, layout, false, o.cycles(), o.products(), o.maxResidual());
+            return fullSpectrum(fullInto, rows, cols, false, o.cycles(), o.products(), o.maxResidual());
         }
         return new Result(Kind.TOP, top, true, o.cycles(), o.products(), o.maxResidual());
     }
 
-    private Result fullSpectrum(double[] values, int rows, int cols, MatrixLayout layout,
+    private Result fullSpectrum(Consumer<double[]> fullInto, int rows, int cols,
                                 boolean converged, int cycles, int products, double residual) {
         int n = Math.min(rows, cols);
         if (fullValues.length != n) {
             fullValues = new double[n];
         }
-        full.eigenvalues(values, rows, cols, layout, fullValues);
+        fullInto.accept(fullValues);
         if (tracks(rows, cols)) {
             gapFactor = gapFactor(fullValues, config.k(), config.k() + config.guard(), config.depth());
             // ρ^c ≤ tol/e₀ ⟺ c ≥ log(tol/e₀)/log ρ: the cycles a warm start needs by the bound

@@ -108,8 +108,8 @@ final class LayerSpectrum {
      * The full spectrum into this layer's buffer. The solver reads the matrix's own array in its own
      * precision (float32 stays float32): no copy here, so a snapshot from HTTP has been copied twice
      * between socket and solver (body chunks into one buffer, then decoded into this array) and one
-     * from a trainer once. (The tracker widens a float32 array into its own buffer: one more copy,
-     * for tracked layers only.)
+     * from a trainer once. The tracker reads the same arrays in their own precision too (float32
+     * products and full spectra for a float32 layer: no copy either).
      */
     private double[] full(WeightMatrix w) {
         w.read((f, rows, cols) -> solver.eigenvalues(f, rows, cols, MatrixLayout.ROW_MAJOR, eigenvalues),

@@ -36,7 +36,7 @@ class TrackedTopSpectrumTest {
     }
 
     /** A training-like sequence: W₀ Gaussian with variance 1/n, then W_{t+1} = W_t + 0.01·G_t/√n plus a growing rank-2 signal. */
-    private static double[][] randomWalk(int n, int snapshots, long seed) {
+    static double[][] randomWalk(int n, int snapshots, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] w = gaussian(n * n, 1 / Math.sqrt(n), rng);
         double[] u = gaussian(n, 1 / Math.sqrt(n), rng);
@@ -206,21 +206,6 @@ class TrackedTopSpectrumTest {
         assertEquals(400, r.eigenvalues().length);
     }
 
-    @Test
-    void float32InputIsTrackedInFloat64() {
-        double[][] walk = randomWalk(N, 2, 8);
-        float[] f = new float[N * N];
-        double[] widened = new double[N * N];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) walk[1][i];
-            widened[i] = f[i];
-        }
-        TrackedTopSpectrum tracker = new TrackedTopSpectrum(CONFIG);
-        tracker.update(f, N, N, MatrixLayout.ROW_MAJOR);
-        TrackedTopSpectrum.Result r = tracker.update(f, N, N, MatrixLayout.ROW_MAJOR);
-        assertTopEquals(fullTop(widened, N, N, K), r.eigenvalues(), "float32");
-    }
-
     private static double[] unit(double[] v) {
         double ss = 0;
         for (double x : v) {
@@ -250,7 +235,7 @@ class TrackedTopSpectrumTest {
         }
     }
 
-    private static double[] gaussian(int count, double sd, SplittableRandom rng) {
+    static double[] gaussian(int count, double sd, SplittableRandom rng) {
         double[] out = new double[count];
         for (int i = 0; i < count; i++) {
             out[i] = sd * gaussian(rng);
