@@ -210,6 +210,8 @@ class DysonDynamicsReportTest {
             Map<String, String> layer = Map.of("run", "rbm", "layer", "W");
             assertEquals(report.dynamics().etaSeconds(), scrape.value("dyson_convergence_eta_seconds", layer), 1e-9);
             assertEquals(report.dynamics().etaUpdates(), scrape.value("dyson_convergence_eta_updates", layer), 1e-9);
+            assertEquals(report.dynamics().etaBandUpdates(), scrape.value("dyson_convergence_band_eta_updates", layer),
+                    1e-9);
             Set<String> modes = new TreeSet<>();
             scrape.samples("dyson_mode_relaxation_updates", layer).forEach(s -> modes.add(s.labels().get("mode")));
             assertEquals(Set.of("0", "1", "3", "5", "7", "9"), modes, "a row per single mode and pair centre");
