@@ -30,9 +30,10 @@ public record ForecastInstability(int[] holdBack, double[] arrival, double now) 
 
     /**
      * Blocks left out: 10 and 20 (1 000 and 2 000 updates at 10 snapshots a block, 10 updates apart, the leads
-     * at which a user reads an ETA). Chosen on the RBM's demo runs (README, "Convergence and its ETA"): the sets
-     * {5, 10, 20} and {3, …, 20} covered the miss 1 000–1 500 updates ahead in 53–57 % of the runs, {10, 20} in
-     * 57–65 %, sets reaching 30–40 blocks 70–80 % at every lead (too wide 500 and 2 500 ahead).
+     * at which a user reads an ETA). Chosen among ten sets on the RBM's demo runs (README, "Convergence and its
+     * ETA"): {10, 20} covered the miss 1 000–1 500 updates ahead in 57–65 % of the runs and 500 or 2 500 ahead
+     * in 72–77 %; {5, 10, 20} and {3, 5, 7, 10, 15, 20} 52–60 % at 1 000–1 500; sets reaching 30–40 blocks
+     * 79–88 % at 500 (too wide).
      */
     static final int[] HOLD_BACK = {10, 20};
 
