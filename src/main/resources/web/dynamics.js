@@ -215,14 +215,17 @@ window.__dysonPlot.panel((dyson, plot) => {
       eta.textContent = 'ETA to convergence: unknown (fewer than 8 blocks measured, a fitted relaxation that misses the target, or beyond the horizon)';
       eta.dataset.state = 'unknown';
     } else {
-      // The ETA forecasts the stationarity detector's decision (the `converged` gauge), with the 16–84 % half-width.
+      // The ETA forecasts the stationarity detector's decision (the `converged` gauge), with its standard error;
+      // the band time (every row within its band) is when the modes arrive, before the detector decides.
       const slow = rows.find((m) => m.mode === r.eta_mode);
+      const band = finite(r.eta_band_updates)
+        ? `; every mode within ${sig(r.band)}σ of its fixed point in ${sig(r.eta_band_updates)} updates` : '';
       const pm = (v) => (finite(v) ? ` ± ${sig(v)}` : '');
       const seconds = finite(r.eta_seconds)
         ? ` ≈ ${sig(r.eta_seconds)}${pm(r.eta_seconds_error)} s at ${sig(r.updates_per_second)} updates/s` : '';
       eta.textContent = r.eta_updates === 0
         ? 'ETA to convergence: 0: the detector has declared the layer converged'
-        : `ETA to convergence: ${sig(r.eta_updates)}${pm(r.eta_updates_error)} updates${seconds}, when the detector is forecast to declare it converged (slowest: ${slow ? label(slow) : '—'})`;
+        : `ETA to convergence: ${sig(r.eta_updates)}${pm(r.eta_updates_error)} updates${seconds}, when the detector is forecast to declare it converged (slowest: ${slow ? label(slow) : '—'})${band}`;
       eta.dataset.state = r.eta_updates === 0 ? 'inside' : 'approaching';
     }
     const w = r.what_if || [];

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {SpectrumBenchCommand.class, PipelineBenchCommand.class, LargeLayerBenchCommand.class,
                 TrainerBenchCommand.class, StatisticsBenchCommand.class, DiagnosticsBenchCommand.class,
                 TopKBenchCommand.class, ThreadsBenchCommand.class, SoakBenchCommand.class,
-                EndToEndBenchCommand.class, TlsBenchCommand.class, ClusterBenchCommand.class, CommandLine.HelpCommand.class})
+                EndToEndBenchCommand.class, TlsBenchCommand.class, ClusterBenchCommand.class, EtaBenchCommand.class,
+                CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +26,7 @@ final class BenchCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
                 "name a benchmark: spectrum, pipeline, large-layer, trainer, statistics, diagnostics, top-k, threads, "
-                        + "soak, end-to-end, tls or cluster "
+                        + "soak, end-to-end, tls, cluster or eta "
                         + "(bench help <name> for its options)");
     }
 }

@@ -21,7 +21,8 @@ import org.dysonmonitor.rmt.ModeReport;
  * per row of the {@link DysonReport} (a tracked mode, or a degenerate pair's centre under its lower member)
  * {@code dyson_mode_relaxation_updates}, {@code _predicted_variance}, {@code _measured_variance},
  * {@code _drift_slope}, {@code _diffusion}, {@code _autocorrelation_updates}, labelled {@code mode}; per
- * layer {@code dyson_convergence_eta_seconds} and {@code dyson_convergence_eta_updates} (NaN while unknown).
+ * layer {@code dyson_convergence_eta_seconds} and {@code dyson_convergence_eta_updates} (NaN while unknown) and
+ * {@code dyson_convergence_band_eta_updates}, the band time (every row within its band; NaN while unknown).
  *
  * <p>Nothing is registered before the first measurement. Per-mode series exist for at most
  * {@code maxModeSeries} rows, those of the largest modes (as {@code dyson_eigenvalue}); the rows are at most
@@ -39,6 +40,7 @@ final class DynamicsMetrics {
     /** With base unit seconds: {@code dyson_convergence_eta_seconds}. */
     static final String ETA = "dyson.convergence.eta";
     static final String ETA_UPDATES = "dyson.convergence.eta.updates";
+    static final String BAND_ETA_UPDATES = "dyson.convergence.band.eta.updates";
 
     private final MeterRegistry registry;
     private final Tags tags;
@@ -81,6 +83,9 @@ final class DynamicsMetrics {
                     .register(registry));
             layerMeters.add(layerGauge(ETA_UPDATES, "The convergence ETA in training updates",
                     DysonReport::etaUpdates));
+            layerMeters.add(layerGauge(BAND_ETA_UPDATES, "Training updates until every tracked mode is within its"
+                    + " stationary band of its fixed point, from distance and relaxation rate (a lower bound of the"
+                    + " convergence ETA in most runs)", DysonReport::etaBandUpdates));
         }
         for (int mode : keep) {
             if (!modeMeters.containsKey(mode)) {

@@ -67,11 +67,13 @@ public final class MetricNames {
 
     /**
      * Metrics of every monitor that design.md's table does not name (the README's metric table lists
-     * them): how many reports came from full and from tracked top spectra, and why a full one was forced.
+     * them): how many reports came from full and from tracked top spectra, why a full one was forced, and the
+     * band time of the convergence (every tracked mode within its band).
      */
     public static final List<String> BEYOND_DESIGN_SAMPLE_NAMES = List.of(
             "dyson_spectrum_snapshots_total",
-            "dyson_spectrum_forced_full_total");
+            "dyson_spectrum_forced_full_total",
+            "dyson_convergence_band_eta_updates");
 
     /**
      * The Dyson Brownian motion series appear with a layer's first dynamics measurement (its 50th

@@ -34,9 +34,11 @@ import java.util.SplittableRandom;
  * Gauss–Newton covariance moved the forecast early on the Ornstein–Uhlenbeck tests (in the exponential regime
  * only b·e^{u_m/τ} is determined, and the draws with u_m &gt; 0 must be capped), so the paths keep the fit.
  * The spread of the arrivals is therefore that of the detector's noisy decision given the fitted curves: on
- * an Ornstein–Uhlenbeck relaxation it covers the real miss as often as it should
- * (ConvergenceForecastCalibrationTest); where the logistic misdescribes the curve (the RBM's growth and
- * relaxation at different rates) it is too small (README, "Convergence and its ETA").
+ * an Ornstein–Uhlenbeck relaxation it covers the real miss about as often as it should
+ * (ConvergenceForecastCalibrationTest); on the RBM, where the fit moves as blocks come in (its parameters are
+ * poorly determined during the growth and one logistic rate misdescribes growth and relaxation), it is 2–4
+ * times too small. {@link ConvergenceForecast} adds that movement, measured in hindsight
+ * ({@link ForecastInstability}), to the error.
  *
  * <p><b>A block at once.</b> The L snapshots of a block are not drawn one by one: given the noise e₀ at
  * the block's start, the block's sum S = Σ e_s and its last value e_L are jointly Gaussian (means e₀Σa^s and

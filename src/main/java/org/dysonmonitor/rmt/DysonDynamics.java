@@ -153,18 +153,10 @@ public final class DysonDynamics {
         if (blocks < RelaxationForecast.MIN_BLOCKS) {
             return out;
         }
-        int w = config.window();
         double delta = stepsPerSnapshot();
-        int first = (next + w - blocks * length) % w;
         double[] means = new double[blocks];
         for (int t = 0; t < tracked.length; t++) {
-            for (int b = 0; b < blocks; b++) {
-                double sum = 0;
-                for (int j = 0; j < length; j++) {
-                    sum += values[t * w + (first + b * length + j) % w];
-                }
-                means[b] = sum / length;
-            }
+            blockMeans(t, length, blocks, means);
             RelaxationForecast.Mode fit = RelaxationForecast.of(tracked[t], means, blocks, detector);
             for (ModeDynamics m : measured) {
                 if (m.mode() == tracked[t] && m.diffusion() > 0 && Double.isFinite(m.diffusion())
@@ -180,6 +172,37 @@ public final class DysonDynamics {
             out.add(fit);
         }
         return out;
+    }
+
+    /**
+     * How far the forecast of {@code fits} ({@link #forecast}, from this window) moves when the newest blocks
+     * are left out ({@link ForecastInstability}); {@link ForecastInstability#NONE} without fits.
+     */
+    public ForecastInstability instability(RelaxationForecast.Detector detector, List<RelaxationForecast.Mode> fits) {
+        int length = detector.blockLength();
+        int blocks = (int) Math.min(count, config.window()) / length;
+        if (fits.size() != tracked.length || blocks < RelaxationForecast.MIN_BLOCKS) {
+            return ForecastInstability.NONE;
+        }
+        double[][] means = new double[tracked.length][];
+        for (int t = 0; t < tracked.length; t++) {
+            means[t] = new double[blocks];
+            blockMeans(t, length, blocks, means[t]);
+        }
+        return ForecastInstability.of(fits, means, blocks, detector);
+    }
+
+    /** Tracked mode t's last {@code blocks} block means of {@code length} snapshots, ending with the newest. */
+    private void blockMeans(int t, int length, int blocks, double[] means) {
+        int w = config.window();
+        int first = (next + w - blocks * length) % w;
+        for (int b = 0; b < blocks; b++) {
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                sum += values[t * w + (first + b * length + j) % w];
+            }
+            means[b] = sum / length;
+        }
     }
 
     /** Mean steps between two snapshots of the window, NaN with fewer than two. */

@@ -23,11 +23,16 @@ import java.util.List;
  *                         ({@link LinearScalingWhatIf#MEASURED_LINEAR_LIMIT}): the bend beyond it
  * @param etaUpdatesError  one standard error of {@code etaUpdates} (NaN when unknown)
  * @param etaSecondsError  the same in seconds
+ * @param etaBandUpdates   updates until every row (single modes and pair centres) is within {@code band}
+ *                         predicted standard deviations of its fixed point ({@link ConvergenceEta}, from the
+ *                         measured distance and relaxation rate): when the modes physically arrive, a lower
+ *                         bound of {@code etaUpdates}; 0 when all are inside, NaN when a row has no restoring drift
+ * @param etaBandSeconds   the same in seconds at {@code updatesPerSecond}; NaN when either is unknown
  */
 public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaSeconds, int etaMode, double band,
                           double updatesPerSecond, long measuredStep, long measuredSnapshot, int window,
                           List<WhatIf> whatIf, double whatIfLinearLimit, double etaUpdatesError,
-                          double etaSecondsError) {
+                          double etaSecondsError, double etaBandUpdates, double etaBandSeconds) {
 
     /**
      * What the width σ² and relaxation time τ of every row would be at (α', |B'|) under linear scaling
@@ -48,7 +53,7 @@ public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaS
     /** Before the first measurement. */
     public static final DysonReport NONE = new DysonReport(List.of(), Double.NaN, Double.NaN, -1,
             ConvergenceEta.DEFAULT_BAND, Double.NaN, -1, 0, 0, List.of(), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT,
-            Double.NaN, Double.NaN);
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
     public DysonReport {
         modes = List.copyOf(modes);
@@ -58,7 +63,8 @@ public record DysonReport(List<ModeReport> modes, double etaUpdates, double etaS
     /** This measurement with another ETA (its updates, seconds, mode and errors). */
     public DysonReport withEta(ConvergenceForecast eta) {
         return new DysonReport(modes, eta.updates(), eta.seconds(), eta.slowestMode(), band, updatesPerSecond,
-                measuredStep, measuredSnapshot, window, whatIf, whatIfLinearLimit, eta.error(), eta.secondsError());
+                measuredStep, measuredSnapshot, window, whatIf, whatIfLinearLimit, eta.error(), eta.secondsError(),
+                etaBandUpdates, etaBandSeconds);
     }
 
     /** The row of {@code mode} (a single mode, or a pair centre under its lower member), or null. */

@@ -200,9 +200,11 @@ public final class LayerDynamics {
         double rate = updatesPerSecond();
         List<ModeReport> rows = new ArrayList<>();
         List<ModeDynamics> measured = modes.measure(rate).modes();
+        List<ModeDynamics> oneMode = new ArrayList<>();
         for (ModeDynamics m : measured) {
             if (!paired.contains(m.mode())) {
                 rows.add(ModeReport.of(m, null, rate));
+                addMoving(oneMode, m);
             }
         }
         if (centreDynamics != null) {
@@ -210,14 +212,27 @@ public final class LayerDynamics {
                 DegeneratePair p = pairs.get(c.mode());
                 ModeDynamics centre = c.withMode(p.lower());
                 rows.add(ModeReport.of(centre, p.label(), rate));
+                addMoving(oneMode, centre);
             }
         }
+        ConvergenceEta band = ConvergenceEta.of(oneMode, config.band(), rate);
         rows.sort(Comparator.comparingInt(ModeReport::mode));
         ConvergenceForecast eta = converged ? ConvergenceForecast.CONVERGED : forecast(rate, measured);
         int window = (int) Math.min(modes.count(), config.window());
         return new DysonReport(rows, Double.NaN, Double.NaN, -1, config.band(), rate, step, added, window,
-                whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT, Double.NaN, Double.NaN)
-                .withEta(eta);
+                whatIfs(learningRate, batchSize), LinearScalingWhatIf.MEASURED_LINEAR_LIMIT, Double.NaN, Double.NaN,
+                band.updates(), band.seconds()).withEta(eta);
+    }
+
+    /**
+     * Adds a row to the band time's modes unless its drift could not be fitted at all (no two bins of the window
+     * hold increments: a mode that does not measurably move, e.g. the RBM's modes pinned at x = 0, has no
+     * distance to cover). A fitted drift that does not restore still makes the band time unknown.
+     */
+    private static void addMoving(List<ModeDynamics> modes, ModeDynamics m) {
+        if (Double.isFinite(m.driftSlope())) {
+            modes.add(m);
+        }
     }
 
     private ConvergenceForecast forecast(double rate, List<ModeDynamics> measured) {
@@ -229,7 +244,8 @@ public final class LayerDynamics {
                 tracked[i] = target[fits.get(i).mode()];
             }
         }
-        return ConvergenceForecast.of(fits, tracked, tolerance, detector, detectorSnapshots, stationary,
+        return ConvergenceForecast.of(fits, modes.instability(detector, fits), tracked, tolerance, detector,
+                detectorSnapshots, stationary,
                 modes.stepsPerSnapshot(), rate);
     }
 

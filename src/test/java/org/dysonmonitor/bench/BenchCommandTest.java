@@ -75,7 +75,7 @@ class BenchCommandTest {
 
     @Test
     void everySubcommandHasItsHelp() {
-        for (String sub : List.of("spectrum", "pipeline", "large-layer", "trainer", "end-to-end")) {
+        for (String sub : List.of("spectrum", "pipeline", "large-layer", "trainer", "end-to-end", "eta")) {
             Result r = bench("bench", sub, "--help");
             assertEquals(0, r.exit(), sub);
             assertTrue(r.out().contains("Usage: dyson-monitor bench " + sub), r.out());
@@ -90,6 +90,27 @@ class BenchCommandTest {
         assertEquals(2, bench("bench", "large-layer", "--seconds", "0").exit());
         assertEquals(2, bench("bench", "large-layer", "--partial-above", "-1").exit());
         assertEquals(2, bench("bench", "end-to-end", "--repeats", "0").exit());
+        assertEquals(2, bench("bench", "eta", "--seeds", "0").exit());
+    }
+
+    /**
+     * Two seeds of each RBM demo run: every run converges within the steps trained, and the pooled coverage at
+     * each lead is a fraction of the forecasts counted (the figures themselves are the README's, at 80 seeds).
+     */
+    @Test
+    void etaPrintsTheCoverageOfEveryRunAndLead() {
+        Result r = bench("bench", "eta", "--seeds", "2");
+        assertEquals(0, r.exit(), r.err());
+        for (String run : List.of("| 0.1, 4 |", "| 0.1, 16 |", "| 0.1, 64 |", "| 0.05, 16 |")) {
+            assertTrue(r.row(run).contains("| 2/2 |"), r.out());
+        }
+        List<String> pooled = r.rows("| all |");
+        assertEquals(4, pooled.size(), r.out());
+        for (String row : pooled) {
+            List<Double> n = numbers(row.replaceAll(" ± [0-9.]+", ""));
+            assertEquals(3, n.size(), row);
+            assertTrue(n.get(1) >= 1 && n.get(1) <= 8 && n.get(2) >= 0 && n.get(2) <= 1, row);
+        }
     }
 
     @Test

@@ -135,6 +135,8 @@ class DysonDynamicsReportTest {
         assertEquals(m.relaxationUpdates() / UPDATES_PER_SECOND, m.relaxationSeconds(), 1e-12);
         assertTrue(Double.isFinite(d.etaUpdates()) && d.etaUpdates() >= 0, "a stationary run has an ETA: " + d.etaUpdates());
         assertEquals(d.etaUpdates() / UPDATES_PER_SECOND, d.etaSeconds(), 1e-9);
+        assertTrue(Double.isFinite(d.etaBandUpdates()) && d.etaBandUpdates() >= 0, "band time " + d.etaBandUpdates());
+        assertEquals(d.etaBandUpdates() / UPDATES_PER_SECOND, d.etaBandSeconds(), 1e-9);
     }
 
     /** σ² ∝ α/|B|, τ ∝ 1/α; beyond α/|B| = 0.1/16 the sweep measured the bend. */
@@ -167,6 +169,8 @@ class DysonDynamicsReportTest {
         assertEquals("7-8", modes.get(4).get("pair").asText());
         assertEquals(report.dynamics().etaSeconds(), json.get("eta_seconds").asDouble(), 0);
         assertEquals(report.dynamics().etaUpdates(), json.get("eta_updates").asDouble(), 0);
+        assertEquals(report.dynamics().etaBandUpdates(), json.get("eta_band_updates").asDouble(), 0);
+        assertEquals(report.dynamics().etaBandSeconds(), json.get("eta_band_seconds").asDouble(), 0);
         assertEquals(0.5, json.get("what_if").get(0).get("variance_factor").asDouble(), 0);
         assertFalse(json.get("what_if").get(0).get("beyond_linear_regime").asBoolean());
         assertEquals(0.1 / 16, json.get("what_if_linear_limit").asDouble(), 0);
@@ -186,6 +190,7 @@ class DysonDynamicsReportTest {
         assertEquals(0, json.get("modes").size());
         assertTrue(json.get("eta_seconds").isNull());
         assertTrue(json.get("eta_updates").isNull());
+        assertTrue(json.get("eta_band_updates").isNull());
         assertEquals(0, json.get("what_if").size());
     }
 
@@ -205,6 +210,8 @@ class DysonDynamicsReportTest {
             Map<String, String> layer = Map.of("run", "rbm", "layer", "W");
             assertEquals(report.dynamics().etaSeconds(), scrape.value("dyson_convergence_eta_seconds", layer), 1e-9);
             assertEquals(report.dynamics().etaUpdates(), scrape.value("dyson_convergence_eta_updates", layer), 1e-9);
+            assertEquals(report.dynamics().etaBandUpdates(), scrape.value("dyson_convergence_band_eta_updates", layer),
+                    1e-9);
             Set<String> modes = new TreeSet<>();
             scrape.samples("dyson_mode_relaxation_updates", layer).forEach(s -> modes.add(s.labels().get("mode")));
             assertEquals(Set.of("0", "1", "3", "5", "7", "9"), modes, "a row per single mode and pair centre");

@@ -24,7 +24,7 @@ class ConvergenceForecastRunTest {
 
     private static final int EVERY = 10;
 
-    /** One run: the first converged step and the forecasts (step, forecast arrival step) before it. */
+    /** One run: the first converged step and the forecasts (step, forecast arrival step, stated error) before it. */
     private record Run(long converged, List<long[]> forecasts) {
     }
 
@@ -54,7 +54,9 @@ class ConvergenceForecastRunTest {
             if (r.dynamics().measuredStep() != measured) {
                 measured = r.dynamics().measuredStep();
                 double eta = r.dynamics().etaUpdates();
-                forecasts.add(new long[] {step, Double.isFinite(eta) ? step + Math.round(eta) : -1});
+                double error = r.dynamics().etaUpdatesError();
+                forecasts.add(new long[] {step, Double.isFinite(eta) ? step + Math.round(eta) : -1,
+                        Double.isFinite(error) ? Math.round(error) : -1});
             }
         }
         throw new AssertionError("no convergence within " + maxSteps + " steps");
@@ -121,5 +123,39 @@ class ConvergenceForecastRunTest {
         double mean = sum / n;
         double sd = Math.sqrt((sumSq - sum * sum / n) / (n - 1));
         assertEquals(0, mean, 3 * sd / Math.sqrt(n), table.toString());
+    }
+
+    /**
+     * The stated error is honest on the RBM at (0.1, 16): over 40 seeds, the forecast made 500, 1 000, 1 500 and
+     * 2 500 updates before the detector declares convergence (the last measurement at or before) misses the real
+     * step by at most its stated error in 68 % of the runs, within three binomial standard deviations
+     * (√(0.68·0.32/n), n the runs with a forecast at that lead: ±0.22 at 40). Measured (seeds 1–40): 0.65, 0.70,
+     * 0.71 and 0.78 at 2 500, 1 500, 1 000 and 500; the detector's spread alone gave 0.30, 0.15, 0.21 and 0.38.
+     */
+    @Test
+    void rbmStatedErrorCoversTheMissInTwoThirdsOfTheRuns() {
+        Run[] runs = LongStream.rangeClosed(1, 40).parallel()
+                .mapToObj(s -> run(new RbmTrainer(RbmConfig.defaults().withBatchSize(16).withSeed(s)), 20_000))
+                .toArray(Run[]::new);
+        for (int lead : new int[] {2_500, 1_500, 1_000, 500}) {
+            int known = 0;
+            int covered = 0;
+            for (Run r : runs) {
+                long[] last = null;
+                for (long[] f : r.forecasts()) {
+                    if (f[0] <= r.converged() - lead) {
+                        last = f;
+                    }
+                }
+                if (last != null && last[1] >= 0 && last[2] >= 0) {
+                    known++;
+                    covered += Math.abs(last[1] - r.converged()) <= last[2] ? 1 : 0;
+                }
+            }
+            double p = covered / (double) known;
+            String what = String.format("lead %d: covered %d of %d", lead, covered, known);
+            assertTrue(known >= 30, what);
+            assertEquals(0.68, p, 3 * Math.sqrt(0.68 * 0.32 / known), what);
+        }
     }
 }
