@@ -5,6 +5,8 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.pubsub.Topic;
+import akka.cluster.sharding.ShardCoordinator;
+import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.typed.Cluster;
@@ -94,8 +96,16 @@ public final class ClusterNode implements ClusterMode {
                 settings.reportInterval(), report -> topic.tell(Topic.publish(new ClusterReport(report))),
                 history.store(), history.checkpointInterval(), nodeMetrics);
         ClusterSharding sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(LayerEntity.KEY, context -> LayerEntity.create(context, deps))
-                .withStopMessage(LayerEntity.Stop.INSTANCE));
+        Entity<LayerEntity.Command, ShardingEnvelope<LayerEntity.Command>> layers =
+                Entity.of(LayerEntity.KEY, context -> LayerEntity.create(context, deps))
+                        .withStopMessage(LayerEntity.Stop.INSTANCE);
+        if (history.store().isEmpty()) {
+            // Without a store a layer's statistics live only in its entity, and a rebalance would start it
+            // afresh on another node: shards stay on the node first given them (the one with the fewest
+            // shards then). A node that joins later takes new layers; a node's departure still loses its own.
+            layers = layers.withAllocationStrategy(new ShardCoordinator.LeastShardAllocationStrategy(1, 0));
+        }
+        sharding.init(layers);
 
         ClusterConfig.Settings clusterSettings = ClusterConfig.Settings.of(system.settings().config());
         guardian.spawn(MembershipWatch.create(nodeMetrics, ledger, self), "membership");

@@ -33,7 +33,9 @@ import java.util.Optional;
  * <p>Starting on a node — the first time, after a rebalance, or after its node died — it reads the
  * layer's latest checkpoint from the store (stashing what arrives meanwhile) and resumes from it at
  * its first observation. When it leaves a node (handoff, passivation, shutdown) it stores a last
- * checkpoint and removes its series there, so a moved layer's series are on one node only.
+ * checkpoint and removes its series there, so a moved layer's series are on one node only; told to
+ * {@link Stop}, it stops only once the store has committed that checkpoint, so that the layer's next
+ * entity, which reads the latest checkpoint as it starts, resumes from this one and not an older one.
  */
 public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
 
@@ -65,6 +67,11 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
 
     /** The checkpoint was read from the store; local to the entity, never sent between nodes. */
     private record Resumed(Optional<HistoryStore.Checkpoint> checkpoint) implements Command {
+    }
+
+    /** The store committed the last checkpoint of a leaving entity. Local, never sent between nodes. */
+    private enum Flushed implements Command {
+        INSTANCE
     }
 
     private final String entityId;
@@ -120,7 +127,7 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
         return newReceiveBuilder()
                 .onMessage(Observe.class, this::onObserve)
                 .onMessage(GetReport.class, this::onGetReport)
-                .onMessageEquals(Stop.INSTANCE, () -> Behaviors.stopped())
+                .onMessageEquals(Stop.INSTANCE, this::onStop)
                 .onMessageEquals(IdleCheck.INSTANCE, this::onIdleCheck)
                 .onSignal(PostStop.class, signal -> onStopped())
                 .build();
@@ -198,6 +205,39 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
             shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
         }
         return this;
+    }
+
+    /**
+     * Leaves this node. Sharding's handoff waits for the entity to terminate before the shard starts
+     * elsewhere, so waiting here for the commit orders the last checkpoint before the next entity's read.
+     */
+    private Behavior<Command> onStop() {
+        if (analysis == null || deps.store().isEmpty()) {
+            return Behaviors.stopped(); // nothing to hand over: PostStop closes what there is
+        }
+        LayerReport last = analysis.latest();
+        analysis.close();
+        analysis = null;
+        getContext().pipeToSelf(deps.store().get().flush(), (done, failure) -> Flushed.INSTANCE);
+        return Behaviors.receive(Command.class)
+                .onMessageEquals(Flushed.INSTANCE, () -> Behaviors.stopped())
+                .onMessage(Observe.class, o -> {
+                    // Its statistics are stored already: one more snapshot here would be lost with the entity.
+                    o.replyTo().tell(new SpectrumActor.Failed("entity_moving", "layer " + o.observation().layer()
+                            + " of run " + o.observation().run() + " is leaving this node; its next snapshot "
+                            + "reaches it on the next"));
+                    return Behaviors.same();
+                })
+                .onMessage(GetReport.class, g -> {
+                    g.replyTo().tell(last != null ? new SpectrumActor.Found(last)
+                            : new SpectrumActor.NotFound("layer " + entityId + " has no report yet"));
+                    return Behaviors.same();
+                })
+                .onSignal(PostStop.class, signal -> {
+                    deps.metrics().entityStopped();
+                    return Behaviors.same();
+                })
+                .build();
     }
 
     private Behavior<Command> onStopped() {

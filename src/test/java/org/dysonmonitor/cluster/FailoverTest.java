@@ -43,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its entities start on the survivors with their running statistics restored from the store's
  * checkpoints, the runs go on, and the ledger's identity received = processed + dropped + rejected
  * + lost holds exactly over the cluster, with the dead node's in-flight snapshots counted as lost.
+ * A node stopped with SIGTERM instead leaves gracefully: its layers move while the posts go on and
+ * count exactly the snapshots the ledger says were processed.
  */
 class FailoverTest {
 
@@ -164,8 +166,8 @@ class FailoverTest {
         }
     }
 
-    @Test
-    void aKilledNodesLayersComeBackOnTheOthersAndEverySnapshotIsAccountedFor() throws Exception {
+    /** A PostgreSQL of the test's own, three nodes up on it, and the run {@code failover} (every snapshot processed). */
+    private List<String> startCluster() throws Exception {
         Assumptions.assumeTrue(PostgresServer.available(), "Debian's postgresql is not installed");
         postgres = PostgresServer.start();
         int[] ports = {freePort(), freePort(), freePort()};
@@ -174,15 +176,22 @@ class FailoverTest {
             urls.add(startNode(i, ports[i], ports[0]));
         }
         awaitMembers(urls.get(2), 3);
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/api/v1/runs/failover"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"learning_rate\": 0.1, \"batch_size\": 16, \"policy\": \"all\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+        Poster.killed.set(false);
+        return urls;
+    }
+
+    @Test
+    void aKilledNodesLayersComeBackOnTheOthersAndEverySnapshotIsAccountedFor() throws Exception {
+        List<String> urls = startCluster();
         // The store's password is in a file: no process's command line shows it.
         Process ps = new ProcessBuilder("ps", "-eo", "args").redirectErrorStream(true).start();
         String commandLines = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(commandLines.contains("--store-password-file"), "ps does not list the nodes");
         assertTrue(!commandLines.contains(postgres.password()), "a command line shows the store's password");
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(urls.get(0) + "/api/v1/runs/failover"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"learning_rate\": 0.1, \"batch_size\": 16, \"policy\": \"all\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, put.statusCode(), put.body());
 
         List<Poster> posters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -246,6 +255,45 @@ class FailoverTest {
         assertEquals(lost, lostMetric, "the survivors' dyson_snapshots_lost_total against the ledger");
         System.out.printf("failover: %d received, %d answered 202, %d unanswered, %d lost, %d entities resumed%n",
                 received, accepted, unanswered, lost, resumed);
+    }
+
+    @Test
+    void aNodeThatLeavesHandsItsLayersOverWithNothingLost() throws Exception {
+        List<String> urls = startCluster();
+        Poster poster = new Poster(urls.get(0), 7);
+        poster.start();
+        Thread.sleep(3_000);
+        // The node that leaves: of the two nobody posts to, the one hosting more layers (SIGTERM: Akka's
+        // coordinated shutdown leaves the cluster and hands its shards over while the posts go on).
+        int leaver = 1 + hostingMost(urls.subList(1, 3));
+        assertTrue(gauge(get(urls.get(leaver) + "/metrics"), "dyson_cluster_entities") > 0, "the leaver hosts no layer");
+        processes.get(leaver).destroy();
+        assertTrue(processes.get(leaver).waitFor(60, TimeUnit.SECONDS), "the leaving node did not exit");
+        awaitMembers(urls.get(0), 2);
+        Thread.sleep(3_000);
+        poster.running.set(false);
+        poster.join(60_000);
+
+        // Each layer's statistics count exactly the snapshots the ledger says were processed: a layer that
+        // moved resumed from the checkpoint it wrote as it left, not from an older one.
+        Map<String, Long> snapshots = awaitSnapshotsSettled(urls.get(0));
+        JsonNode accounting = JSON.readTree(get(urls.get(0) + "/api/v1/cluster/accounting?run=failover"));
+        long processed = 0;
+        for (JsonNode row : accounting.get("layers")) {
+            String layer = row.get("layer").asText();
+            long rowProcessed = row.get("processed").asLong();
+            processed += rowProcessed;
+            assertEquals(rowProcessed, snapshots.get(layer), layer + " of " + accounting);
+            assertEquals(0, row.get("lost").asLong(), "a graceful leave lost snapshots: " + row);
+        }
+        assertTrue(processed > 100, "processed " + processed);
+        long resumed = 0;
+        for (int i = 0; i < 3; i++) {
+            resumed += i == leaver ? 0 : (long) gauge(get(urls.get(i) + "/metrics"), "dyson_cluster_entity_resumes_total");
+        }
+        assertTrue(resumed >= 1, "no layer moved to a remaining node");
+        System.out.printf("graceful leave: %d processed, %d refused, %d layers resumed%n", processed,
+                poster.refused.get(), resumed);
     }
 
     private static int hostingMost(List<String> urls) throws Exception {

@@ -1,22 +1,12 @@
 package org.dysonmonitor.cluster;
 
-import akka.http.javadsl.server.AllDirectives;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import org.dysonmonitor.http.HttpServer;
-import org.dysonmonitor.http.ServerOptions;
-import org.dysonmonitor.ingest.NpyEncoder;
-import org.dysonmonitor.ingest.WeightMatrix;
-import org.dysonmonitor.linalg.SolverSelection;
-import org.dysonmonitor.monitor.Monitor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +14,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static org.dysonmonitor.cluster.ClusterNodes.awaitReport;
+import static org.dysonmonitor.cluster.ClusterNodes.gauge;
+import static org.dysonmonitor.cluster.ClusterNodes.gaussian;
+import static org.dysonmonitor.cluster.ClusterNodes.get;
+import static org.dysonmonitor.cluster.ClusterNodes.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,13 +108,6 @@ class ThreeNodeClusterTest {
                 total += n;
                 nodesWithEntities += n > 0 ? 1 : 0;
             }
-            if (total < layers) {
-                // A shard the coordinator rebalanced to another node stops its entities there until their
-                // next message: a look-up of every layer starts them again where their shards now live.
-                for (int i = 0; i < layers; i++) {
-                    awaitReport(URLS.get(1), "spread", "L" + i, 1);
-                }
-            }
         } while ((total < layers + 1 || nodesWithEntities < 2) && System.nanoTime() < deadline);
         // The other test's layer may be among them: at least these 12, on more than one node.
         assertTrue(total >= layers, "entities hosted over the nodes: " + total);
@@ -160,23 +144,6 @@ class ThreeNodeClusterTest {
         }
     }
 
-    private static JsonNode awaitReport(String url, String run, String layer, long snapshots) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            HttpResponse<String> r = get(url + "/api/v1/runs/" + run + "/layers/" + layer);
-            if (r.statusCode() == 200) {
-                JsonNode report = JSON.readTree(r.body());
-                if (report.get("snapshots").asLong() >= snapshots) {
-                    assertEquals(snapshots, report.get("snapshots").asLong(), "more snapshots than were posted");
-                    return report;
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no report of " + snapshots + " snapshots of " + run + "/" + layer
-                    + " from " + url + ": " + r.statusCode() + " " + r.body());
-            Thread.sleep(100);
-        }
-    }
-
     private static JsonNode find(JsonNode runs, String run) {
         for (JsonNode r : runs) {
             if (r.get("run").asText().equals(run)) {
@@ -185,31 +152,4 @@ class ThreeNodeClusterTest {
         }
         throw new AssertionError("run " + run + " not listed: " + runs);
     }
-
-    private static double gauge(String scrape, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    private static WeightMatrix gaussian(Random random, int rows, int cols) {
-        double[] v = new double[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextGaussian() / Math.sqrt(cols);
-        }
-        return WeightMatrix.of(rows, cols, v, false);
-    }
-
-    private static HttpResponse<String> post(String url, String run, String layer, long step, WeightMatrix w)
-            throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/" + run + "/layers/" + layer
-                        + "/snapshots?step=" + step))
-                .header("Content-Type", "application/x-npy")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(NpyEncoder.encode(w))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
 }
