@@ -51,6 +51,9 @@ def main(argv=None) -> int:
     parser.add_argument("--every", type=int, default=10, help="watch(every=...)")
     parser.add_argument("--seq", type=int, default=32, help="sequence length")
     parser.add_argument("--warmup", type=int, default=20, help="untimed steps first")
+    parser.add_argument("--monitor-warmup", type=int, default=300,
+                        help="untimed steps with the hook after those, before the timed pairs: the monitor's JIT "
+                             "compiles its paths on the first snapshots of a run (0: time a cold monitor)")
     parser.add_argument("--policy", choices=dyson_monitor.POLICIES, default="latest")
     args = parser.parse_args(argv)
 
@@ -92,6 +95,24 @@ def main(argv=None) -> int:
 
     for _ in range(args.warmup):
         step_once()
+    # A monitor watches a long run: its first snapshots, while the JVM compiles the paths they take (on
+    # 2 cores the compiler threads took ~2 s of CPU in a cold monitor's first minute), are not its cost
+    # per snapshot. These steps send snapshots untimed, under a run of their own (the timed one counts
+    # only its own snapshots).
+    if args.monitor_warmup > 0:
+        started = time.perf_counter()
+        warm = dyson_monitor.watch(model, run + "-warmup", client=client, every=args.every, batch=batch,
+                                   optimizer=optimizer, policy=args.policy)
+        for i in range(1, args.monitor_warmup + 1):
+            step_once()
+            warm(i)
+        warm.close(60)
+        try:
+            client.finish(run + "-warmup")
+        except Exception as error:  # noqa: BLE001 - the warm-up run is ours; the measurement goes on
+            print(f"could not finish run {run}-warmup: {error}", file=sys.stderr)
+        print(f"monitor warm-up: {args.monitor_warmup} hooked steps, {warm.sent} snapshots sent, "
+              f"{time.perf_counter() - started:.1f} s (untimed)")
     step = 0
     without, watched, drains, hook_seconds = [], [], [], []
     without_cpu, watched_cpu = [], []  # CPU time of the training thread: far less noisy on a loaded machine

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.dysonmonitor.monitor.SchedulerTick;
 import org.dysonmonitor.http.HttpServer;
 import org.dysonmonitor.http.ServerOptions;
 import org.dysonmonitor.linalg.SolverSelection;
@@ -56,7 +57,8 @@ final class BenchServer implements AutoCloseable {
         Map<String, Object> settings = new java.util.HashMap<>(Map.of("dyson.max-layers-per-run", maxLayers));
         dataDir.ifPresent(d -> settings.putAll(Map.of("dyson.store.data-dir", d.toString(),
                 "dyson.store.retention", "30d", "dyson.store.max-size", "2GiB", "dyson.store.checkpoint-interval", "5s")));
-        Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load());
+        // The server the benchmarks measure is serve's: no built-in trainer, Akka's 10 ms tick.
+        Config config = SchedulerTick.serving(ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()));
         Monitor monitor = Monitor.start(name, config, solvers);
         HttpServer server = HttpServer.start(monitor, new ServerOptions("127.0.0.1", 0, Optional.empty(),
                 ServerOptions.DEFAULT_MAX_BODY), extra);

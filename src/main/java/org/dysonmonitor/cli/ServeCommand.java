@@ -9,6 +9,7 @@ import org.dysonmonitor.monitor.DirectoryCheckpoints;
 import org.dysonmonitor.monitor.Monitor;
 import org.dysonmonitor.monitor.HistoryExtension;
 import org.dysonmonitor.monitor.ProcessedCheckpoints;
+import org.dysonmonitor.monitor.SchedulerTick;
 import org.dysonmonitor.monitor.StoredProcessedCheckpoints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         // Every option is checked (and the token file read) before anything starts: a bad one exits 2.
         Config config = StoreLocation.apply(cmd, options.config(cmd), options, store, storePasswordFile, System.getenv());
         config = cluster.apply(cmd, config);
+        config = SchedulerTick.serving(config); // serve runs no built-in trainer
         ServerOptions serverOptions = security.apply(cmd, options.server(cmd));
         SolverSelection solvers = options.solver(cmd);
         List<Watch> parsed = parseWatches(cmd, watches);

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The reader's side of the store: queries in portable SQL (window functions, which SQLite ≥ 3.25
@@ -150,7 +149,7 @@ final class HistoryReads {
                     return Optional.empty();
                 }
                 return Optional.of(new HistoryStore.Checkpoint(rs.getLong(1), rs.getLong(2),
-                        gunzipJson(rs.getBytes(3))));
+                        CheckpointEncoding.decode(rs.getBytes(3))));
             }
         }
     }
@@ -207,14 +206,6 @@ final class HistoryReads {
             return HistoryWrites.JSON.readValue(json, type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static LayerStatistics.State gunzipJson(byte[] bytes) {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return HistoryWrites.JSON.readValue(in, LayerStatistics.State.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a stored checkpoint cannot be read", e);
         }
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The writer's side of the store: one write of each kind as portable SQL (standard DML with
@@ -193,7 +191,7 @@ final class HistoryWrites {
             s.setLong(1, layerId);
             s.setLong(2, c.step());
             s.setLong(3, c.timeMillis());
-            s.setBytes(4, gzipJson(state));
+            s.setBytes(4, CheckpointEncoding.encode(state));
             s.executeUpdate();
         }
         try (PreparedStatement s = connection.prepareStatement("DELETE FROM checkpoints WHERE layer_id = ? AND id < "
@@ -311,16 +309,5 @@ final class HistoryWrites {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** A checkpoint as gzip-compressed JSON: O(window · modes) doubles, which compress well. */
-    static byte[] gzipJson(Object value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            JSON.writeValue(gzip, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -128,7 +128,7 @@ class StoreBoundsTest {
                 empty.config(), empty.target(), new RunningMoments.State(m.modes(), m.window(), m.reference(),
                 m.mean(), m.m2(), ring, 100, 0), empty.stationarity(), empty.pairs(), 100, empty.histogram(),
                 empty.histogramAt(), empty.pairsLearningRate(), empty.pairsBatchSize());
-        assertTrue(HistoryWrites.gzipJson(state).length > 1.25 * (1 << 20), "the checkpoint must exceed the limit");
+        assertTrue(CheckpointEncoding.encode(state).length > 1.25 * (1 << 20), "the checkpoint must exceed the limit");
         Reports small = new Reports("r", "W", 5);
         try (SqliteHistoryStore store = SqliteHistoryStore.open(settings)) {
             assertTrue(store.offerCheckpoint("r", "big", 99, state), "offering never fails for the disk");
