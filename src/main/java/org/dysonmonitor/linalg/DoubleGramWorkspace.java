@@ -6,7 +6,8 @@ import dev.ludovic.netlib.lapack.LAPACK;
 /** {@link GramEigenWorkspace} in float64: dsyrk, then dsyevd, dsyevr or dsyev. */
 final class DoubleGramWorkspace extends GramEigenWorkspace<double[]> {
 
-    DoubleGramWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver, boolean twoStage) {
+    DoubleGramWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver,
+                       NativeSpectrumSolver.TwoStage twoStage) {
         super(lapack, blas, eigensolver, "d", double[]::new, twoStage);
     }
 

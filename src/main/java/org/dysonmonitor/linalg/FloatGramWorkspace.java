@@ -6,7 +6,8 @@ import dev.ludovic.netlib.lapack.LAPACK;
 /** {@link GramEigenWorkspace} in float32: ssyrk, then ssyevd, ssyevr or ssyev (on the caller's array, no copy). */
 final class FloatGramWorkspace extends GramEigenWorkspace<float[]> {
 
-    FloatGramWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver, boolean twoStage) {
+    FloatGramWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver,
+                       NativeSpectrumSolver.TwoStage twoStage) {
         super(lapack, blas, eigensolver, "s", float[]::new, twoStage);
     }
 

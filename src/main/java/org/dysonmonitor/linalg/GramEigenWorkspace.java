@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * column-major view A of the input by {@code ?syrk} (lower triangle), then its eigenvalues by the
  * chosen values-only eigensolver, clamped at 0 (X is PSD: a negative value is round-off of a zero
  * eigenvalue), and the arrays they work in. From {@link TwoStageEigenvalues}' sizes on, with {@code ?syevd}
- * chosen and the two-stage routines bound, the eigenvalues come from {@code ?syevd_2stage} instead. A subclass per precision ({@link DoubleGramWorkspace},
+ * chosen and the two-stage routines bound, the eigenvalues may come from {@code ?syevd_2stage} instead:
+ * always, or where its {@link TwoStageTrial} found it the faster on this machine. A subclass per precision ({@link DoubleGramWorkspace},
  * {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its type ({@code dsyrk} or {@code ssyrk}, …:
  * netlib names each precision's routine apart, so these calls are written once per precision).
  *
@@ -42,17 +43,22 @@ abstract class GramEigenWorkspace<A> {
     final int[] queriedIwork = new int[1];
     private final IntFunction<A> newArray;
     private final String prefix;
-    /** The two-stage reduction for n ≥ twoStageMinSize, or null. */
+    /** The two-stage reduction for n ≥ TwoStageEigenvalues.MIN_SIZE, or null. */
     private final TwoStageEigenvalues twoStage;
-    private final int twoStageMinSize;
+    private final NativeSpectrumSolver.TwoStage twoStageUse;
+    private final boolean single;
+    /** Where the eigensolver is timed for the trial: this thread's CPU time, or wall time when OpenBLAS runs threads of its own. */
+    private final boolean threadClock = NativeLapack.status().blasThreads() <= 1;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private int size = -1;
 
     /**
      * @param prefix   the routines' precision letter, "d" or "s"; newArray: double[]::new or float[]::new
-     * @param twoStage whether ?syevd_2stage may replace ?syevd from its sizes on (when it is bound)
+     * @param twoStage whether ?syevd_2stage replaces ?syevd from its sizes on (when it is bound): never,
+     *                 always, or where {@link TwoStageTrial} measures it faster
      */
     GramEigenWorkspace(LAPACK lapack, BLAS blas, NativeSpectrumSolver.Eigensolver eigensolver, String prefix,
-                       IntFunction<A> newArray, boolean twoStage) {
+                       IntFunction<A> newArray, NativeSpectrumSolver.TwoStage twoStage) {
         this.lapack = lapack;
         this.blas = blas;
         this.eigensolver = eigensolver;
@@ -63,16 +69,25 @@ abstract class GramEigenWorkspace<A> {
         this.work = newArray.apply(1);
         this.dummyZ = newArray.apply(0);
         this.queriedWork = newArray.apply(1);
-        boolean single = prefix.equals("s");
+        this.single = prefix.equals("s");
         TwoStageEigenvalues.Binding binding = TwoStageEigenvalues.Binding.system();
-        this.twoStage = twoStage && eigensolver == NativeSpectrumSolver.Eigensolver.SYEVD && binding.available()
+        this.twoStageUse = twoStage;
+        this.twoStage = twoStage != NativeSpectrumSolver.TwoStage.NEVER
+                && eigensolver == NativeSpectrumSolver.Eigensolver.SYEVD && binding.available()
                 ? new TwoStageEigenvalues(binding, single) : null;
-        this.twoStageMinSize = single ? TwoStageEigenvalues.FLOAT32_MIN_SIZE : TwoStageEigenvalues.FLOAT64_MIN_SIZE;
     }
 
-    /** Whether an n×n Gram matrix goes to the two-stage reduction. */
+    /** Whether an n×n Gram matrix may go to the two-stage reduction (always, or after its trial). */
+    final boolean twoStagePossible(int n) {
+        return twoStage != null && n >= TwoStageEigenvalues.MIN_SIZE;
+    }
+
+    /** Whether the next n×n Gram matrix goes to the two-stage reduction. */
     final boolean twoStage(int n) {
-        return twoStage != null && n >= twoStageMinSize;
+        if (!twoStagePossible(n)) {
+            return false;
+        }
+        return twoStageUse == NativeSpectrumSolver.TwoStage.ALWAYS || TwoStageTrial.of(n, single).next();
     }
 
     /** Eigenvalues of the smaller Gram matrix of the rows×cols input into {@code out}; returns n. */
@@ -89,7 +104,11 @@ abstract class GramEigenWorkspace<A> {
         }
         // A is r×c with leading dimension r: AAᵀ when r ≤ c, AᵀA otherwise; C is overwritten (beta = 0).
         syrk(values, r <= c ? "N" : "T", n, Math.max(r, c), r);
-        if (twoStage(n)) {
+        boolean two = twoStage(n);
+        TwoStageTrial trial = twoStagePossible(n) && twoStageUse == NativeSpectrumSolver.TwoStage.MEASURED
+                ? TwoStageTrial.of(n, single) : null;
+        long started = trial == null ? 0 : now();
+        if (two) {
             twoStage.solve(gram, n, out);
         } else {
             eigen(n, work, Array.getLength(work), iwork, iwork.length);
@@ -98,10 +117,17 @@ abstract class GramEigenWorkspace<A> {
                 out[i] = eigenvalue(i);
             }
         }
+        if (trial != null) {
+            trial.record(two, now() - started);
+        }
         for (int i = 0; i < n; i++) {
             out[i] = Math.max(0.0, out[i]);
         }
         return n;
+    }
+
+    private long now() {
+        return threadClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** Gram matrix and eigenvalue array for n (and what the eigensolver needs besides the work arrays). */

@@ -134,22 +134,36 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
      * @throws IllegalStateException when the system LAPACK/BLAS did not load (with the install hint)
      */
     public NativeSpectrumSolver(boolean singlePrecision, int singlePrecisionMinSize) {
-        this(singlePrecision, singlePrecisionMinSize, Eigensolver.SYEVD, true);
+        this(singlePrecision, singlePrecisionMinSize, Eigensolver.SYEVD, TwoStage.MEASURED);
+    }
+
+    /** When the two-stage reduction replaces ?syevd, from the sizes where it may pay on. */
+    public enum TwoStage {
+        NEVER,
+        ALWAYS,
+        /** Where this machine runs it faster, per size and precision ({@link TwoStageTrial}). */
+        MEASURED
     }
 
     /**
      * The solver without the two-stage reduction: ?syevd at every size (the reference of `bench spectrum`).
      */
     public static NativeSpectrumSolver oneStage(boolean singlePrecision) {
-        return new NativeSpectrumSolver(singlePrecision, DEFAULT_SINGLE_PRECISION_MIN_SIZE, Eigensolver.SYEVD, false);
+        return new NativeSpectrumSolver(singlePrecision, DEFAULT_SINGLE_PRECISION_MIN_SIZE, Eigensolver.SYEVD,
+                TwoStage.NEVER);
+    }
+
+    /** The solver that takes the two-stage reduction wherever it may, measured or not (`bench spectrum`, tests). */
+    public static NativeSpectrumSolver twoStageAlways(boolean singlePrecision, int singlePrecisionMinSize) {
+        return new NativeSpectrumSolver(singlePrecision, singlePrecisionMinSize, Eigensolver.SYEVD, TwoStage.ALWAYS);
     }
 
     NativeSpectrumSolver(boolean singlePrecision, int singlePrecisionMinSize, Eigensolver eigensolver) {
-        this(singlePrecision, singlePrecisionMinSize, eigensolver, true);
+        this(singlePrecision, singlePrecisionMinSize, eigensolver, TwoStage.MEASURED);
     }
 
     private NativeSpectrumSolver(boolean singlePrecision, int singlePrecisionMinSize, Eigensolver eigensolver,
-                                 boolean twoStage) {
+                                 TwoStage twoStage) {
         if (singlePrecisionMinSize < 1) {
             throw new IllegalArgumentException("singlePrecisionMinSize must be ≥ 1, got " + singlePrecisionMinSize);
         }
@@ -223,11 +237,16 @@ public final class NativeSpectrumSolver implements SpectrumSolver {
     }
 
     /**
-     * Whether a Gram matrix of size n takes the two-stage eigensolver: in float32 on this solver's float32
-     * path, else in float64 (a float64 input, or a float32 one widened).
+     * Whether the next Gram matrix of size n takes the two-stage eigensolver: in float32 on this solver's
+     * float32 path, else in float64 (a float64 input, or a float32 one widened).
      */
     public boolean twoStage(int n) {
         return singlePrecision && n >= singlePrecisionMinSize ? float32.twoStage(n) : float64.twoStage(n);
+    }
+
+    /** Whether a Gram matrix of size n may take the two-stage eigensolver (bound, and n large enough). */
+    public boolean twoStagePossible(int n) {
+        return singlePrecision && n >= singlePrecisionMinSize ? float32.twoStagePossible(n) : float64.twoStagePossible(n);
     }
 
     /** Whether a float32 input of this shape is computed in float32. */

@@ -113,8 +113,9 @@ public final class SolverSelection implements Supplier<SpectrumSolver> {
     private static String twoStageNote() {
         TwoStageEigenvalues.Binding binding = TwoStageEigenvalues.Binding.system();
         return binding.available()
-                ? "; the two-stage eigensolver (?syevd_2stage) from n ≥ " + TwoStageEigenvalues.FLOAT64_MIN_SIZE
-                        + " (" + TwoStageEigenvalues.FLOAT32_MIN_SIZE + " in single precision)"
+                ? "; the two-stage eigensolver (?syevd_2stage) from n ≥ " + TwoStageEigenvalues.MIN_SIZE
+                        + " where it measures faster on this machine (the first " + 2 * TwoStageTrial.TRIALS
+                        + " spectra of each size try both)"
                 : "; one-stage ?syevd only (" + binding.reason() + ")";
     }
 

@@ -23,9 +23,11 @@ import java.util.Collections;
  * <p><b>Why.</b> One-stage {@code ?sytrd} does half its 4/3·n³ flops in matrix-vector products, bound by
  * memory bandwidth once X outgrows the caches. The two-stage reduction goes dense → band (width b) in
  * matrix-matrix products, then band → tridiagonal by bulge chasing, O(n²b); the values come from the same
- * {@code ?sterf}. With one OpenBLAS thread (Debian's OpenBLAS 0.3.21, `bench spectrum`): in float64 1.4×
- * slower at n = 512, 0.88× at 1 024, 0.63× at 2 048; in float32 1.12× at 1 024, 0.78× at 2 048, 0.66× at
- * 4 096. Hence {@link #FLOAT64_MIN_SIZE} and {@link #FLOAT32_MIN_SIZE}. The values agree with
+ * {@code ?sterf}. With one OpenBLAS thread (Debian's OpenBLAS 0.3.21, `bench spectrum`), on one 2-core VM:
+ * in float64 1.4× slower at n = 512, 0.88× at 1 024, 0.63× at 2 048; in float32 1.12× at 1 024, 0.78× at
+ * 2 048, 0.66× at 4 096; on an AMD EPYC VM, float64: 1.65× at 1 024, 1.39× at 1 536, 0.91× at 2 048; float32
+ * 1.38× at 1 536, 1.10× at 2 048. Below {@link #MIN_SIZE} it never pays; from there {@link TwoStageTrial}
+ * measures it per size on the machine it runs on. The values agree with
  * {@code ?syevd}'s to a few units of round-off of ‖X‖ (both are backward stable).
  *
  * <p><b>When it is there.</b> The foreign linker is an incubator module in JDK 17: the JVM must run with
@@ -40,11 +42,8 @@ import java.util.Collections;
  */
 final class TwoStageEigenvalues {
 
-    /** Smallest n of a float64 Gram matrix that takes the two-stage reduction (see the class comment). */
-    static final int FLOAT64_MIN_SIZE = 1024;
-
-    /** Smallest n of a float32 Gram matrix that takes the two-stage reduction. */
-    static final int FLOAT32_MIN_SIZE = 1536;
+    /** Smallest n of a Gram matrix that may take the two-stage reduction (see the class comment). */
+    static final int MIN_SIZE = 1024;
 
     /**
      * What the JVM offers: the two routines, or why there are none. It links without the incubator module,

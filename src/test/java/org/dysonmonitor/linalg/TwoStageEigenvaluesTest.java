@@ -40,11 +40,11 @@ class TwoStageEigenvaluesTest {
     @Test
     void float64TwoStageValuesEqualTheOneStageOnesToRoundOff() {
         int rows = 1300;
-        int n = TwoStageEigenvalues.FLOAT64_MIN_SIZE + 76;
+        int n = TwoStageEigenvalues.MIN_SIZE + 76;
         double[] w = gaussian(rows * n, 7);
         double[] two = new double[n];
         double[] one = new double[n];
-        new NativeSpectrumSolver().eigenvalues(w, rows, n, MatrixLayout.ROW_MAJOR, two);
+        always(false).eigenvalues(w, rows, n, MatrixLayout.ROW_MAJOR, two);
         NativeSpectrumSolver.oneStage(false).eigenvalues(w, rows, n, MatrixLayout.ROW_MAJOR, one);
         double bound = float64Bound(n, one[n - 1]);
         double worst = maxDifference(one, two);
@@ -54,11 +54,11 @@ class TwoStageEigenvaluesTest {
 
     @Test
     void belowItsSizeTheOneStageSolverRuns() {
-        int n = TwoStageEigenvalues.FLOAT64_MIN_SIZE - 1;
+        int n = TwoStageEigenvalues.MIN_SIZE - 1;
         double[] w = gaussian(n * n, 3);
         double[] two = new double[n];
         double[] one = new double[n];
-        new NativeSpectrumSolver().eigenvalues(w, n, n, MatrixLayout.COLUMN_MAJOR, two);
+        always(false).eigenvalues(w, n, n, MatrixLayout.COLUMN_MAJOR, two);
         NativeSpectrumSolver.oneStage(false).eigenvalues(w, n, n, MatrixLayout.COLUMN_MAJOR, one);
         assertArrayEquals(one, two, 0.0, "dsyevd at n = " + n + " on both sides");
     }
@@ -80,7 +80,7 @@ class TwoStageEigenvaluesTest {
                 }
             }
         }
-        NativeSpectrumSolver solver = new NativeSpectrumSolver();
+        NativeSpectrumSolver solver = always(false);
         double[] first = new double[n];
         solver.eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, first);
         double bound = float64Bound(n, first[n - 1]);
@@ -103,7 +103,7 @@ class TwoStageEigenvaluesTest {
 
     @Test
     void float32TwoStageValuesStayWithinTheWorkingBoundOfFloat64() {
-        int n = TwoStageEigenvalues.FLOAT32_MIN_SIZE + 64;
+        int n = TwoStageEigenvalues.MIN_SIZE + 64;
         float[] w = new float[n * n];
         Random rng = new Random(21);
         for (int i = 0; i < w.length; i++) {
@@ -111,7 +111,7 @@ class TwoStageEigenvaluesTest {
         }
         double[] single = new double[n];
         double[] exact = new double[n];
-        new NativeSpectrumSolver(true).eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, single);
+        always(true).eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, single);
         NativeSpectrumSolver.oneStage(false).eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, exact);
         double bound = NativeSpectrumSolver.float32WorkingBound(n, n, exact[n - 1]);
         double worst = maxDifference(exact, single);
@@ -119,6 +119,34 @@ class TwoStageEigenvaluesTest {
         double[] oneStageSingle = new double[n];
         NativeSpectrumSolver.oneStage(true).eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, oneStageSingle);
         assertTrue(maxDifference(oneStageSingle, single) > 0, "the float32 two-stage path was not taken");
+    }
+
+    @Test
+    void theMonitorsSolverTriesBothOnTheFirstSpectraOfASizeThenKeepsTheFaster() {
+        int n = 1040; // a size no other test of this JVM solves: its trial starts here
+        NativeSpectrumSolver solver = new NativeSpectrumSolver();
+        TwoStageTrial trial = TwoStageTrial.of(n, false);
+        double[] reference = new double[n];
+        double[] values = new double[n];
+        boolean[] taken = new boolean[2 * TwoStageTrial.TRIALS];
+        for (int i = 0; i < taken.length; i++) {
+            double[] w = gaussian(n * n, 40 + i);
+            taken[i] = solver.twoStage(n);
+            solver.eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, values);
+            NativeSpectrumSolver.oneStage(false).eigenvalues(w, n, n, MatrixLayout.ROW_MAJOR, reference);
+            assertTrue(maxDifference(reference, values) <= float64Bound(n, reference[n - 1]), "spectrum " + i);
+        }
+        assertArrayEquals(new boolean[] {false, true, false, true}, taken, "the trial alternates, one-stage first");
+        long[] fastest = trial.fastest();
+        boolean twoStage = trial.decided().orElseThrow();
+        assertEquals(fastest[1] < fastest[0], twoStage, "one-stage " + fastest[0] + " ns, two-stage " + fastest[1] + " ns");
+        assertEquals(twoStage, solver.twoStage(n));
+        assertEquals(twoStage, new NativeSpectrumSolver().twoStage(n), "every solver of the JVM shares the choice");
+        assertTrue(TwoStageTrial.of(n, true).decided().isEmpty(), "float32 has a trial of its own");
+    }
+
+    private static NativeSpectrumSolver always(boolean single) {
+        return NativeSpectrumSolver.twoStageAlways(single, NativeSpectrumSolver.DEFAULT_SINGLE_PRECISION_MIN_SIZE);
     }
 
     @Test
