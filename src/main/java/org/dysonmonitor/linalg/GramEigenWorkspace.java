@@ -14,8 +14,8 @@ import java.util.function.IntFunction;
  * chosen values-only eigensolver, clamped at 0 (X is PSD: a negative value is round-off of a zero
  * eigenvalue), and the arrays they work in. From {@link TwoStageEigenvalues}' sizes on, with {@code ?syevd}
  * chosen and the two-stage routines bound, the eigenvalues may come from {@code ?syevd_2stage} instead:
- * always, or where its {@link TwoStageTrial} found it the faster on this machine. A subclass per precision ({@link DoubleGramWorkspace},
- * {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its type ({@code dsyrk} or {@code ssyrk}, …:
+ * always, or where its {@link TwoStageTrial} found it the faster on this machine. A subclass per
+ * precision ({@link DoubleGramWorkspace}, {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its type ({@code dsyrk} or {@code ssyrk}, …:
  * netlib names each precision's routine apart, so these calls are written once per precision).
  *
  * <p>Workspaces are sized by a LAPACK workspace query on the first call for a size n and reused while
@@ -47,7 +47,7 @@ abstract class GramEigenWorkspace<A> {
     private final TwoStageEigenvalues twoStage;
     private final NativeSpectrumSolver.TwoStage twoStageUse;
     private final boolean single;
-    /** Where the eigensolver is timed for the trial: this thread's CPU time, or wall time when OpenBLAS runs threads of its own. */
+    /** The trial's clock: this thread's CPU time, or wall time when OpenBLAS runs threads of its own. */
     private final boolean threadClock = NativeLapack.status().blasThreads() <= 1;
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private int size = -1;
