@@ -15,8 +15,9 @@ import java.util.function.IntFunction;
  * eigenvalue), and the arrays they work in. From {@link TwoStageEigenvalues}' sizes on, with {@code ?syevd}
  * chosen and the two-stage routines bound, the eigenvalues may come from {@code ?syevd_2stage} instead:
  * always, or where its {@link TwoStageTrial} found it the faster on this machine. A subclass per
- * precision ({@link DoubleGramWorkspace}, {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its type ({@code dsyrk} or {@code ssyrk}, …:
- * netlib names each precision's routine apart, so these calls are written once per precision).
+ * precision ({@link DoubleGramWorkspace}, {@link FloatGramWorkspace}) makes the BLAS/LAPACK calls of its
+ * type ({@code dsyrk} or {@code ssyrk}, …: netlib names each precision's routine apart, so these calls are
+ * written once per precision).
  *
  * <p>Workspaces are sized by a LAPACK workspace query on the first call for a size n and reused while
  * n repeats; they grow, never shrink. Not thread-safe.
@@ -90,6 +91,15 @@ abstract class GramEigenWorkspace<A> {
         return twoStageUse == NativeSpectrumSolver.TwoStage.ALWAYS || TwoStageTrial.of(n, single).next();
     }
 
+    /** The trial an n×n spectrum is timed for, or null: none at this size, or its choice made. */
+    private TwoStageTrial runningTrial(int n) {
+        if (!twoStagePossible(n) || twoStageUse != NativeSpectrumSolver.TwoStage.MEASURED) {
+            return null;
+        }
+        TwoStageTrial trial = TwoStageTrial.of(n, single);
+        return trial.decided().isPresent() ? null : trial;
+    }
+
     /** Eigenvalues of the smaller Gram matrix of the rows×cols input into {@code out}; returns n. */
     final int solve(A values, int rows, int cols, MatrixLayout layout, double[] out) {
         int r = layout == MatrixLayout.COLUMN_MAJOR ? rows : cols; // rows of the column-major view A
@@ -105,8 +115,7 @@ abstract class GramEigenWorkspace<A> {
         // A is r×c with leading dimension r: AAᵀ when r ≤ c, AᵀA otherwise; C is overwritten (beta = 0).
         syrk(values, r <= c ? "N" : "T", n, Math.max(r, c), r);
         boolean two = twoStage(n);
-        TwoStageTrial trial = twoStagePossible(n) && twoStageUse == NativeSpectrumSolver.TwoStage.MEASURED
-                ? TwoStageTrial.of(n, single) : null;
+        TwoStageTrial trial = runningTrial(n); // once decided, spectra are not timed
         long started = trial == null ? 0 : now();
         if (two) {
             twoStage.solve(gram, n, out);
