@@ -130,6 +130,14 @@ public final class SoakBench {
             Settled settled = settle(monitor);
             clients.awaitTermination(90, TimeUnit.SECONDS);
             Settled last = settle(monitor);
+            // The clients' threads have ended, not necessarily the server's side of their last requests (a
+            // body the server still reads after its client gave up): what is in flight must drain, and a
+            // reservation that never comes back (a leak) is still there after the wait.
+            long drainStart = System.nanoTime();
+            while (monitor.budget().used() > 0 && System.nanoTime() - drainStart < TimeUnit.SECONDS.toNanos(10)) {
+                Thread.sleep(50);
+            }
+            double drained = (System.nanoTime() - drainStart) * 1e-9;
             List<String> unsettled = new ArrayList<>(settled.unsettled());
             unsettled.addAll(last.unsettled());
             long bad5xx = statuses.entrySet().stream().filter(e -> e.getKey() >= 500 && e.getKey() != 503)
@@ -138,9 +146,10 @@ public final class SoakBench {
                     new TreeMap<>(connectionErrors));
             out.printf("peak heap %d MiB in use, %d MiB after a collection, of %d MiB max (budget %d MiB); "
                             + "peak series %d, at most %d of one run (%s; bound %d); peak load average %.1f; "
-                            + "in flight at the end %d bytes%n", maxHeap >> 20, maxLive >> 20,
+                            + "in flight at the end %d bytes (%.1f s after the clients ended)%n", maxHeap >> 20, maxLive >> 20,
                     Runtime.getRuntime().maxMemory() >> 20, options.maxInflightBytes() >> 20, maxSeries,
-                    maxOfOneRun.maxOfOneRun(), maxOfOneRun.runWithMost(), perRunBound, maxLoad, monitor.budget().used());
+                    maxOfOneRun.maxOfOneRun(), maxOfOneRun.runWithMost(), perRunBound, maxLoad, monitor.budget().used(),
+                    drained);
             out.printf("layers checked at the end %d: received %d = processed %d + dropped %d + rejected %d; "
                             + "checked again after the last requests %d%n", settled.layers(), settled.received(),
                     settled.processed(), settled.dropped(), settled.rejected(), last.layers());
