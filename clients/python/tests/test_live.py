@@ -146,6 +146,20 @@ class SingleLayerTest(LiveTestCase):
         self.assertEqual(400, caught.exception.status)
         self.assertEqual("step must be a non-negative integer, got -1", caught.exception.message)
 
+    @unittest.skipUnless(os.environ.get("DYSON_MAX_BODY"), "set DYSON_MAX_BODY to the monitor's --max-body")
+    def test_a_layer_over_the_body_limit_gets_the_servers_413(self):
+        # http.client reads the answer only once it has sent the whole body: it sees the 413 only if
+        # the server lets it finish sending instead of closing the connection under it.
+        max_body = int(os.environ["DYSON_MAX_BODY"])
+        big = np.ones((max_body // 512, 1024), np.float32)  # 8 × the limit, as .npy
+        for attempt in (1, 2, 3):
+            with self.assertRaises(DysonError) as caught:
+                self.client.post_snapshot(self.run, "fc1", attempt, big)
+            self.assertEqual(413, caught.exception.status)
+            self.assertRegex(caught.exception.message,
+                             rf"^body of \d+ bytes is over the limit of {max_body} bytes \(--max-body\)$")
+            self.assertIn("runs", self.client.runs())  # the client's next request works
+
     def test_a_wrong_token_is_401_when_the_monitor_has_one(self):
         wrong = Client(self.url, token="not-the-token")
         if not self.token:

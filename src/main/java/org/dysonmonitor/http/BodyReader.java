@@ -1,11 +1,13 @@
 package org.dysonmonitor.http;
 
+import akka.Done;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.RequestEntity;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.stream.Materializer;
+import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import org.dysonmonitor.monitor.InflightBudget;
@@ -25,6 +27,12 @@ final class BodyReader {
 
     /** How long a client may take to send a body. */
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long a body refused before its read is still read and dropped once its answer is out
+     * (nginx's lingering close, 30 s there too): long enough for a client that reads only after it
+     * has sent everything (java.net.http, Python's http.client) to send 256 MiB at 100 Mbit/s.
+     */
+    static final Duration LINGER = Duration.ofSeconds(30);
 
     private final Materializer materializer;
 
@@ -45,6 +53,17 @@ final class BodyReader {
      */
     CompletionStage<akka.Done> discard(RequestEntity entity) {
         return entity.discardBytes(materializer).completionStage();
+    }
+
+    /**
+     * Reads and drops a refused body while its answer goes out, for at most {@link #LINGER}; done
+     * when the body has ended, the client went away, or the time is up. Closing a connection that
+     * still has unread bytes makes the kernel send a reset, and a client still sending then fails
+     * with a broken pipe or a reset, often before it has read the answer that was already on its way.
+     */
+    CompletionStage<Done> linger(RequestEntity entity) {
+        return entity.withoutSizeLimit().getDataBytes().takeWithin(LINGER).runWith(Sink.ignore(), materializer)
+                .exceptionally(failure -> Done.getInstance()); // a client gone is done too
     }
 
     /** A small body (run metadata) outside the in-flight budget. */

@@ -78,6 +78,25 @@ final class HistoryRoutes extends AllDirectives {
         });
     }
 
+    /**
+     * Why a layer that is not live has no report, when the store knows it: after a restart a layer
+     * comes back with its next snapshot, and until then only its stored points exist. Empty when
+     * the store does not know the layer (or there is no store, or it cannot be read now).
+     */
+    CompletionStage<Optional<String>> storedButNotLive(String run, String layer) {
+        if (store.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        HistoryStore s = store.get();
+        return s.runs().thenCombine(s.lastSteps(), (runs, steps) -> runs.stream().filter(r -> r.run().equals(run))
+                .filter(r -> r.layers().stream().anyMatch(l -> l.layer().equals(layer)))
+                .map(r -> "layer " + layer + " of run " + run + " is stored (the run is " + r.status()
+                        + (steps.containsKey(run) ? ", last stored step " + steps.get(run) : "")
+                        + ") but not live in this process: its report returns with its next snapshot; its stored "
+                        + "points: GET /api/v1/runs/" + run + "/layers/" + layer + "/history")
+                .findFirst()).exceptionally(failure -> Optional.empty());
+    }
+
     private static CompletionStage<Boolean> known(HistoryStore store, String run, String layer) {
         return store.runs().thenApply(runs -> runs.stream().anyMatch(r -> r.run().equals(run)
                 && r.layers().stream().anyMatch(l -> l.layer().equals(layer))));

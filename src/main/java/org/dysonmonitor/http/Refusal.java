@@ -1,5 +1,9 @@
 package org.dysonmonitor.http;
 
+import akka.Done;
+
+import java.util.concurrent.CompletionStage;
+
 /**
  * A request refused on its way through a route's steps: the HTTP status, the rejection reason (the
  * {@code reason} label of {@code dyson_snapshots_rejected_total}) and the message for the client.
@@ -10,11 +14,27 @@ final class Refusal extends RuntimeException {
 
     private final int status;
     private final String reason;
+    private final CompletionStage<Done> unreadBody;
 
     Refusal(int status, String reason, String message) {
+        this(status, reason, message, null);
+    }
+
+    private Refusal(int status, String reason, String message, CompletionStage<Done> unreadBody) {
         super(message, null, false, false); // an answer, not a bug: no stack trace
         this.status = status;
         this.reason = reason;
+        this.unreadBody = unreadBody;
+    }
+
+    /** This refusal, answered while its body, unread, is still being dropped: done when that ends. */
+    Refusal whileDropping(CompletionStage<Done> unreadBody) {
+        return new Refusal(status, reason, getMessage(), unreadBody);
+    }
+
+    /** Done when the request's unread body has been dropped; null when the body was read. */
+    CompletionStage<Done> unreadBody() {
+        return unreadBody;
     }
 
     int status() {

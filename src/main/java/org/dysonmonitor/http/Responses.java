@@ -1,16 +1,21 @@
 package org.dysonmonitor.http;
 
+import akka.Done;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.Connection;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
 import org.dysonmonitor.ingest.NpyFormatException;
 
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
 /** How the API answers: JSON bodies, {@code {"error": "..."}} on failure, and the one mapping of failures to statuses. */
@@ -34,6 +39,21 @@ final class Responses {
         return Directives.complete(status, HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.error(message)));
     }
 
+    /**
+     * An error whose body is sent at once but ends only once the request's unread body has been
+     * dropped: Akka HTTP closes the connection after an answer sent before its request's end, and
+     * holding the answer's end holds that close until no unread byte is left to turn it into a reset.
+     * The close is announced whether or not the body has ended by the time the answer is sent (the
+     * drop may be cut short by {@link BodyReader#LINGER}), so a client always sees the same answer.
+     */
+    static Route errorWhileDropping(StatusCode status, String message, CompletionStage<Done> unreadBody) {
+        ByteString json = ByteString.fromString(Json.error(message));
+        Source<ByteString, ?> body = Source.single(json)
+                .concat(Source.completionStageSource(unreadBody.thenApply(done -> Source.<ByteString>empty())));
+        return Directives.respondWithHeader(Connection.create("close"), () -> Directives.complete(status,
+                HttpEntities.create(ContentTypes.APPLICATION_JSON, json.size(), body)));
+    }
+
     static Route answer(Answer a) {
         if (a.retryAfterSeconds() > 0) {
             return Directives.respondWithHeader(RawHeader.create("Retry-After", Long.toString(a.retryAfterSeconds())),
@@ -53,6 +73,9 @@ final class Responses {
                 return Directives.respondWithHeader(RawHeader.create("Retry-After",
                         Long.toString(SnapshotSteps.OVERLOADED_RETRY_SECONDS)),
                         () -> error(StatusCodes.get(r.status()), r.getMessage()));
+            }
+            if (r.unreadBody() != null) {
+                return errorWhileDropping(StatusCodes.get(r.status()), r.getMessage(), r.unreadBody());
             }
             return error(StatusCodes.get(r.status()), r.getMessage());
         }

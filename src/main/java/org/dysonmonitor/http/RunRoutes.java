@@ -15,6 +15,7 @@ import org.dysonmonitor.monitor.SpectrumActor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -85,12 +86,15 @@ final class RunRoutes extends AllDirectives {
     Route layerReport(String run, String layer) {
         CompletionStage<SpectrumActor.LayerLookup> lookup = AskPattern.ask(registry,
                 r -> new RunRegistry.GetLayer(run, layer, r), askTimeout, system.scheduler());
-        return onSuccess(lookup, found -> {
+        CompletionStage<Route> answer = lookup.thenCompose(found -> {
             if (found instanceof SpectrumActor.Found f) {
-                return Responses.json(StatusCodes.OK, f.report());
+                return CompletableFuture.completedFuture(Responses.json(StatusCodes.OK, f.report()));
             }
-            return Responses.error(StatusCodes.NOT_FOUND, ((SpectrumActor.NotFound) found).message());
+            String live = ((SpectrumActor.NotFound) found).message();
+            return history.storedButNotLive(run, layer).thenApply(stored ->
+                    Responses.error(StatusCodes.NOT_FOUND, stored.orElse(live)));
         });
+        return onSuccess(answer, route -> route);
     }
 
     /** Server-Sent Events of LayerReports, optionally only of one run (and layer). */

@@ -107,11 +107,13 @@ final class SnapshotSteps {
     /**
      * The failed answer of a refusal before the body was read. A 503 (the client will send again) is
      * answered once the body has been read and discarded (bandwidth, no memory): answering while the
-     * client still sends would close the connection under it, a broken pipe instead of the 503.
+     * client still sends would close the connection under it, a broken pipe instead of the 503. Any
+     * other refusal is answered at once (a client that reads while it sends can stop), and the body is
+     * dropped while the answer goes out, so that the connection closes only once it has ended.
      */
     <T> CompletionStage<T> refusedBeforeRead(RequestEntity entity, Refusal r) {
         if (r.status() != 503) {
-            return CompletableFuture.failedFuture(r);
+            return CompletableFuture.failedFuture(r.whileDropping(bodies.linger(entity)));
         }
         return bodies.discard(entity).handle((done, failure) -> {
             throw r;

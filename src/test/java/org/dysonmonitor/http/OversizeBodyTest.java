@@ -59,9 +59,7 @@ class OversizeBodyTest {
             RawHttpConnection.Answer refused = c.read();
             assertRefused(refused, "body of 8388608 bytes is over the limit of 1048576 bytes (--max-body)");
             assertEquals(RawHttpConnection.After.CLOSED_CLEANLY, c.after(5000));
-            long taken = sent.get(30, TimeUnit.SECONDS);
-            System.out.printf("413 figures: keep-alive connection, 8 MiB announced, %d bytes written before the server "
-                    + "stopped reading%n", taken);
+            assertEquals(8 << 20, sent.get(30, TimeUnit.SECONDS), "the server read and dropped the refused body");
         }
         // A new connection is served as usual.
         assertEquals(200, api.get("/healthz").status());
@@ -82,20 +80,25 @@ class OversizeBodyTest {
 
     @Test
     void aClientThatReadsOnlyAfterSendingStillGetsThe413() throws Exception {
-        // It writes until the server stops reading (a broken pipe for its last writes), then reads:
-        // the answer was sent before the close, and Linux hands out received data before a reset.
+        // It writes the whole body, then reads: the server drops what it sends after the answer, so the
+        // connection closes with nothing unread (a FIN, not a reset that could overtake the answer).
         try (RawHttpConnection c = new RawHttpConnection(port(api))) {
             long taken = c.send("POST", ApiClient.snapshotPath("late", "W", "step=1"), new byte[64 << 20], false)
                     .get(60, TimeUnit.SECONDS);
-            assertTrue(taken < 64 << 20, "the server stopped reading a refused body, it took " + taken);
+            assertEquals(64 << 20, taken, "the server read and dropped the whole refused body");
             assertRefused(c.read(), "body of 67108864 bytes is over the limit of 1048576 bytes (--max-body)");
+            assertEquals(RawHttpConnection.After.CLOSED_CLEANLY, c.after(5000));
         }
     }
 
     @Test
     void httpClientGets413ForEveryOversizeBodyAndItsNextRequestWorks() throws Exception {
+        // java.net.http reads the answer only once it has sent the body, and fails the exchange on a
+        // broken pipe: it gets the 413 only because the server drops the body rather than close on it.
+        // Five rounds, since a close under the sender lost the answer only now and then.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        for (int size : new int[] {(int) MAX_BODY + 1, 8 << 20, 64 << 20}) {
+        for (int size : new int[] {(int) MAX_BODY + 1, 8 << 20, 64 << 20, 8 << 20, 64 << 20, 8 << 20, 64 << 20,
+                                   8 << 20, 64 << 20, 8 << 20, 64 << 20}) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                                     URI.create(api.url() + ApiClient.snapshotPath("java", "W", "step=1")))
                             .header("Content-Type", ApiClient.NPY)

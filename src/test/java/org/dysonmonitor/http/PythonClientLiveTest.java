@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PythonClientLiveTest {
 
     private static final String TOKEN = "python-client-token";
+    private static final long MAX_BODY = 1 << 20;
     /** The only skip reason allowed, and only while the route is missing (tests/test_live.py). */
     private static final String NO_MODEL_ROUTE = "the server has no whole-model route POST /api/v1/runs/{run}/snapshots";
     /** One line of {@code unittest -v}: name, module.Class[.name], result. */
@@ -39,6 +40,7 @@ class PythonClientLiveTest {
             "SingleLayerTest.test_non_finite_values_are_rejected_by_the_server",
             "SingleLayerTest.test_a_negative_step_is_rejected_by_the_server",
             "SingleLayerTest.test_a_wrong_token_is_401_when_the_monitor_has_one",
+            "SingleLayerTest.test_a_layer_over_the_body_limit_gets_the_servers_413",
             "WholeModelTest.test_a_whole_model_round_trip",
             "WholeModelTest.test_a_compressed_npz_passes_through_and_vectors_are_listed_as_skipped",
             "WholeModelTest.test_one_bad_layer_refuses_the_whole_model",
@@ -57,7 +59,7 @@ class PythonClientLiveTest {
         assertTrue(Files.isRegularFile(clients.resolve("pyproject.toml")), "no " + clients + "/pyproject.toml");
         venv = PythonVenv.install(clients, dir);
         live = LiveMonitor.start("python-client-live-test", Map.of());
-        api = live.serve(Optional.of(TOKEN), 1 << 20);
+        api = live.serve(Optional.of(TOKEN), MAX_BODY);
     }
 
     @AfterAll
@@ -83,7 +85,7 @@ class PythonClientLiveTest {
         boolean modelRoute = hasModelRoute();
         // Run from the temporary directory, so that only the installed package can be imported.
         PythonVenv.Result result = venv.python(dir, Map.of("DYSON_URL", api.url(), "DYSON_TOKEN", TOKEN,
-                        "NO_PROXY", "127.0.0.1", "no_proxy", "127.0.0.1"), 300,
+                        "DYSON_MAX_BODY", Long.toString(MAX_BODY), "NO_PROXY", "127.0.0.1", "no_proxy", "127.0.0.1"), 300,
                 "-m", "unittest", "discover", "-s", venv.sources().resolve("tests").toString(), "-v");
         String out = result.output();
         assertEquals(0, result.exitCode(), out);

@@ -41,7 +41,7 @@ final class RawHttpConnection implements AutoCloseable {
     /**
      * Sends the request line and headers at once and the body from another thread in 64 KiB writes
      * (chunked encoding when {@code chunked}); completes with the bytes the server took before it
-     * stopped reading (an IOException there is a broken pipe, a normal end of a refused upload).
+     * stopped reading (an IOException there is a broken pipe: a refused chunked upload cut short).
      */
     CompletableFuture<Long> send(String method, String path, byte[] body, boolean chunked) throws IOException {
         String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"

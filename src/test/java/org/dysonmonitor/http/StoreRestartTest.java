@@ -179,6 +179,14 @@ class StoreRestartTest {
             assertEquals(t, history.get(t).get("step").asLong());
         }
         assertEquals(spectra.get(before - 1)[9], history.get(before - 1).get("eigenvalues").get(9).asDouble(), 1e-12);
+        // Until its next snapshot the layer is stored, not live: its report's 404 says so and where its points are.
+        HttpResponse<String> notLive = send(HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/crash/layers/W")).GET());
+        assertEquals(404, notLive.statusCode(), notLive.body());
+        assertEquals("{\"error\":\"layer W of run crash is stored (the run is idle, last stored step " + (before - 1)
+                + ") but not live in this process: its report returns with its next snapshot; its stored points: "
+                + "GET /api/v1/runs/crash/layers/W/history\"}", notLive.body());
+        HttpResponse<String> unknown = send(HttpRequest.newBuilder(URI.create(url + "/api/v1/runs/crash/layers/V")).GET());
+        assertEquals("{\"error\":\"no run named crash\"}", unknown.body(), "a layer the store does not know");
 
         for (int t = before; t < before + after; t++) {
             post(url, t, spectra.get(t));
