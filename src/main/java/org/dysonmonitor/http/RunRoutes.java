@@ -15,7 +15,6 @@ import org.dysonmonitor.monitor.SpectrumActor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -86,15 +85,16 @@ final class RunRoutes extends AllDirectives {
     Route layerReport(String run, String layer) {
         CompletionStage<SpectrumActor.LayerLookup> lookup = AskPattern.ask(registry,
                 r -> new RunRegistry.GetLayer(run, layer, r), askTimeout, system.scheduler());
-        CompletionStage<Route> answer = lookup.thenCompose(found -> {
+        // The routes' directives, not the ask's completion, run the continuations: an ask completes on
+        // the answering actor's thread, which must not write the report's JSON.
+        return onSuccess(lookup, found -> {
             if (found instanceof SpectrumActor.Found f) {
-                return CompletableFuture.completedFuture(Responses.json(StatusCodes.OK, f.report()));
+                return Responses.json(StatusCodes.OK, f.report());
             }
             String live = ((SpectrumActor.NotFound) found).message();
-            return history.storedButNotLive(run, layer).thenApply(stored ->
+            return onSuccess(history.storedButNotLive(run, layer), stored ->
                     Responses.error(StatusCodes.NOT_FOUND, stored.orElse(live)));
         });
-        return onSuccess(answer, route -> route);
     }
 
     /** Server-Sent Events of LayerReports, optionally only of one run (and layer). */
