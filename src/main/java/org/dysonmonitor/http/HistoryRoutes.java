@@ -88,18 +88,22 @@ final class HistoryRoutes extends AllDirectives {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         HistoryStore s = store.get();
-        return s.runs().thenCombine(s.lastSteps(), (runs, steps) -> runs.stream().filter(r -> r.run().equals(run))
-                .filter(r -> r.layers().stream().anyMatch(l -> l.layer().equals(layer)))
+        return s.runs().thenCombine(s.lastSteps(), (runs, steps) -> holding(runs, run, layer)
                 .map(r -> "layer " + layer + " of run " + run + " is stored (the run is " + r.status()
                         + (steps.containsKey(run) ? ", last stored step " + steps.get(run) : "")
                         + ") but not live in this process: its report returns with its next snapshot; its stored "
-                        + "points: GET /api/v1/runs/" + run + "/layers/" + layer + "/history")
-                .findFirst()).exceptionally(failure -> Optional.empty());
+                        + "points: GET /api/v1/runs/" + run + "/layers/" + layer + "/history"))
+                .exceptionally(failure -> Optional.empty());
     }
 
     private static CompletionStage<Boolean> known(HistoryStore store, String run, String layer) {
-        return store.runs().thenApply(runs -> runs.stream().anyMatch(r -> r.run().equals(run)
-                && r.layers().stream().anyMatch(l -> l.layer().equals(layer))));
+        return store.runs().thenApply(runs -> holding(runs, run, layer).isPresent());
+    }
+
+    /** The stored run named {@code run}, if it has a layer named {@code layer}. */
+    private static Optional<StoredRun> holding(List<StoredRun> runs, String run, String layer) {
+        return runs.stream().filter(r -> r.run().equals(run)
+                && r.layers().stream().anyMatch(l -> l.layer().equals(layer))).findFirst();
     }
 
     private static Map<String, Object> body(String run, String layer, List<HistoryPoint> points) {
