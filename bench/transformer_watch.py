@@ -10,21 +10,33 @@ The same model trains in timed blocks that alternate without and with the hook, 
 noise (other processes on the cores) hits both alike; the slowdown is the ratio of the summed block
 times, and the median of the per-pair ratios; the training thread's CPU time (``time.thread_time``)
 is compared as well, since on a machine shared with other work wall time is mostly waiting for a core
-(it does not see waits for the GIL, which the wall-clock ratio does). After a block with the hook, the sender is left to
-finish (untimed) before the next block, so its work is not charged to the block without it; the
-"upper bound" charges that wait to the watched block instead.
+(it does not see waits for the GIL, which the wall-clock ratio does). After a block with the hook, the
+sender is left to finish and the monitor to process every snapshot it accepted (untimed) before the
+next block, so neither's work is charged to the block without it; the "upper bound" charges the
+sender's wait to the watched block instead.
+
+What is timed is a long run's steady state, so two warm-ups come first, untimed. The monitor's JIT
+compiles the paths of a whole-model snapshot over its first several hundred snapshots (on 2 cores its
+C2 compiler threads took 78 ms of CPU per 17-layer snapshot over the first 100, 7 ms after 400, 4 ms
+after 800; the monitor itself 200 ms, then 60 ms): ``--jit-warmup`` whole-model posts of the model's
+weights, moved a little each time, go to a run of their own as fast as the monitor takes them. Then the
+timed run starts with ``--monitor-warmup`` hooked training steps (by default 60 snapshots): a monitor
+measures each layer's Dyson Brownian motion from its 50th snapshot on, so a younger run would time a
+monitor that does less than it does later. ``--jit-warmup 0 --monitor-warmup 0`` times a cold monitor.
+With ``--monitor-pid`` the monitor's CPU time per snapshot during the timed part is printed too.
 
 Needs torch (Debian: python3-torch), the client (``pip install ./clients/python``, or run from the
 repository: the script finds ``clients/python``), and a monitor::
 
     java -jar target/dyson-monitor.jar serve
-    python3 bench/transformer_watch.py [--url http://127.0.0.1:8080] [--pairs 8] [--block 50]
+    python3 bench/transformer_watch.py [--url http://127.0.0.1:8080] [--pairs 8] [--block 50] [--monitor-pid PID]
 """
 
 import argparse
 import os
 import statistics
 import sys
+import threading
 import time
 import uuid
 
@@ -33,6 +45,74 @@ try:
 except ImportError:  # not installed: use the repository's copy
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python"))
     import dyson_monitor
+
+
+def run_queue_wait() -> float:
+    """Seconds this thread has waited for a core, runnable but not running (Linux schedstat; 0 elsewhere).
+
+    Wall time = CPU time + this wait + time asleep (blocked: the GIL, a lock, I/O), so the three tell
+    a slowdown from another process on the cores (the wait) from one inside this process (asleep).
+    """
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc; NaN elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def thread_cpu_by_group(pid: int) -> dict:
+    """CPU seconds of process ``pid``'s threads so far, summed by name without trailing digits (Linux /proc;
+    the kernel keeps 15 characters of a name: "C2 CompilerThre", "dyson-monitor-d" for the spectrum and
+    decode dispatchers, "dyson-monitor-a" for Akka's default one); empty elsewhere."""
+    groups: dict = {}
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return groups
+    ticks = os.sysconf("SC_CLK_TCK")
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                name = f.read().strip().rstrip("0123456789#").rstrip()
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the thread ended meanwhile
+        groups[name] = groups.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return groups
+
+
+def thread_cpu_and_wait(native_id: int):
+    """CPU seconds and seconds waiting for a core of this process's thread ``native_id`` (Linux; 0 elsewhere)."""
+    try:
+        with open(f"/proc/self/task/{native_id}/schedstat") as f:
+            fields = f.read().split()
+        return int(fields[0]) / 1e9, int(fields[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0, 0.0
+
+
+def settle(client, run, layer_count, timeout):
+    """The run's layers once the monitor has processed, dropped or rejected every snapshot it received
+    and all ``layer_count`` layers are there (or ``timeout`` seconds have passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        listed = {r["run"]: r for r in client.runs()["runs"]}.get(run, {"layers": []})
+        layers = {layer["layer"]: layer for layer in listed["layers"]}
+        settled = all(l["received"] == l["processed"] + l["dropped"] + l["rejected"] for l in layers.values())
+        if (settled and len(layers) == layer_count) or time.monotonic() > deadline:
+            return layers
+        time.sleep(0.05)
 
 
 def build(torch, nn, d_model=128, heads=4, feed_forward=512, layers=4, outputs=16):
@@ -51,12 +131,21 @@ def main(argv=None) -> int:
     parser.add_argument("--every", type=int, default=10, help="watch(every=...)")
     parser.add_argument("--seq", type=int, default=32, help="sequence length")
     parser.add_argument("--warmup", type=int, default=20, help="untimed steps first")
-    parser.add_argument("--monitor-warmup", type=int, default=300,
-                        help="untimed steps with the hook after those, before the timed pairs: the monitor's JIT "
-                             "compiles its paths on the first snapshots of a run (0: time a cold monitor)")
+    parser.add_argument("--jit-warmup", type=int, default=800,
+                        help="untimed whole-model posts to a run of their own first: the monitor's JIT compiles "
+                             "its paths over its first several hundred snapshots (0: none)")
+    parser.add_argument("--monitor-warmup", type=int, default=600,
+                        help="untimed steps with the hook after those, before the timed pairs, in the timed run: "
+                             "a layer's Dyson dynamics are measured from its 50th snapshot on (0: none)")
+    parser.add_argument("--monitor-pid", type=int, help="the monitor's process id: print its CPU per snapshot")
+    parser.add_argument("--training-cpus", help="run this process (training and sender) on these CPUs only, e.g. "
+                                                  "'0' with the monitor started as 'taskset -c 1 ...' (Linux)")
     parser.add_argument("--policy", choices=dyson_monitor.POLICIES, default="latest")
     args = parser.parse_args(argv)
 
+    if args.training_cpus:
+        # Before torch starts any thread: every thread of the process inherits the mask.
+        os.sched_setaffinity(0, {int(c) for c in args.training_cpus.split(",")})
     import torch
     from torch import nn
 
@@ -91,39 +180,61 @@ def main(argv=None) -> int:
                                policy=args.policy)
     matrices = list(hook.parameters)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread; {len(matrices)} weight matrices watched "
-          f"({sum(p.numel() for p in hook.parameters.values())} values); run {run} at {args.url}")
+          f"({sum(p.numel() for p in hook.parameters.values())} values); run {run} at {args.url}; "
+          f"training on CPUs {sorted(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else 'all'}")
 
     for _ in range(args.warmup):
         step_once()
-    # A monitor watches a long run: its first snapshots, while the JVM compiles the paths they take (on
-    # 2 cores the compiler threads took ~2 s of CPU in a cold monitor's first minute), are not its cost
-    # per snapshot. These steps send snapshots untimed, under a run of their own (the timed one counts
-    # only its own snapshots).
-    if args.monitor_warmup > 0:
+    # A monitor watches a long run: the snapshots it takes while the JVM compiles their paths (see above),
+    # and a layer's first 50, before its Dyson dynamics are measured, do not cost what a snapshot costs later.
+    if args.jit_warmup > 0:
         started = time.perf_counter()
-        warm = dyson_monitor.watch(model, run + "-warmup", client=client, every=args.every, batch=batch,
-                                   optimizer=optimizer, policy=args.policy)
-        for i in range(1, args.monitor_warmup + 1):
-            step_once()
-            warm(i)
-        warm.close(60)
+        generator = torch.Generator().manual_seed(1)
+        client.put_run(run + "-jit", learning_rate=1e-3, batch_size=batch)
+        with torch.no_grad():
+            weights = {name: p.detach().clone() for name, p in hook.parameters.items()}
+            for i in range(1, args.jit_warmup + 1):
+                for w in weights.values():  # a random walk of the weights, 1e-3 of their scale per post
+                    w.add_(torch.randn(w.shape, generator=generator), alpha=1e-3 * float(w.std()))
+                client.post_model(run + "-jit", i, {n: w.numpy() for n, w in weights.items()}, lr=1e-3, batch=batch)
+        settle(client, run + "-jit", len(matrices), 120)
         try:
-            client.finish(run + "-warmup")
+            client.finish(run + "-jit")
         except Exception as error:  # noqa: BLE001 - the warm-up run is ours; the measurement goes on
-            print(f"could not finish run {run}-warmup: {error}", file=sys.stderr)
-        print(f"monitor warm-up: {args.monitor_warmup} hooked steps, {warm.sent} snapshots sent, "
+            print(f"could not finish run {run}-jit: {error}", file=sys.stderr)
+        print(f"JIT warm-up: {args.jit_warmup} whole-model posts to run {run}-jit, "
               f"{time.perf_counter() - started:.1f} s (untimed)")
     step = 0
+    if args.monitor_warmup > 0:
+        started = time.perf_counter()
+        for _ in range(args.monitor_warmup):
+            step_once()
+            step += 1
+            hook(step)
+        hook.flush(60)
+        settle(client, run, len(matrices), 60)
+        print(f"monitor warm-up: {args.monitor_warmup} hooked steps, {hook.sent} snapshots sent, "
+              f"{time.perf_counter() - started:.1f} s (untimed)")
+    warm_sent = hook.sent
+    # The hook's sender thread (named after the run), whose CPU is the client's cost.
+    sender = next(t.native_id for t in threading.enumerate() if t.name == f"dyson-monitor-{run}")
+    sender_before = thread_cpu_and_wait(sender)
+    monitor_cpu = 0.0  # the monitor's CPU seconds over the watched blocks and their settling
+    monitor_groups: dict = {}  # the same by thread group
     without, watched, drains, hook_seconds = [], [], [], []
     without_cpu, watched_cpu = [], []  # CPU time of the training thread: far less noisy on a loaded machine
+    without_queued, watched_queued = [], []  # the training thread's wait for a core
     first_loss = last_loss = None
     for _ in range(args.pairs):
-        started, cpu = time.perf_counter(), time.thread_time()
+        started, cpu, queued = time.perf_counter(), time.thread_time(), run_queue_wait()
         for _ in range(args.block):
             loss = step_once()
         without.append(time.perf_counter() - started)
         without_cpu.append(time.thread_time() - cpu)
-        started, cpu = time.perf_counter(), time.thread_time()
+        without_queued.append(run_queue_wait() - queued)
+        monitor_before = process_cpu_seconds(args.monitor_pid) if args.monitor_pid else 0.0
+        groups_before = thread_cpu_by_group(args.monitor_pid) if args.monitor_pid else {}
+        started, cpu, queued = time.perf_counter(), time.thread_time(), run_queue_wait()
         for _ in range(args.block):
             loss = step_once()
             step += 1
@@ -133,13 +244,20 @@ def main(argv=None) -> int:
                 hook_seconds.append(time.perf_counter() - called)
         watched.append(time.perf_counter() - started)
         watched_cpu.append(time.thread_time() - cpu)
+        watched_queued.append(run_queue_wait() - queued)
         waited = time.perf_counter()
         hook.flush(60)
         drains.append(time.perf_counter() - waited)
+        settle(client, run, len(matrices), 60)
+        if args.monitor_pid:
+            monitor_cpu += process_cpu_seconds(args.monitor_pid) - monitor_before
+            for name, seconds in thread_cpu_by_group(args.monitor_pid).items():
+                monitor_groups[name] = monitor_groups.get(name, 0.0) + seconds - groups_before.get(name, 0.0)
         print(f"pair {len(watched)}/{args.pairs}: without {without[-1]:.2f} s, with {watched[-1]:.2f} s "
               f"({watched[-1] / without[-1]:.3f}x), sender drained in {drains[-1]:.2f} s", file=sys.stderr)
         last_loss = float(loss)
         first_loss = last_loss if first_loss is None else first_loss
+    sender_after = thread_cpu_and_wait(sender)  # before close(): the thread ends there
     hook.close(30)
 
     ratio = sum(watched) / sum(without)
@@ -161,19 +279,29 @@ def main(argv=None) -> int:
               f"{statistics.fmean(cpu_ratios):.3f} ± {cpu_se:.3f}x (± one standard error over {len(pair_ratios)} pairs)")
     print(f"training thread CPU time with/without the hook: {sum(watched_cpu) / sum(without_cpu):.3f}x "
           f"(a step without: {1e3 * sum(without_cpu) / (args.pairs * args.block):.2f} ms CPU)")
+    blocks = args.pairs * args.block
+    for label, wall, cpu, queued in (("without", without, without_cpu, without_queued),
+                                     ("with", watched, watched_cpu, watched_queued)):
+        asleep = sum(wall) - sum(cpu) - sum(queued)
+        print(f"a step {label} the hook, ms: wall {1e3 * sum(wall) / blocks:.2f} = CPU {1e3 * sum(cpu) / blocks:.2f}"
+              f" + waiting for a core {1e3 * sum(queued) / blocks:.2f} + asleep (GIL, locks) {1e3 * asleep / blocks:.2f}")
     print(f"hook call on a snapshot step (copy of the weights): median {1e3 * statistics.median(hook_seconds):.3f} ms,"
           f" max {1e3 * max(hook_seconds):.3f} ms")
     print(f"client: sent {hook.sent}, dropped {hook.dropped}, errors {hook.errors} of {step // args.every} snapshots "
           f"(mode {hook.mode})")
 
-    deadline = time.monotonic() + 60
-    while True:
-        listed = {r["run"]: r for r in client.runs()["runs"]}.get(run, {"layers": []})
-        layers = {layer["layer"]: layer for layer in listed["layers"]}
-        settled = all(l["received"] == l["processed"] + l["dropped"] + l["rejected"] for l in layers.values())
-        if (settled and len(layers) == len(matrices)) or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+    timed_sent = hook.sent - warm_sent
+    sender_cpu, sender_wait = (b - a for a, b in zip(sender_before, sender_after))
+    if timed_sent > 0:
+        print(f"the hook's sender thread: {1e3 * sender_cpu / timed_sent:.1f} ms CPU per snapshot (encoding the .npz, "
+              f"the POST), {1e3 * sender_wait / timed_sent:.1f} ms waiting for a core")
+    if args.monitor_pid and timed_sent > 0:
+        print(f"monitor CPU over the watched blocks and their settling: {monitor_cpu:.2f} s, "
+              f"{1e3 * monitor_cpu / timed_sent:.1f} ms per whole-model snapshot ({timed_sent} snapshots)")
+        largest = sorted(monitor_groups.items(), key=lambda item: -item[1])[:6]
+        print("  by thread, ms per snapshot: " + ", ".join(f"{name} {1e3 * seconds / timed_sent:.1f}"
+                                                          for name, seconds in largest))
+    layers = settle(client, run, len(matrices), 60)
     print(f"\n{'layer':<40} {'rows':>5} {'cols':>5} {'received':>9} {'processed':>10} {'dropped':>8} {'rejected':>9}")
     for name in matrices:
         l = layers.get(name)

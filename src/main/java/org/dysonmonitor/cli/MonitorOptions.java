@@ -59,6 +59,10 @@ final class MonitorOptions {
             description = "Metric meters held at most; new ones beyond are refused and counted in dyson_series_refused_total (default: ${DEFAULT-VALUE}).")
     int maxSeries;
 
+    @Option(names = "--dynamics-cpu", defaultValue = "0.02",
+            description = "Share of one core that all layers' Dyson-dynamics measurements (drift, diffusion, ETA) take at most; a layer measures less often the more layers there are (default: ${DEFAULT-VALUE}).")
+    double dynamicsCpu;
+
     @Option(names = "--partial-above", defaultValue = "2048",
             description = "Layers whose smaller side is at least this many get tracked top-k spectra between full ones (a run's PUT may set its own \"partial_above\"; default: ${DEFAULT-VALUE}).")
     int partialAbove;
@@ -133,6 +137,7 @@ final class MonitorOptions {
         require(cmd, maxInflightBytes >= 0, "--max-inflight-bytes must be ≥ 0 (0: a quarter of the max heap)");
         require(cmd, !idleTimeout.isNegative(), "--idle-timeout must be ≥ 0 (0s: never)");
         require(cmd, maxSeries > 0, "--max-series must be positive");
+        require(cmd, dynamicsCpu > 0 && dynamicsCpu <= 64, "--dynamics-cpu must be in (0, 64] (a share of one core)");
         require(cmd, port >= 0 && port <= 65535, "--port must be in 0..65535");
         require(cmd, baselineEvery >= 0, "--baseline-every must be ≥ 0 (0: never)");
         require(cmd, partialAbove > 0, "--partial-above must be positive");
@@ -155,6 +160,7 @@ final class MonitorOptions {
         overrides.put("dyson.max-inflight-bytes", maxInflightBytes);
         overrides.put("dyson.idle-timeout", idleTimeout.toMillis() + "ms");
         overrides.put("dyson.max-series", maxSeries);
+        overrides.put("dyson.dynamics-cpu-share", dynamicsCpu);
         overrides.put("dyson.top-spectra.partial-above", partialAbove);
         overrides.put("dyson.top-spectra.full-every", fullEvery);
         overrides.put("dyson.top-spectra.k", topK);

@@ -177,8 +177,9 @@ public final class LayerEntity extends AbstractBehavior<LayerEntity.Command> {
             getContext().getLog().info("layer {} of run {} resumes on this node after {} snapshots (step {})",
                     o.layer(), o.run(), resumed.snapshots(), checkpoint.get().step());
         }
-        LayerStatistics statistics = resumed != null ? resumed
-                : new LayerStatistics(o.run(), o.layer(), o.rows(), o.cols(), target, deps.statistics());
+        LayerStatistics statistics = (resumed != null ? resumed
+                : new LayerStatistics(o.run(), o.layer(), o.rows(), o.cols(), target, deps.statistics()))
+                .paced(deps.pace());
         LayerHistory history = deps.store().map(s -> new LayerHistory(s, id, deps.checkpointInterval())).orElse(null);
         analysis = new LayerAnalysis(statistics, history,
                 new LayerMetrics(deps.meters(), o.run(), o.layer(), deps.maxModeSeries()), null,

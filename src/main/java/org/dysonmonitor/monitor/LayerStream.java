@@ -45,7 +45,8 @@ final class LayerStream {
         SpectrumActor.Setup setup = new SpectrumActor.Setup(
                 new SpectrumActor.Identity(entry.run, layer, shape.rows(), shape.cols()),
                 new SpectrumActor.Analysis(entry.spec.target(layer), settings.statistics(), deps.solvers(),
-                        TopSpectra.create(context.getSystem().settings().config()), entry.spec.partialAbove()),
+                        TopSpectra.create(context.getSystem().settings().config()), entry.spec.partialAbove(),
+                        deps.pace()),
                 new SpectrumActor.Outputs(layerMetrics, metrics, deps.bus(), settings.reportInterval(),
                         List.copyOf(entry.watchers), deps.cluster() == null ? null : deps.cluster().statistics()));
         ActorRef<SpectrumActor.Command> actor = context.spawn(

@@ -28,14 +28,17 @@ public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSerie
      * @param maxInflightBytes snapshot bytes in flight at most ({@link InflightBudget}); 0: a quarter of the max heap
      * @param idleTimeout      a run silent this long goes idle (slot, actors, series freed); 0: never
      * @param maxSeries        meters the registry holds at most; new ones beyond are refused and counted
+     * @param dynamicsCpuShare share of one core all layers' Dyson-dynamics measurements take at most
+     *                         ({@link org.dysonmonitor.rmt.DynamicsPace})
      */
-    public record Limits(long maxInflightBytes, Duration idleTimeout, int maxSeries) {
+    public record Limits(long maxInflightBytes, Duration idleTimeout, int maxSeries, double dynamicsCpuShare) {
 
-        public static final Limits DEFAULT = new Limits(0, Duration.ofHours(1), 100_000);
+        public static final Limits DEFAULT = new Limits(0, Duration.ofHours(1), 100_000, 0.02);
 
         public Limits {
-            if (maxInflightBytes < 0 || idleTimeout.isNegative() || maxSeries < 1) {
-                throw new IllegalArgumentException("in-flight bytes and idle timeout must be ≥ 0, max series ≥ 1");
+            if (maxInflightBytes < 0 || idleTimeout.isNegative() || maxSeries < 1 || !(dynamicsCpuShare > 0)) {
+                throw new IllegalArgumentException("in-flight bytes and idle timeout must be ≥ 0, max series ≥ 1, "
+                        + "the dynamics' CPU share > 0");
             }
         }
     }
@@ -66,6 +69,10 @@ public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSerie
         return limits.maxSeries();
     }
 
+    public double dynamicsCpuShare() {
+        return limits.dynamicsCpuShare();
+    }
+
     public static MonitorSettings create(Config root) {
         Config c = root.getConfig("dyson");
         Config s = c.getConfig("statistics");
@@ -88,6 +95,7 @@ public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSerie
                         defaults.pairTolerance(),
                         defaults.pairReservoir(),
                         s.getInt("baseline-every")),
-                new Limits(c.getBytes("max-inflight-bytes"), c.getDuration("idle-timeout"), c.getInt("max-series")));
+                new Limits(c.getBytes("max-inflight-bytes"), c.getDuration("idle-timeout"), c.getInt("max-series"),
+                        c.getDouble("dynamics-cpu-share")));
     }
 }

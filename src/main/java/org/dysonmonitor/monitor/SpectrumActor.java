@@ -11,6 +11,7 @@ import org.dysonmonitor.linalg.MatrixLayout;
 import org.dysonmonitor.linalg.SpectrumSolver;
 import org.dysonmonitor.metrics.LayerMetrics;
 import org.dysonmonitor.metrics.RunMetrics;
+import org.dysonmonitor.rmt.DynamicsPace;
 import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 import org.dysonmonitor.rmt.Spectrum;
@@ -75,13 +76,14 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
      *
      * @param topSpectra      when a layer is tracked (top k) rather than fully solved per snapshot
      * @param runPartialAbove the run's own tracking threshold (smaller side), 0 for the monitor's
+     * @param pace            how often the layer may measure its Dyson dynamics, shared by the monitor's layers
      */
     public record Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers,
-                           TopSpectra topSpectra, int runPartialAbove) {
+                           TopSpectra topSpectra, int runPartialAbove, DynamicsPace pace) {
 
-        /** Full spectra only (the monitor's default threshold; no layer of a built-in trainer reaches it). */
+        /** Full spectra only (the monitor's default threshold; no layer of a built-in trainer reaches it), unpaced. */
         public Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers) {
-            this(target, statistics, solvers, TopSpectra.defaults(), 0);
+            this(target, statistics, solvers, TopSpectra.defaults(), 0, DynamicsPace.UNLIMITED);
         }
     }
 
@@ -162,8 +164,8 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
             this.analysis = null;
             this.remote = new RemoteLayer(id, a, out.remote(), solver);
         } else {
-            LayerStatistics statistics = resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(),
-                    id.rows(), id.cols(), a.target(), a.statistics());
+            LayerStatistics statistics = (resumed != null ? resumed : new LayerStatistics(id.run(), id.layer(),
+                    id.rows(), id.cols(), a.target(), a.statistics())).paced(a.pace());
             this.analysis = new LayerAnalysis(statistics, history, out.layerMetrics(), out.runMetrics(),
                     out.bus()::publish, out.reportInterval(), out.watchers());
             this.remote = null;

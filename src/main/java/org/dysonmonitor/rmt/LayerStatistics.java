@@ -19,7 +19,8 @@ import java.util.List;
  *       randomized baseline ({@link RandomizedBaseline}); later reports carry the latest one;</li>
  *   <li>the measured Dyson Brownian motion of the tracked modes (drift, diffusion, fixed point,
  *       predicted and measured widths and times, the ETA to convergence; {@link LayerDynamics}), every
- *       {@value LayerDynamics#MEASURE_EVERY} snapshots or every second; later reports carry the latest;</li>
+ *       {@value LayerDynamics#MEASURE_EVERY} snapshots or every {@value LayerDynamics#MEASURE_SECONDS} s;
+ *       later reports carry the latest;</li>
  *   <li>with a target spectrum: the RMS distance to it, convergence, and the statistics of its
  *       degenerate pairs (σ̂², ⟨S⟩, ⟨s²⟩, U₄), pooled only over stationary snapshots, since
  *       physics.md §3 defines them for the stationary distribution.</li>
@@ -113,6 +114,8 @@ public final class LayerStatistics {
     private final TargetPairs pairs;
     private final double[] x;
     private final double[] means;
+    /** The window variances of the latest spectrum, filled with {@link #means} (the report copies both). */
+    private final double[] variances;
     private long snapshots;
     private boolean converged;
     private RandomizedBaseline baseline;
@@ -145,6 +148,7 @@ public final class LayerStatistics {
         this.pairs = new TargetPairs(this.target, config.pairTolerance(), config.pairReservoir());
         this.x = new double[modes];
         this.means = new double[modes];
+        this.variances = new double[modes];
         this.dynamics = new LayerDynamics(modes, pairs.pairs(), DysonDynamics.Config.defaults(),
                 new RelaxationForecast.Detector(config.stationarityBlock(), config.stationarityBlocks(),
                         config.stationarityZ()), target == null ? null : this.target, config.targetTolerance());
@@ -183,7 +187,7 @@ public final class LayerStatistics {
 
     /**
      * As above, with the time of the snapshot for the run's update rate ({@link LayerDynamics}: the ETA and
-     * relaxation times in seconds, and a measurement at least every second).
+     * relaxation times in seconds, and a measurement at least every {@value LayerDynamics#MEASURE_SECONDS} s).
      *
      * @param seconds the caller's monotonic clock in seconds (e.g. {@code System.nanoTime() * 1e-9}), NaN if unknown
      */
@@ -237,9 +241,7 @@ public final class LayerStatistics {
     private LayerReport accumulate(long step, Spectrum spectrum, double learningRate, int batchSize, double seconds) {
         moments.add(x);
         boolean stationary = stationarity.add(x);
-        for (int i = 0; i < modes; i++) {
-            means[i] = moments.windowMean(i);
-        }
+        moments.windowMoments(means, variances);
 
         double targetDistance = Double.NaN;
         boolean converged = stationary;
@@ -285,10 +287,6 @@ public final class LayerStatistics {
         for (int i = 0; i < quantiles.length; i++) {
             quantiles[i] = spectrum.quantile(LayerReport.QUANTILES[i]);
         }
-        double[] variances = new double[modes];
-        for (int i = 0; i < modes; i++) {
-            variances[i] = moments.windowVariance(i);
-        }
 
         double alphaOverBatch = learningRate / batchSize; // NaN or ∞ when unknown
         List<PairReport> pairReports = pairs.reports(alphaOverBatch);
@@ -305,6 +303,15 @@ public final class LayerStatistics {
             report.baseline(lastBaseline.distance(), lastBaseline.traps(), lastBaseline.step());
         }
         return report.build();
+    }
+
+    /**
+     * Measures the layer's Dyson dynamics no more often than {@code pace} allows (a monitor's layers share
+     * one); by default, whenever due. Returns this.
+     */
+    public LayerStatistics paced(DynamicsPace pace) {
+        dynamics.pace(pace);
+        return this;
     }
 
     /** Snapshots seen so far. */

@@ -175,10 +175,65 @@ public final class RunningMoments {
     /** Copy of the window means of all modes. */
     public double[] windowMeans() {
         double[] out = new double[modes];
-        for (int i = 0; i < modes; i++) {
-            out[i] = windowMean(i);
-        }
+        windowMoments(out, null);
         return out;
+    }
+
+    /**
+     * The window means (and, if {@code variances} is not null, the window variances) of all modes at
+     * once, equal bit for bit to {@link #windowMean} and {@link #windowVariance} mode by mode: the same
+     * sums in the same order, but swept slot by slot through the ring, which is stored slot-major. Mode
+     * by mode, every read strides over a whole spectrum (4 KiB at 512 modes); here the reads are
+     * sequential.
+     *
+     * @throws IllegalArgumentException if an array's length is not {@code modes}
+     */
+    public void windowMoments(double[] means, double[] variances) {
+        if (means.length != modes || (variances != null && variances.length != modes)) {
+            throw new IllegalArgumentException("expected arrays of " + modes + " modes");
+        }
+        int n = windowCount();
+        if (n == 0) {
+            Arrays.fill(means, Double.NaN);
+            if (variances != null) {
+                Arrays.fill(variances, Double.NaN);
+            }
+            return;
+        }
+        int oldest = oldestSlot();
+        int base0 = oldest * modes;
+        // Σ(x − x0) relative to the oldest value, as windowMean, accumulated in means.
+        Arrays.fill(means, 0.0);
+        for (int k = 0, slot = oldest; k < n; k++, slot = next(slot)) {
+            int base = slot * modes;
+            for (int i = 0; i < modes; i++) {
+                means[i] += ring[base + i] - ring[base0 + i];
+            }
+        }
+        for (int i = 0; i < modes; i++) {
+            means[i] = ring[base0 + i] + means[i] / n;
+        }
+        if (variances == null) {
+            return;
+        }
+        if (n == 1) {
+            Arrays.fill(variances, 0.0);
+            return;
+        }
+        // Corrected two-pass, as windowVariance: Σd² in variances, Σd in a scratch array.
+        double[] s = new double[modes];
+        Arrays.fill(variances, 0.0);
+        for (int k = 0, slot = oldest; k < n; k++, slot = next(slot)) {
+            int base = slot * modes;
+            for (int i = 0; i < modes; i++) {
+                double d = ring[base + i] - means[i];
+                variances[i] += d * d;
+                s[i] += d;
+            }
+        }
+        for (int i = 0; i < modes; i++) {
+            variances[i] = (variances[i] - s[i] * s[i] / n) / (n - 1);
+        }
     }
 
     /** Forgets all data; keeps the preallocated buffers. */

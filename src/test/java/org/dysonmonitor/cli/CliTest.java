@@ -96,6 +96,7 @@ class CliTest {
         cases.put(List.of("serve", "--token-file", "/nonexistent"), "cannot read --token-file /nonexistent");
         cases.put(List.of("serve", "--max-body", "0"), "--max-body must be positive");
         cases.put(List.of("serve", "--max-runs", "0"), "--max-runs must be positive");
+        cases.put(List.of("serve", "--dynamics-cpu", "0"), "--dynamics-cpu must be in (0, 64] (a share of one core)");
         return cases.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 

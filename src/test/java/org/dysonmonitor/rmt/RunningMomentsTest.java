@@ -91,6 +91,38 @@ class RunningMomentsTest {
         assertArrayEquals(new double[] {rm.mean(0), rm.mean(1)}, new double[] {rm.means()[0], rm.means()[1]});
     }
 
+    /** All modes at once (slot by slot) give the per-mode queries' values bit for bit, at every fill level. */
+    @Test
+    void allModesAtOnceEqualTheModeByModeQueries() {
+        int modes = 37;
+        int window = 11;
+        RunningMoments rm = new RunningMoments(modes, window);
+        SplittableRandom rng = new SplittableRandom(7);
+        double[] means = new double[modes];
+        double[] variances = new double[modes];
+        rm.windowMoments(means, variances);
+        for (int i = 0; i < modes; i++) {
+            assertTrue(Double.isNaN(means[i]) && Double.isNaN(variances[i]), "empty window: NaN");
+        }
+        for (int added = 1; added <= 3 * window + 4; added++) {
+            double[] x = new double[modes];
+            for (int i = 0; i < modes; i++) {
+                x[i] = 1e6 * i + rng.nextGaussian();
+            }
+            rm.add(x);
+            rm.windowMoments(means, variances);
+            for (int i = 0; i < modes; i++) {
+                assertEquals(rm.windowMean(i), means[i], 0.0, "mean of mode " + i + " after " + added);
+                assertEquals(rm.windowVariance(i), variances[i], 0.0, "variance of mode " + i + " after " + added);
+            }
+            double[] meansOnly = new double[modes];
+            rm.windowMoments(meansOnly, null);
+            assertArrayEquals(means, meansOnly, 0.0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> rm.windowMoments(new double[modes - 1], null));
+        assertThrows(IllegalArgumentException.class, () -> rm.windowMoments(means, new double[modes + 1]));
+    }
+
     @Test
     void windowHoldsExactlyTheLastSpectra() {
         RunningMoments rm = new RunningMoments(1, 5);
