@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * How often the layers of one monitor may measure their Dyson Brownian motion ({@link LayerDynamics}), so that
  * all their measurements together take at most a given share of one core, however many layers there are.
  *
- * <p>A measurement of 64 tracked modes costs 20–60 ms of a core, most of it the ETA's simulated futures; a
- * whole model pays it once per layer. Each layer therefore waits, after a measurement that took c seconds of
+ * <p>A measurement of 64 tracked modes costs up to 110–125 ms of a core (a full window of 4 096 snapshots), most
+ * of it the ETA's simulated futures; a whole model pays it once per layer. Each layer therefore waits, after a measurement that took c seconds of
  * CPU, at least c·N/share seconds before the next, N the layers that measured lately: N layers measuring
  * that often take N·c/(c·N/share) = share of a core in all, and each gets the same share whatever its size
  * (a larger layer measures less often). A layer counts in N from its measurement until twice its wait (or
