@@ -21,7 +21,7 @@ import org.dysonmonitor.monitor.RemoteStatistics;
 import org.dysonmonitor.monitor.ReportBus;
 import org.dysonmonitor.monitor.RunRegistry;
 import org.dysonmonitor.monitor.SpectrumActor;
-import org.dysonmonitor.rmt.DynamicsPace;
+import org.dysonmonitor.rmt.CpuPace;
 import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 import org.dysonmonitor.store.HistoryStore;
@@ -57,7 +57,7 @@ public final class ClusterNode implements ClusterMode {
     /** What every layer entity on this node shares. */
     record EntityDependencies(MeterRegistry meters, LayerStatistics.Config statistics, int maxModeSeries,
                               Duration reportInterval, Consumer<LayerReport> live, Optional<HistoryStore> store,
-                              Duration checkpointInterval, NodeMetrics metrics, DynamicsPace pace) {
+                              Duration checkpointInterval, NodeMetrics metrics, CpuPace pace) {
     }
 
     /** A report on the cluster's live topic. */
@@ -96,7 +96,7 @@ public final class ClusterNode implements ClusterMode {
         EntityDependencies deps = new EntityDependencies(meters, settings.statistics(), settings.maxModeSeries(),
                 settings.reportInterval(), report -> topic.tell(Topic.publish(new ClusterReport(report))),
                 history.store(), history.checkpointInterval(), nodeMetrics,
-                new DynamicsPace(settings.dynamicsCpuShare())); // the entities on this node share its cores
+                new CpuPace(settings.dynamicsCpuShare())); // the entities on this node share its cores
         ClusterSharding sharding = ClusterSharding.get(system);
         Entity<LayerEntity.Command, ShardingEnvelope<LayerEntity.Command>> layers =
                 Entity.of(LayerEntity.KEY, context -> LayerEntity.create(context, deps))

@@ -34,7 +34,10 @@ public final class LayerHistory {
     void record(LayerReport report, LayerStatistics statistics, RunMetrics metrics) {
         store.offer(report, System.currentTimeMillis());
         long now = System.nanoTime();
-        if (now - lastCheckpoint >= intervalNanos) {
+        // At least the interval apart, and as far as the store asks (all layers' checkpoints within its share
+        // of a core: a layer with full dynamics windows costs tens of milliseconds to encode).
+        long wait = Math.max(intervalNanos, (long) (store.checkpointWait(id.run(), id.layer()) * 1e9));
+        if (now - lastCheckpoint >= wait) {
             lastCheckpoint = now;
             store.offerCheckpoint(id.run(), id.layer(), report.step(), statistics.state());
             if (metrics != null) {

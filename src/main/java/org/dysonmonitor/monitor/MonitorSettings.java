@@ -29,7 +29,7 @@ public record MonitorSettings(int maxRuns, int maxLayersPerRun, int maxModeSerie
      * @param idleTimeout      a run silent this long goes idle (slot, actors, series freed); 0: never
      * @param maxSeries        meters the registry holds at most; new ones beyond are refused and counted
      * @param dynamicsCpuShare share of one core all layers' Dyson-dynamics measurements take at most
-     *                         ({@link org.dysonmonitor.rmt.DynamicsPace})
+     *                         ({@link org.dysonmonitor.rmt.CpuPace})
      */
     public record Limits(long maxInflightBytes, Duration idleTimeout, int maxSeries, double dynamicsCpuShare) {
 

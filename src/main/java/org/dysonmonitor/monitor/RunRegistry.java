@@ -10,7 +10,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.dysonmonitor.linalg.SpectrumSolver;
 import org.dysonmonitor.metrics.RunMetrics;
-import org.dysonmonitor.rmt.DynamicsPace;
+import org.dysonmonitor.rmt.CpuPace;
 import org.dysonmonitor.rmt.LayerReport;
 
 import java.time.Duration;
@@ -127,13 +127,13 @@ public final class RunRegistry extends AbstractBehavior<RunRegistry.Command> {
     /** What the registry needs from outside; {@code directory} is where it publishes the channels. */
     public record Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
                                Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget,
-                               ClusterMode.Wiring cluster, DynamicsPace pace) {
+                               ClusterMode.Wiring cluster, CpuPace pace) {
 
         public Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,
                             Supplier<SpectrumSolver> solvers, ChannelDirectory directory, InflightBudget budget,
                             ClusterMode.Wiring cluster) {
             this(settings, meters, bus, solvers, directory, budget, cluster,
-                    new DynamicsPace(settings.dynamicsCpuShare()));
+                    new CpuPace(settings.dynamicsCpuShare()));
         }
 
         public Dependencies(MonitorSettings settings, MeterRegistry meters, ReportBus bus,

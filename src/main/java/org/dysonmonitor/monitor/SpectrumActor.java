@@ -11,7 +11,7 @@ import org.dysonmonitor.linalg.MatrixLayout;
 import org.dysonmonitor.linalg.SpectrumSolver;
 import org.dysonmonitor.metrics.LayerMetrics;
 import org.dysonmonitor.metrics.RunMetrics;
-import org.dysonmonitor.rmt.DynamicsPace;
+import org.dysonmonitor.rmt.CpuPace;
 import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 import org.dysonmonitor.rmt.Spectrum;
@@ -79,11 +79,11 @@ public final class SpectrumActor extends AbstractBehavior<SpectrumActor.Command>
      * @param pace            how often the layer may measure its Dyson dynamics, shared by the monitor's layers
      */
     public record Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers,
-                           TopSpectra topSpectra, int runPartialAbove, DynamicsPace pace) {
+                           TopSpectra topSpectra, int runPartialAbove, CpuPace pace) {
 
         /** Full spectra only (the monitor's default threshold; no layer of a built-in trainer reaches it), unpaced. */
         public Analysis(double[] target, LayerStatistics.Config statistics, Supplier<SpectrumSolver> solvers) {
-            this(target, statistics, solvers, TopSpectra.defaults(), 0, DynamicsPace.UNLIMITED);
+            this(target, statistics, solvers, TopSpectra.defaults(), 0, CpuPace.UNLIMITED);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Set;
  * one at most once per snapshot. A measurement of 64 tracked modes costs up to 110–125 ms of a core with a
  * full window (most of it the ETA's simulated futures), which a whole model pays once per layer: a 17-layer model sending a snapshot
  * every 0.7 s, measured every second, took 240 ms of the monitor's CPU per snapshot against 80 ms without.
- * So, with times, a layer also waits as long as its {@link DynamicsPace} says after each measurement (all
+ * So, with times, a layer also waits as long as its {@link CpuPace} says after each measurement (all
  * layers' measurements together within a share of one core); the estimates, over a window of up to 4 096
  * snapshots, change little in between.
  *
@@ -71,7 +71,7 @@ public final class LayerDynamics {
     private long detectorSnapshots;
     private long measuredAt;
     private double measuredTime = Double.NaN;
-    private DynamicsPace pace = DynamicsPace.UNLIMITED;
+    private CpuPace pace = CpuPace.UNLIMITED;
     /** Seconds the pace asks to wait after the last measurement. */
     private double paceWait;
     private DysonReport latest = DysonReport.NONE;
@@ -116,7 +116,7 @@ public final class LayerDynamics {
     }
 
     /** Measures no more often than {@code pace} allows (by default: whenever due). */
-    void pace(DynamicsPace pace) {
+    void pace(CpuPace pace) {
         this.pace = pace;
     }
 
@@ -192,7 +192,7 @@ public final class LayerDynamics {
             measuredTime = seconds;
             long cpu = pace.cpuNanos();
             latest = measure(step, learningRate, batchSize);
-            paceWait = pace.measured(this, (pace.cpuNanos() - cpu) * 1e-9, seconds, MEASURE_SECONDS);
+            paceWait = pace.worked(this, (pace.cpuNanos() - cpu) * 1e-9, seconds);
         } else if (changed && latest != DysonReport.NONE) {
             latest = latest.withEta(converged ? ConvergenceForecast.CONVERGED : ConvergenceForecast.UNKNOWN);
         }

@@ -309,7 +309,7 @@ public final class LayerStatistics {
      * Measures the layer's Dyson dynamics no more often than {@code pace} allows (a monitor's layers share
      * one); by default, whenever due. Returns this.
      */
-    public LayerStatistics paced(DynamicsPace pace) {
+    public LayerStatistics paced(CpuPace pace) {
         dynamics.pace(pace);
         return this;
     }

@@ -34,6 +34,14 @@ public interface HistoryStore extends AutoCloseable {
     /** Stores a checkpoint of a layer's running statistics, taken after the report of {@code step}. */
     boolean offerCheckpoint(String run, String layer, long step, LayerStatistics.State state);
 
+    /**
+     * Seconds a layer waits after its last checkpoint before it offers the next, so that encoding all layers'
+     * checkpoints takes at most a share of one core ({@link org.dysonmonitor.rmt.CpuPace}); 0: no wait.
+     */
+    default double checkpointWait(String run, String layer) {
+        return 0;
+    }
+
     /** Remembers that a watcher has processed a checkpoint file of a run. */
     boolean offerProcessedFile(String run, FileIdentity file);
 

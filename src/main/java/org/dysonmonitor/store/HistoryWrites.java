@@ -2,6 +2,7 @@ package org.dysonmonitor.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dysonmonitor.rmt.CpuPace;
 import org.dysonmonitor.rmt.LayerReport;
 import org.dysonmonitor.rmt.LayerStatistics;
 
@@ -49,6 +50,7 @@ final class HistoryWrites {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection connection;
+    private final CpuPace checkpointPace;
     private final int maxEigenvalues;
     private final Map<String, Long> runIds = new HashMap<>();
     private final Map<String, Long> layerIds = new HashMap<>();
@@ -62,8 +64,9 @@ final class HistoryWrites {
     private final PreparedStatement insertPoint;
     private int batchedPoints;
 
-    HistoryWrites(Connection connection, int maxEigenvalues) throws SQLException {
+    HistoryWrites(Connection connection, int maxEigenvalues, CpuPace checkpointPace) throws SQLException {
         this.connection = connection;
+        this.checkpointPace = checkpointPace;
         this.maxEigenvalues = maxEigenvalues;
         this.insertPoint = connection.prepareStatement("INSERT INTO points "
                 + "(layer_id, seq, step, time_ms, names_id, eigenvalues, statistics) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -182,6 +185,11 @@ final class HistoryWrites {
         layerIds.remove(w.run() + '\u0000' + l.layer());
     }
 
+    /** A layer's key in the checkpoints' {@link CpuPace}. */
+    static String checkpointKey(String run, String layer) {
+        return run + '\u0000' + layer;
+    }
+
     private void checkpoint(CheckpointWrite c) throws SQLException {
         long runId = runId(c.run(), c.timeMillis());
         LayerStatistics.State state = c.state();
@@ -191,7 +199,10 @@ final class HistoryWrites {
             s.setLong(1, layerId);
             s.setLong(2, c.step());
             s.setLong(3, c.timeMillis());
+            long cpu = checkpointPace.cpuNanos();
             s.setBytes(4, CheckpointEncoding.encode(state));
+            checkpointPace.worked(checkpointKey(c.run(), c.layer()), (checkpointPace.cpuNanos() - cpu) * 1e-9,
+                    System.nanoTime() * 1e-9);
             s.executeUpdate();
         }
         try (PreparedStatement s = connection.prepareStatement("DELETE FROM checkpoints WHERE layer_id = ? AND id < "

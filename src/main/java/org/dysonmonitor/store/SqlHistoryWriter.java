@@ -1,5 +1,6 @@
 package org.dysonmonitor.store;
 
+import org.dysonmonitor.rmt.CpuPace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ final class SqlHistoryWriter {
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final StoreSettings settings;
+    private final CpuPace checkpointPace;
     private final SqlDialect dialect;
     private final StoreCounters counters;
     private final ArrayBlockingQueue<HistoryWrites.Write> points;
@@ -68,9 +70,10 @@ final class SqlHistoryWriter {
      *
      * @throws SQLException when the database cannot be read (the caller closes the connection)
      */
-    SqlHistoryWriter(StoreSettings settings, SqlDialect dialect, StoreCounters counters, Connection connection)
-            throws SQLException {
+    SqlHistoryWriter(StoreSettings settings, SqlDialect dialect, StoreCounters counters, Connection connection,
+                     CpuPace checkpointPace) throws SQLException {
         this.settings = settings;
+        this.checkpointPace = checkpointPace;
         this.dialect = dialect;
         this.counters = counters;
         this.points = new ArrayBlockingQueue<>(settings.pointQueue());
@@ -149,7 +152,7 @@ final class SqlHistoryWriter {
 
     private void useConnection(Connection c) throws SQLException {
         writerConnection = c;
-        writes = new HistoryWrites(c, settings.maxEigenvalues());
+        writes = new HistoryWrites(c, settings.maxEigenvalues(), checkpointPace);
         maintenance = new HistoryMaintenance(c, dialect, counters);
     }
 

@@ -253,6 +253,28 @@ abstract class HistoryStoreContract {
         assertEquals(HistoryWrites.CHECKPOINTS_KEPT, rows("checkpoints"));
     }
 
+    /**
+     * The store charges each checkpoint's encoding to its layer: one layer checkpointing alone waits c/0.02 s
+     * after a checkpoint of c seconds of CPU (c > 0: encoding takes time), another layer nothing yet.
+     */
+    @Test
+    void aCheckpointMakesItsLayerWaitInProportionToItsEncoding() throws Exception {
+        Reports reports = new Reports("r", "W", 9);
+        try (HistoryStore store = open()) {
+            assertEquals(0, store.checkpointWait("r", "W"));
+            for (int i = 0; i < 60; i++) {
+                reports.next();
+            }
+            store.offerCheckpoint("r", "W", 60, reports.statistics().state());
+            await(store.flush());
+            double wait = store.checkpointWait("r", "W");
+            assertTrue(wait > 0, "a wait after a checkpoint: " + wait);
+            assertTrue(wait < 1 / SqlHistoryStore.CHECKPOINT_CPU_SHARE, "under a second of encoding: " + wait);
+            assertEquals(0, store.checkpointWait("r", "V"), "a layer that never checkpointed");
+            assertEquals(0, store.checkpointWait("s", "W"), "the same layer name in another run");
+        }
+    }
+
     @Test
     void offersAfterCloseAreDroppedAndCounted() throws Exception {
         HistoryStore store = open();

@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class DynamicsPaceTest {
+class CpuPaceTest {
 
     /**
-     * 17 layers of a whole model whose measurements cost 10–60 ms each, every one measuring as soon as its
+     * 17 layers of a whole model whose measurements (or checkpoints) cost 10–60 ms each, every one measuring as soon as its
      * wait (and its own 10 s cadence) allows, for a simulated hour: together they take the pace's 2 % of a
      * core, and each the same 1/17 of it, the costliest layer measuring least often.
      */
     @Test
     void layersMeasuringAsOftenAsAllowedShareTheGivenCpu() {
         double share = 0.02;
-        DynamicsPace pace = new DynamicsPace(share);
+        CpuPace pace = new CpuPace(share);
         int layers = 17;
         double[] cost = new double[layers];
         double[] next = new double[layers];
@@ -34,7 +34,7 @@ class DynamicsPaceTest {
             for (int i = 0; i < layers; i++) {
                 if (now >= next[i]) {
                     spent[i] += cost[i];
-                    double wait = pace.measured(keys[i], cost[i], now, LayerDynamics.MEASURE_SECONDS);
+                    double wait = pace.worked(keys[i], cost[i], now);
                     next[i] = now + Math.max(wait, LayerDynamics.MEASURE_SECONDS);
                 }
             }
@@ -50,26 +50,31 @@ class DynamicsPaceTest {
     }
 
     @Test
-    void aLayerThatStopsMeasuringLeavesTheCountAndCheapLayersKeepTheirOwnCadence() {
-        DynamicsPace pace = new DynamicsPace(0.02);
+    void aLayerThatStopsWorkingLeavesTheCountAndCheapLayersKeepTheirOwnCadence() {
+        CpuPace pace = new CpuPace(0.02);
         Object busy = new Object();
         Object quiet = new Object();
-        // 2 ms measurements: 2 layers would wait 0.2 s, less than their own 10 s cadence, which they keep.
-        assertEquals(0.1, pace.measured(quiet, 0.002, 0, 10), 1e-12);
-        assertEquals(0.2, pace.measured(busy, 0.002, 1, 10), 1e-12);
-        assertEquals(2, pace.layers(15), "counted for twice their cadence");
-        assertEquals(0.2, pace.measured(busy, 0.002, 15, 10), 1e-12);
-        assertEquals(1, pace.layers(25), "the quiet layer, last measured at 0, left at 20");
-        assertEquals(0.1, pace.measured(busy, 0.002, 26, 10), 1e-12, "alone now");
+        // 2 ms of work: 2 layers would wait 0.2 s; they work every 10 s instead (their own cadence) and count
+        // for twice that interval once it has been seen.
+        assertEquals(0.1, pace.worked(quiet, 0.002, 0), 1e-12);
+        assertEquals(0.2, pace.worked(busy, 0.002, 0.1), 1e-12);
+        assertEquals(0.2, pace.waitOf(busy), 1e-12);
+        assertEquals(0.1, pace.worked(quiet, 0.002, 10), 1e-12, "busy's first interval was not known: it left");
+        assertEquals(0.2, pace.worked(busy, 0.002, 10.1), 1e-12);
+        assertEquals(2, pace.layers(25), "both counted for twice their 10 s interval");
+        assertEquals(0.2, pace.worked(busy, 0.002, 20.1), 1e-12);
+        assertEquals(1, pace.layers(31), "the quiet layer, last at 10, left at 30");
+        assertEquals(0.1, pace.waitOf(quiet), 1e-12, "remembered a while longer, for its interval");
+        assertEquals(0.1, pace.worked(busy, 0.002, 30.1), 1e-12, "alone now");
     }
 
     @Test
     void unlimitedAndUntimedMeasurementsNeverWait() {
-        assertEquals(0, DynamicsPace.UNLIMITED.measured(new Object(), 5.0, 100, 10));
-        assertEquals(0, DynamicsPace.UNLIMITED.cpuNanos());
-        assertEquals(0, new DynamicsPace(0.01).measured(new Object(), 5.0, Double.NaN, 10));
-        assertThrows(IllegalArgumentException.class, () -> new DynamicsPace(0));
-        assertThrows(IllegalArgumentException.class, () -> new DynamicsPace(Double.NaN));
+        assertEquals(0, CpuPace.UNLIMITED.worked(new Object(), 5.0, 100));
+        assertEquals(0, CpuPace.UNLIMITED.cpuNanos());
+        assertEquals(0, new CpuPace(0.01).worked(new Object(), 5.0, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new CpuPace(0));
+        assertThrows(IllegalArgumentException.class, () -> new CpuPace(Double.NaN));
     }
 
     /**
@@ -79,13 +84,13 @@ class DynamicsPaceTest {
      */
     @Test
     void aPacedLayerWaitsAfterItsMeasurement() {
-        assertEquals(List.of(50L, 60L, 70L), measuredSnapshots(DynamicsPace.UNLIMITED, 75, 1.0));
-        assertEquals(List.of(50L), measuredSnapshots(new DynamicsPace(1e-9), 550, 1.0));
-        assertEquals(List.of(50L, 100L, 150L), measuredSnapshots(new DynamicsPace(1e-9), 150, Double.NaN));
+        assertEquals(List.of(50L, 60L, 70L), measuredSnapshots(CpuPace.UNLIMITED, 75, 1.0));
+        assertEquals(List.of(50L), measuredSnapshots(new CpuPace(1e-9), 550, 1.0));
+        assertEquals(List.of(50L, 100L, 150L), measuredSnapshots(new CpuPace(1e-9), 150, Double.NaN));
     }
 
     /** The snapshot counts at which a 4-mode layer, fed {@code snapshots} OU spectra {@code dt} s apart, measured. */
-    private static List<Long> measuredSnapshots(DynamicsPace pace, int snapshots, double dt) {
+    private static List<Long> measuredSnapshots(CpuPace pace, int snapshots, double dt) {
         LayerDynamics dynamics = new LayerDynamics(4, List.of(), DysonDynamics.Config.defaults());
         dynamics.pace(pace);
         SplittableRandom rng = new SplittableRandom(3);
