@@ -17,10 +17,14 @@ import java.util.Map;
  *   a = φ^Δ = e^{−ΩΔ},   Var ε = s² = σ²(1 − a²),   σ² = 2g²/(1 − φ²).
  * </pre>
  * The fit measures the conditional mean increment E[x_{n+1} − x_n | x_n] in bins of x_n around the window
- * mean (bins of equal width over ±{@code range} s.d., outliers clamped into the edge bins; fewer bins when
- * the window has fewer than 2·{@value #MIN_BIN_COUNT} pairs per bin), fits a straight
- * line through the bins weighted by 1/SE², slope β = a − 1 and zero crossing x_s, and takes s² from the
- * residuals of all pairs about that line. Then, without any small-ΩΔ approximation,
+ * median (bins of equal width over ±{@code range} robust s.d., 1.4826·MAD; fewer bins when the window has
+ * fewer than 2·{@value #MIN_BIN_COUNT} pairs per bin), fits a straight line through the bins weighted by
+ * 1/SE², slope β = a − 1 and zero crossing x_s, and takes s² from the residuals of the binned pairs about
+ * that line. Pairs outside the range are left out, and the range is robust, because the linearisation holds
+ * only near x_s: while the window still holds a layer's approach from far away (a live run's first few
+ * hundred snapshots), the window's s.d. is inflated by it and its few far, consistent increments — binned at
+ * a long lever arm with a small error — flattened the fitted line (the live RBM at (0.1, 16), mode 9 after
+ * 690 snapshots: slope −0.010 per update against −0.078 once the window was stationary). Then, without any small-ΩΔ approximation,
  * <pre>
  *   Ω = −ln(a)/Δ,  φ = a^{1/Δ},  drift slope per update = φ − 1,  σ² = s²/(1 − a²),  g² = ½σ²(1 − φ²).
  * </pre>
@@ -76,9 +80,18 @@ public final class KramersMoyalFit {
             ss += (x[k] - mean) * (x[k] - mean);
         }
         double variance = ss / (n - 1);
-        double sd = Math.sqrt(variance);
+        double[] sorted = java.util.Arrays.copyOf(x, n);
+        java.util.Arrays.sort(sorted);
+        double centre = median(sorted);
+        for (int k = 0; k < n; k++) {
+            sorted[k] = Math.abs(sorted[k] - centre);
+        }
+        java.util.Arrays.sort(sorted);
+        // 1.4826·MAD is the s.d. of a Gaussian; a window with more than half its values equal falls back to the s.d.
+        double mad = 1.4826 * median(sorted);
+        double sd = mad > 0 ? mad : Math.sqrt(variance);
 
-        // Per bin: count, Σu (u = x_n − mean), Σdx, then Σ(dx − mean_b)² in a second pass.
+        // Per bin: count, Σu (u = x_n − centre), Σdx, then Σ(dx − mean_b)² in a second pass.
         int[] count = new int[bins];
         double[] sumU = new double[bins];
         double[] sumD = new double[bins];
@@ -88,9 +101,12 @@ public final class KramersMoyalFit {
             if (steps[k + 1] - steps[k] != delta) {
                 continue;
             }
-            int b = bin(x[k] - mean, sd, bins, range);
+            int b = bin(x[k] - centre, sd, bins, range);
+            if (b < 0) {
+                continue;
+            }
             count[b]++;
-            sumU[b] += x[k] - mean;
+            sumU[b] += x[k] - centre;
             sumD[b] += x[k + 1] - x[k];
             pairs++;
         }
@@ -98,7 +114,10 @@ public final class KramersMoyalFit {
             if (steps[k + 1] - steps[k] != delta) {
                 continue;
             }
-            int b = bin(x[k] - mean, sd, bins, range);
+            int b = bin(x[k] - centre, sd, bins, range);
+            if (b < 0) {
+                continue;
+            }
             double d = x[k + 1] - x[k] - sumD[b] / count[b];
             sumD2[b] += d * d;
         }
@@ -133,8 +152,8 @@ public final class KramersMoyalFit {
 
         double rss = 0;
         for (int k = 0; k + 1 < n; k++) {
-            if (steps[k + 1] - steps[k] == delta) {
-                double r = x[k + 1] - x[k] - yBar - beta * (x[k] - mean - uBar);
+            if (steps[k + 1] - steps[k] == delta && bin(x[k] - centre, sd, bins, range) >= 0) {
+                double r = x[k + 1] - x[k] - yBar - beta * (x[k] - centre - uBar);
                 rss += r * r;
             }
         }
@@ -167,7 +186,7 @@ public final class KramersMoyalFit {
         double dLogG2 = Double.isFinite(rate)
                 ? 2 * phi * phi / (1 - phi * phi) - 2 * delta * ac * ac / (1 - ac * ac) : 0;
         double diffusionRel = Math.hypot(s2Rel, dLogG2 * (Double.isNaN(rateError) ? 0 : rateError));
-        double fixedPoint = mean + uBar - yBar / beta;
+        double fixedPoint = centre + uBar - yBar / beta;
         double fixedPointError = Math.sqrt(interceptError * interceptError / (beta * beta)
                 + yBar * yBar * betaError * betaError / (beta * beta * beta * beta));
 
@@ -181,7 +200,7 @@ public final class KramersMoyalFit {
         for (int b = 0; b < bins; b++) {
             if (count[b] > 0) {
                 double v = count[b] > 1 ? sumD2[b] / (count[b] - 1) : Double.NaN;
-                out.add(new DriftBin(mean + sumU[b] / count[b], toUpdate * sumD[b] / count[b],
+                out.add(new DriftBin(centre + sumU[b] / count[b], toUpdate * sumD[b] / count[b],
                         Math.abs(toUpdate) * Math.sqrt(v / count[b]), v, count[b]));
             }
         }
@@ -210,12 +229,23 @@ public final class KramersMoyalFit {
         return best;
     }
 
+    /** The bin of u (a distance from the centre), or −1 outside ±range s.d. */
     private static int bin(double u, double sd, int bins, double range) {
         if (!(sd > 0)) {
             return bins / 2;
         }
-        int b = (int) Math.floor((u / sd + range) / (2 * range) * bins);
+        double z = u / sd;
+        if (Math.abs(z) > range) {
+            return -1;
+        }
+        int b = (int) Math.floor((z + range) / (2 * range) * bins);
         return Math.min(bins - 1, Math.max(0, b));
+    }
+
+    /** The median of ascending values. */
+    private static double median(double[] ascending) {
+        int n = ascending.length;
+        return n % 2 == 1 ? ascending[n / 2] : 0.5 * (ascending[n / 2 - 1] + ascending[n / 2]);
     }
 
     private static boolean usable(int count, double sumSquares) {
