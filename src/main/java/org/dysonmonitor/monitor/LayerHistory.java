@@ -20,6 +20,7 @@ public final class LayerHistory {
     private final SpectrumActor.Identity id;
     private final long intervalNanos;
     private long lastCheckpoint = System.nanoTime();
+    private long lastAccounting = lastCheckpoint;
 
     public LayerHistory(HistoryStore store, SpectrumActor.Identity id, java.time.Duration interval) {
         this.store = store;
@@ -28,23 +29,25 @@ public final class LayerHistory {
     }
 
     /**
-     * Offers the report; checkpoints the statistics when one is due, with the layer's accounting
-     * from {@code metrics} (null: none, in a cluster the ledger keeps it).
+     * Offers the report; every interval the layer's accounting from {@code metrics} (null: none, in a
+     * cluster the ledger keeps it), and a checkpoint of the statistics when one is due.
      */
     void record(LayerReport report, LayerStatistics statistics, RunMetrics metrics) {
         store.offer(report, System.currentTimeMillis());
         long now = System.nanoTime();
+        if (metrics != null && now - lastAccounting >= intervalNanos) {
+            lastAccounting = now;
+            store.offerLayer(id.run(), new StoredLayer(id.layer(), id.rows(), id.cols(),
+                    metrics.receivedCount(id.layer()), metrics.processedCount(id.layer()),
+                    metrics.droppedCount(id.layer()), metrics.rejectedCount(id.layer())));
+        }
         // At least the interval apart, and as far as the store asks (all layers' checkpoints within its share
-        // of a core: a layer with full dynamics windows costs tens of milliseconds to encode).
-        long wait = Math.max(intervalNanos, (long) (store.checkpointWait(id.run(), id.layer()) * 1e9));
-        if (now - lastCheckpoint >= wait) {
+        // of a core: a layer with full dynamics windows costs tens of milliseconds to encode), which it is only
+        // once the interval has passed; the accounting above, one row, keeps the interval.
+        long since = now - lastCheckpoint;
+        if (since >= intervalNanos && since >= (long) (store.checkpointWait(id.run(), id.layer()) * 1e9)) {
             lastCheckpoint = now;
             store.offerCheckpoint(id.run(), id.layer(), report.step(), statistics.state());
-            if (metrics != null) {
-                store.offerLayer(id.run(), new StoredLayer(id.layer(), id.rows(), id.cols(),
-                        metrics.receivedCount(id.layer()), metrics.processedCount(id.layer()),
-                        metrics.droppedCount(id.layer()), metrics.rejectedCount(id.layer())));
-            }
         }
     }
 
