@@ -60,12 +60,17 @@ def run_queue_wait() -> float:
         return 0.0
 
 
+def stat_cpu_seconds(path: str) -> float:
+    """User + system CPU seconds in a /proc ``stat`` file (of a process or a thread)."""
+    with open(path) as f:
+        fields = f.read().rsplit(")", 1)[1].split()  # after the name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux /proc; NaN elsewhere)."""
+    """User + system CPU seconds of process ``pid`` so far, ended threads included (Linux; NaN elsewhere)."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return stat_cpu_seconds(f"/proc/{pid}/stat")
     except (OSError, IndexError, ValueError):
         return float("nan")
 
@@ -79,16 +84,14 @@ def thread_cpu_by_group(pid: int) -> dict:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return groups
-    ticks = os.sysconf("SC_CLK_TCK")
     for task in tasks:
         try:
             with open(f"/proc/{pid}/task/{task}/comm") as f:
                 name = f.read().strip().rstrip("0123456789#").rstrip()
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            seconds = stat_cpu_seconds(f"/proc/{pid}/task/{task}/stat")
+        except (OSError, IndexError, ValueError):
             continue  # the thread ended meanwhile
-        groups[name] = groups.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        groups[name] = groups.get(name, 0.0) + seconds
     return groups
 
 
