@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * kind takes at most a given share of one core, however many layers there are. Two kinds use it: the Dyson
  * Brownian motion measurement ({@link LayerDynamics}: up to 110–125 ms of a core for 64 tracked modes with a
  * full window of 4 096 snapshots, most of it the ETA's simulated futures) and the history store's checkpoints
- * of a layer's statistics (their dynamics windows included: 61 ms to encode 1.9 MB for a 128-wide layer
- * with a full window). A whole model pays either once per layer.
+ * of a layer's statistics (their dynamics windows included: 2.4 MB for a 128-wide layer with a full window,
+ * charged as its CPU or as its bytes at the store's write rate, whichever is more). A whole model pays either
+ * once per layer.
  *
  * <p>After work that took c seconds of CPU, a layer waits at least c·N/share seconds, N the layers that did
  * such work lately: N layers working that often take N·c/(c·N/share) = share of a core in all, and each gets

@@ -35,8 +35,9 @@ public interface HistoryStore extends AutoCloseable {
     boolean offerCheckpoint(String run, String layer, long step, LayerStatistics.State state);
 
     /**
-     * Seconds a layer waits after its last checkpoint before it offers the next, so that encoding all layers'
-     * checkpoints takes at most a share of one core ({@link org.dysonmonitor.rmt.CpuPace}); 0: no wait.
+     * Seconds a layer waits after its last checkpoint before it offers the next, so that writing all layers'
+     * checkpoints takes at most a share of one core and a rate of bytes ({@link org.dysonmonitor.rmt.CpuPace});
+     * 0: no wait.
      */
     default double checkpointWait(String run, String layer) {
         return 0;

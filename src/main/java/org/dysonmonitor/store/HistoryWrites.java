@@ -194,15 +194,14 @@ final class HistoryWrites {
         long runId = runId(c.run(), c.timeMillis());
         LayerStatistics.State state = c.state();
         long layerId = layerId(runId, c.run(), StoredLayer.ofShape(c.layer(), state.rows(), state.cols()));
+        long cpu = checkpointPace.cpuNanos();
+        byte[] encoded = CheckpointEncoding.encode(state);
         try (PreparedStatement s = connection.prepareStatement(
                 "INSERT INTO checkpoints (layer_id, step, time_ms, state) VALUES (?, ?, ?, ?)")) {
             s.setLong(1, layerId);
             s.setLong(2, c.step());
             s.setLong(3, c.timeMillis());
-            long cpu = checkpointPace.cpuNanos();
-            s.setBytes(4, CheckpointEncoding.encode(state));
-            checkpointPace.worked(checkpointKey(c.run(), c.layer()), (checkpointPace.cpuNanos() - cpu) * 1e-9,
-                    System.nanoTime() * 1e-9);
+            s.setBytes(4, encoded);
             s.executeUpdate();
         }
         try (PreparedStatement s = connection.prepareStatement("DELETE FROM checkpoints WHERE layer_id = ? AND id < "
@@ -212,6 +211,11 @@ final class HistoryWrites {
             s.setLong(2, layerId);
             s.executeUpdate();
         }
+        // Charged its CPU, or its bytes at the store's write rate when more: all layers' checkpoints then take
+        // at most the pace's share of a core and write at most that rate.
+        double cost = Math.max((checkpointPace.cpuNanos() - cpu) * 1e-9,
+                encoded.length * checkpointPace.share() / SqlHistoryStore.CHECKPOINT_BYTES_PER_SECOND);
+        checkpointPace.worked(checkpointKey(c.run(), c.layer()), cost, System.nanoTime() * 1e-9);
     }
 
     private void file(FileWrite f) throws SQLException {

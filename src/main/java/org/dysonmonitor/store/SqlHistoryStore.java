@@ -28,10 +28,18 @@ public abstract class SqlHistoryStore implements HistoryStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqlHistoryStore.class);
     private static final long CLOSE_WAIT_MILLIS = 10_000;
     /**
-     * The share of one core that encoding checkpoints takes at most: a 128-wide layer's statistics with full
-     * dynamics windows are 1.9 MB, 61 ms of CPU to encode, so 17 such layers every 5 s took a fifth of a core.
+     * The share of one core that writing checkpoints (encoding and inserting them) takes at most. When they
+     * were gzip, a 128-wide layer's statistics with full dynamics windows took 61 ms to encode, so 17 such
+     * layers every 5 s took a fifth of a core; as {@link CheckpointEncoding} writes them now, 2.4 MB in ≈ 3 ms.
      */
     static final double CHECKPOINT_CPU_SHARE = 0.02;
+
+    /**
+     * The bytes per second all layers' checkpoints write at most: at 3 ms per 2.4 MB the CPU share alone would
+     * let 17 large layers write 16 MB/s. A checkpoint of b bytes is charged as b·share/rate seconds when that is
+     * more than its CPU, so the pace's waits keep the sum at this rate.
+     */
+    static final double CHECKPOINT_BYTES_PER_SECOND = 1 << 20;
 
     private final StoreSettings settings;
     private final StoreCounters counters = new StoreCounters();

@@ -114,8 +114,8 @@ class StoreBoundsTest {
     @Test
     void aFullDatabaseIsACountedDegradationNotACrash() throws Exception {
         StoreSettings settings = StoreSettings.defaults(dir).withMaxBytes(1L << 20);
-        // A layer of 2048 modes whose window ring holds 100 spectra of random doubles, which gzip
-        // cannot shrink below ~9 bytes each: 1.8 MB.
+        // A layer of 2048 modes whose window ring holds 100 spectra of random doubles, 8 bytes each
+        // in the checkpoint: 1.6 MB.
         LayerStatistics.State empty = new LayerStatistics("r", "big", 2048, 2048, null,
                 LayerStatistics.Config.defaults()).state();
         java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
