@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * End to end: from the start of a {@code .npy} POST of an n×n layer to its report, against numpy's
@@ -38,9 +39,11 @@ import java.util.Locale;
  * <p>Before the sizes, snapshots of a small layer of each dtype are posted until the JIT compilers go quiet
  * (at most {@code warmup} seconds): on 2 shared cores the C1/C2 threads kept compiling for minutes and took
  * 30–200 ms of CPU per snapshot meanwhile, at the spectrum's expense. A monitor runs for hours; its first
- * minute is not what its users see, and the JIT column of the CPU table shows what remains. Each size then gets one
- * untimed POST that starts its layer (its workspaces and its randomized baseline, which is due on a
- * layer's first snapshot and every 50th after it: so the timed ones, at most 48, have none).
+ * minute is not what its users see, and the JIT column of the CPU table shows what remains. Each size and dtype
+ * then gets up to {@value #SIZE_WARMUP_POSTS} untimed POSTs (at most {@value #SIZE_WARMUP_SECONDS} s) in a run of
+ * their own, and its timed run one untimed POST that starts its layer (its workspaces and its randomized
+ * baseline, which is due on a layer's first snapshot and every 50th after it: so the timed ones, at most 48,
+ * have none).
  */
 public final class EndToEndBench {
 
@@ -49,6 +52,16 @@ public final class EndToEndBench {
 
     /** The JIT counts as settled below this share of one core (C1 and C2 threads together). */
     private static final double JIT_QUIET = 0.05;
+
+    /**
+     * Untimed POSTs of each size and dtype before its timed ones, at most: the paths that loop over n
+     * eigenvalues (statistics, diagnostics, the report's JSON) are compiled again for the larger trip counts,
+     * which at 512² took 30–55 ms of C2 per snapshot over the first 20 POSTs of the size.
+     */
+    private static final int SIZE_WARMUP_POSTS = 24;
+
+    /** Seconds of untimed POSTs of each size and dtype at most (a 4096² float64 spectrum takes seconds). */
+    private static final double SIZE_WARMUP_SECONDS = 10;
 
     /** Warm-up rounds (of 42 POSTs) at least. */
     private static final int MIN_WARMUP_ROUNDS = 3;
@@ -92,6 +105,7 @@ public final class EndToEndBench {
                 w32.copyRowMajor(widened);
                 byte[] f32 = NpyEncoder.encode(w32);
                 byte[] f64 = NpyEncoder.encode(WeightMatrix.of(n, n, widened, false));
+                warmUpSize(server, n, f32, f64);
                 EndToEndTiming.Medians monitorF32 = timed(server, cpu, "e2e-f32-" + n, f32, n, o.repeats());
                 EndToEndTiming.Medians monitorF64 = timed(server, cpu, "e2e-f64-" + n, f64, n, o.repeats());
                 Path file = work.resolve("w" + n + ".npy");
@@ -165,6 +179,23 @@ public final class EndToEndBench {
 
     private static NumpyReference.Job job(Path file, Stopwatch.Clock clock) {
         return new NumpyReference.Job(file, new Stopwatch.Rule(3, 9, 5.0, 1.0, 8.0, clock), true);
+    }
+
+    /**
+     * Untimed POSTs of the n×n float32 and float64 bodies, each to its own layer of one run, until
+     * {@link #SIZE_WARMUP_POSTS} or {@link #SIZE_WARMUP_SECONDS} per body, each awaited.
+     */
+    private static void warmUpSize(BenchServer server, int n, byte[] f32, byte[] f64) throws InterruptedException {
+        String run = "e2e-warmup-" + n;
+        server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (n + 1) + "}");
+        long processed = 0;
+        for (Map.Entry<String, byte[]> body : List.of(Map.entry("f32", f32), Map.entry("f64", f64))) {
+            long deadline = System.nanoTime() + (long) (SIZE_WARMUP_SECONDS * 1e9);
+            for (int step = 0; step < SIZE_WARMUP_POSTS && System.nanoTime() < deadline; step++) {
+                server.post("/api/v1/runs/" + run + "/layers/" + body.getKey() + "/snapshots?step=" + step, body.getValue());
+                server.awaitReport(run, body.getKey(), ++processed, step);
+            }
+        }
     }
 
     /**
