@@ -293,10 +293,12 @@ public final class RelaxationForecast {
 
     /** Residual sum of squares of the best (a, b) at (u_m, τ); writes (a, b) into {@code ab} if given. */
     private static double profile(double[] u, double[] y, int n, double inflection, double tau, double[] ab) {
+        double[] curve = new double[n];
         double sf = 0;
         double sy = 0;
         for (int j = 0; j < n; j++) {
-            sf += logistic((u[j] - inflection) / tau);
+            curve[j] = logistic((u[j] - inflection) / tau);
+            sf += curve[j];
             sy += y[j];
         }
         double fm = sf / n;
@@ -305,7 +307,7 @@ public final class RelaxationForecast {
         double sfy = 0;
         double syy = 0;
         for (int j = 0; j < n; j++) {
-            double f = logistic((u[j] - inflection) / tau) - fm;
+            double f = curve[j] - fm;
             double dy = y[j] - ym;
             sff += f * f;
             sfy += f * dy;
