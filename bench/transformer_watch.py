@@ -18,11 +18,13 @@ sender's wait to the watched block instead.
 What is timed is a long run's steady state, so two warm-ups come first, untimed. The monitor's JIT
 compiles the paths of a whole-model snapshot over its first several hundred snapshots (on 2 cores its
 C2 compiler threads took 78 ms of CPU per 17-layer snapshot over the first 100, 7 ms after 400, 4 ms
-after 800; the monitor itself 200 ms, then 60 ms): ``--jit-warmup`` whole-model posts of the model's
-weights, moved a little each time, go to a run of their own as fast as the monitor takes them. Then the
-timed run starts with ``--monitor-warmup`` hooked training steps (by default 60 snapshots): a monitor
-measures each layer's Dyson Brownian motion from its 50th snapshot on, so a younger run would time a
-monitor that does less than it does later. ``--jit-warmup 0 --monitor-warmup 0`` times a cold monitor.
+after 800; the monitor itself 200 ms, then 60 ms). The paths that run only now and then (each layer's
+Dyson-dynamics measurement, paced to every ≈ 20–40 s, and its checkpoints) compile later: after 800 posts and
+60 hooked snapshots C2 still took 37–55 ms per snapshot in the timed part, after 3 000 and 150 it took 6–12.
+``--jit-warmup`` whole-model posts of the model's weights, moved a little each time, go to a run of their
+own as fast as the monitor takes them. Then the timed run starts with ``--monitor-warmup`` hooked training
+steps (by default 150 snapshots): a monitor measures each layer's Dyson Brownian motion from its 50th
+snapshot on, so a younger run would time a monitor that does less than it does later. ``--jit-warmup 0 --monitor-warmup 0`` times a cold monitor.
 With ``--monitor-pid`` the monitor's CPU time per snapshot during the timed part is printed too.
 
 Needs torch (Debian: python3-torch), the client (``pip install ./clients/python``, or run from the
@@ -134,10 +136,10 @@ def main(argv=None) -> int:
     parser.add_argument("--every", type=int, default=10, help="watch(every=...)")
     parser.add_argument("--seq", type=int, default=32, help="sequence length")
     parser.add_argument("--warmup", type=int, default=20, help="untimed steps first")
-    parser.add_argument("--jit-warmup", type=int, default=800,
+    parser.add_argument("--jit-warmup", type=int, default=3000,
                         help="untimed whole-model posts to a run of their own first: the monitor's JIT compiles "
                              "its paths over its first several hundred snapshots (0: none)")
-    parser.add_argument("--monitor-warmup", type=int, default=600,
+    parser.add_argument("--monitor-warmup", type=int, default=1500,
                         help="untimed steps with the hook after those, before the timed pairs, in the timed run: "
                              "a layer's Dyson dynamics are measured from its 50th snapshot on (0: none)")
     parser.add_argument("--monitor-pid", type=int, help="the monitor's process id: print its CPU per snapshot")
