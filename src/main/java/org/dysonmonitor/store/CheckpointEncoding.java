@@ -18,6 +18,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -40,10 +43,20 @@ final class CheckpointEncoding {
     private static final ObjectMapper BINARY_ARRAYS = new ObjectMapper(CBORFactory.builder()
             .enable(CBORGenerator.Feature.WRITE_MINIMAL_DOUBLES).build())
             .registerModule(new SimpleModule("checkpoint arrays")
-                    .addSerializer(double[].class, new DoublesAsBytes())
-                    .addDeserializer(double[].class, new DoublesFromBytes())
-                    .addSerializer(long[].class, new LongsAsBytes())
-                    .addDeserializer(long[].class, new LongsFromBytes()));
+                    .addSerializer(double[].class, new AsBytes<>(double[].class, a -> a.length,
+                            (b, a) -> b.asDoubleBuffer().put(a)))
+                    .addDeserializer(double[].class, new FromBytes<>(double[].class, b -> {
+                        double[] values = new double[b.remaining() / 8];
+                        b.asDoubleBuffer().get(values);
+                        return values;
+                    }))
+                    .addSerializer(long[].class, new AsBytes<>(long[].class, a -> a.length,
+                            (b, a) -> b.asLongBuffer().put(a)))
+                    .addDeserializer(long[].class, new FromBytes<>(long[].class, b -> {
+                        long[] values = new long[b.remaining() / 8];
+                        b.asLongBuffer().get(values);
+                        return values;
+                    })));
 
     private CheckpointEncoding() {
     }
@@ -93,57 +106,37 @@ final class CheckpointEncoding {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static final class DoublesAsBytes extends StdSerializer<double[]> {
-        DoublesAsBytes() {
-            super(double[].class);
+    /** An array written as one CBOR byte string of its 8-byte values. */
+    private static final class AsBytes<T> extends StdSerializer<T> {
+        private final ToIntFunction<T> length;
+        private final BiConsumer<ByteBuffer, T> put;
+
+        AsBytes(Class<T> type, ToIntFunction<T> length, BiConsumer<ByteBuffer, T> put) {
+            super(type);
+            this.length = length;
+            this.put = put;
         }
 
         @Override
-        public void serialize(double[] values, JsonGenerator g, SerializerProvider provider) throws IOException {
-            ByteBuffer b = bytesOf(values.length);
-            b.asDoubleBuffer().put(values);
+        public void serialize(T values, JsonGenerator g, SerializerProvider provider) throws IOException {
+            ByteBuffer b = bytesOf(length.applyAsInt(values));
+            put.accept(b, values);
             g.writeBinary(b.array());
         }
     }
 
-    private static final class DoublesFromBytes extends StdDeserializer<double[]> {
-        DoublesFromBytes() {
-            super(double[].class);
+    /** An array read back from the byte string {@link AsBytes} wrote. */
+    private static final class FromBytes<T> extends StdDeserializer<T> {
+        private final Function<ByteBuffer, T> get;
+
+        FromBytes(Class<T> type, Function<ByteBuffer, T> get) {
+            super(type);
+            this.get = get;
         }
 
         @Override
-        public double[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            ByteBuffer b = binaryValue(p, ctxt, double[].class);
-            double[] values = new double[b.remaining() / 8];
-            b.asDoubleBuffer().get(values);
-            return values;
-        }
-    }
-
-    private static final class LongsAsBytes extends StdSerializer<long[]> {
-        LongsAsBytes() {
-            super(long[].class);
-        }
-
-        @Override
-        public void serialize(long[] values, JsonGenerator g, SerializerProvider provider) throws IOException {
-            ByteBuffer b = bytesOf(values.length);
-            b.asLongBuffer().put(values);
-            g.writeBinary(b.array());
-        }
-    }
-
-    private static final class LongsFromBytes extends StdDeserializer<long[]> {
-        LongsFromBytes() {
-            super(long[].class);
-        }
-
-        @Override
-        public long[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            ByteBuffer b = binaryValue(p, ctxt, long[].class);
-            long[] values = new long[b.remaining() / 8];
-            b.asLongBuffer().get(values);
-            return values;
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return get.apply(binaryValue(p, ctxt, handledType()));
         }
     }
 }
