@@ -188,7 +188,7 @@ public final class RelaxationForecast {
                 for (int dj = -1; dj <= 1; dj++) {
                     double logTau = centreTau + di * stepTau;
                     double inflection = Math.min(0, centreInflection + dj * stepInflection);
-                    double sse = profile(u, means, count, inflection, Math.exp(logTau), null);
+                    double sse = profile(u, means, count, inflection, Math.exp(logTau), null, growth);
                     if (sse < best) {
                         best = sse;
                         bestLogTau = logTau;
@@ -199,7 +199,7 @@ public final class RelaxationForecast {
         }
         double tau = Math.exp(bestLogTau);
         double[] ab = new double[2];
-        profile(u, means, count, bestInflection, tau, ab);
+        profile(u, means, count, bestInflection, tau, ab, growth);
         double noise = best / (count - 4);
         double arrival = arrival(ab[1], bestInflection, tau, noise, detector);
         double rho = residualCorrelation(u, means, count, ab, bestInflection, tau);
@@ -291,9 +291,12 @@ public final class RelaxationForecast {
         return varF > 1e-12 * n ? Math.max(0, syy - sfy * sfy / varF) : syy;
     }
 
-    /** Residual sum of squares of the best (a, b) at (u_m, τ); writes (a, b) into {@code ab} if given. */
-    private static double profile(double[] u, double[] y, int n, double inflection, double tau, double[] ab) {
-        double[] curve = new double[n];
+    /**
+     * Residual sum of squares of the best (a, b) at (u_m, τ); writes (a, b) into {@code ab} if given. {@code curve}
+     * (length ≥ n) is scratch for the logistic at each block, evaluated once.
+     */
+    private static double profile(double[] u, double[] y, int n, double inflection, double tau, double[] ab,
+                                  double[] curve) {
         double sf = 0;
         double sy = 0;
         for (int j = 0; j < n; j++) {
