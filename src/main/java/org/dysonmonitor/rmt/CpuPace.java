@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * How often each layer of a monitor may do a costly piece of periodic work, so that all layers' work of that
  * kind takes at most a given share of one core, however many layers there are. Two kinds use it: the Dyson
  * Brownian motion measurement ({@link LayerDynamics}: up to 110–125 ms of a core for 64 tracked modes with a
- * full window of 4 096 snapshots, most of it the ETA's simulated futures) and the history store's checkpoints
+ * full window of 4 096 snapshots, most of it the ETA's relaxation fits and simulated futures) and the history store's checkpoints
  * of a layer's statistics (their dynamics windows included: 2.4 MB for a 128-wide layer with a full window,
  * charged as its CPU or as its bytes at the store's write rate, whichever is more). A whole model pays either
  * once per layer.

@@ -17,7 +17,7 @@ import java.util.Set;
  * {@value #MEASURE_SECONDS} s have passed since the last measurement, whichever comes first; reports in
  * between carry the last {@link DysonReport}. A fast run thus measures at most every 50 snapshots, a slow
  * one at most once per snapshot. A measurement of 64 tracked modes costs up to 110–125 ms of a core with a
- * full window (most of it the ETA's simulated futures), which a whole model pays once per layer: a 17-layer model sending a snapshot
+ * full window (most of it the ETA's relaxation fits and simulated futures), which a whole model pays once per layer: a 17-layer model sending a snapshot
  * every 0.7 s, measured every second, took 240 ms of the monitor's CPU per snapshot against 80 ms without.
  * So, with times, a layer also waits as long as its {@link CpuPace} says after each measurement (all
  * layers' measurements together within a share of one core); the estimates, over a window of up to 4 096
