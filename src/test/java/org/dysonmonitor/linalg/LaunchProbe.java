@@ -21,6 +21,17 @@ public final class LaunchProbe {
             gcs.append(gc.getName()).append(';');
         }
         System.out.println("gc=" + gcs);
+        var vm = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        for (String option : new String[] {"ShenandoahControlIntervalMin", "ShenandoahControlIntervalMax",
+                "ShenandoahPacing"}) {
+            String value;
+            try {
+                value = vm.getVMOption(option).getValue();
+            } catch (IllegalArgumentException notInThisJvm) {
+                value = "(none)";
+            }
+            System.out.println(option + "=" + value);
+        }
         System.out.println("twoStage=" + TwoStageEigenvalues.Binding.system().available());
         System.out.println("twoStageReason=" + TwoStageEigenvalues.Binding.system().reason());
         System.out.println("args=" + String.join("|", args));

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * bin/dyson-monitor, the launcher the README, the Dockerfile and users start the monitor with: run
  * for real with this JVM on the test class path, it must give OpenBLAS one thread (so native
- * spectra run in parallel, unserialised), choose Shenandoah where the JVM has it, keep an explicit
+ * spectra run in parallel, unserialised), choose Shenandoah where the JVM has it (with the control
+ * thread's and pacer's wake-ups of a monitor that idles between snapshots), keep an explicit
  * thread setting, open the JDK's foreign linker (the two-stage eigensolver), and pass arguments through
  * unchanged.
  */
@@ -90,6 +91,10 @@ class LauncherTest {
         assertEquals("false", v.get("serialized"), "one BLAS thread: native spectra of layers run in parallel");
         if (jvmHasShenandoah()) {
             assertTrue(v.get("gc").contains("Shenandoah"), v.get("gc"));
+            // A monitor idle between snapshots: the control thread polls every 10-100 ms, no pacer.
+            assertEquals("10", v.get("ShenandoahControlIntervalMin"));
+            assertEquals("100", v.get("ShenandoahControlIntervalMax"));
+            assertEquals("false", v.get("ShenandoahPacing"));
         } else {
             assertTrue(v.get("gc").contains("G1"), "without Shenandoah the JVM default stays: " + v.get("gc"));
         }

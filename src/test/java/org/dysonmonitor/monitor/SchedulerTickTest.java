@@ -10,17 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SchedulerTickTest {
 
     @Test
-    void trainersTickEveryMillisecondAndAServingMonitorEveryTen() {
+    void trainersTickEveryMillisecondAndAServingMonitorEveryHundred() {
         var loaded = ConfigFactory.load();
         assertEquals(Duration.ofMillis(1), loaded.getDuration(SchedulerTick.PATH), "application.conf paces the trainers");
-        assertEquals(Duration.ofMillis(10), SchedulerTick.serving(loaded).getDuration(SchedulerTick.PATH));
+        assertEquals(Duration.ofMillis(100), SchedulerTick.serving(loaded).getDuration(SchedulerTick.PATH));
     }
 
     @Test
     void aMonitorStartedToServeRunsAtTheServingTick() {
         try (Monitor monitor = Monitor.start("tick-test", SchedulerTick.serving(ConfigFactory.load()),
                 org.dysonmonitor.linalg.SolverSelection.select(org.dysonmonitor.linalg.SolverSelection.Mode.AUTO, true))) {
-            assertEquals(Duration.ofMillis(10), monitor.system().settings().config().getDuration(SchedulerTick.PATH));
+            assertEquals(Duration.ofMillis(100), monitor.system().settings().config().getDuration(SchedulerTick.PATH));
         }
     }
 }
