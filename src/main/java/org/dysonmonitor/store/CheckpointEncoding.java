@@ -19,7 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 import java.util.zip.GZIPInputStream;
 
@@ -37,26 +37,22 @@ import java.util.zip.GZIPInputStream;
 final class CheckpointEncoding {
 
     /** A double that a float holds exactly (0, small integers) takes 5 bytes, not 9. */
-    private static final ObjectMapper CBOR = new ObjectMapper(CBORFactory.builder()
-            .enable(CBORGenerator.Feature.WRITE_MINIMAL_DOUBLES).build());
+    private static final ObjectMapper CBOR = minimalDoubles();
 
-    private static final ObjectMapper BINARY_ARRAYS = new ObjectMapper(CBORFactory.builder()
-            .enable(CBORGenerator.Feature.WRITE_MINIMAL_DOUBLES).build())
+    private static final ObjectMapper BINARY_ARRAYS = minimalDoubles()
             .registerModule(new SimpleModule("checkpoint arrays")
                     .addSerializer(double[].class, new AsBytes<>(double[].class, a -> a.length,
                             (b, a) -> b.asDoubleBuffer().put(a)))
-                    .addDeserializer(double[].class, new FromBytes<>(double[].class, b -> {
-                        double[] values = new double[b.remaining() / 8];
-                        b.asDoubleBuffer().get(values);
-                        return values;
-                    }))
+                    .addDeserializer(double[].class, new FromBytes<>(double[].class, double[]::new,
+                            (b, a) -> b.asDoubleBuffer().get(a)))
                     .addSerializer(long[].class, new AsBytes<>(long[].class, a -> a.length,
                             (b, a) -> b.asLongBuffer().put(a)))
-                    .addDeserializer(long[].class, new FromBytes<>(long[].class, b -> {
-                        long[] values = new long[b.remaining() / 8];
-                        b.asLongBuffer().get(values);
-                        return values;
-                    })));
+                    .addDeserializer(long[].class, new FromBytes<>(long[].class, long[]::new,
+                            (b, a) -> b.asLongBuffer().get(a))));
+
+    private static ObjectMapper minimalDoubles() {
+        return new ObjectMapper(CBORFactory.builder().enable(CBORGenerator.Feature.WRITE_MINIMAL_DOUBLES).build());
+    }
 
     private CheckpointEncoding() {
     }
@@ -125,18 +121,23 @@ final class CheckpointEncoding {
         }
     }
 
-    /** An array read back from the byte string {@link AsBytes} wrote. */
+    /** An array read back from the byte string {@link AsBytes} wrote: its length is the bytes over 8. */
     private static final class FromBytes<T> extends StdDeserializer<T> {
-        private final Function<ByteBuffer, T> get;
+        private final IntFunction<T> allocate;
+        private final BiConsumer<ByteBuffer, T> get;
 
-        FromBytes(Class<T> type, Function<ByteBuffer, T> get) {
+        FromBytes(Class<T> type, IntFunction<T> allocate, BiConsumer<ByteBuffer, T> get) {
             super(type);
+            this.allocate = allocate;
             this.get = get;
         }
 
         @Override
         public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return get.apply(binaryValue(p, ctxt, handledType()));
+            ByteBuffer b = binaryValue(p, ctxt, handledType());
+            T values = allocate.apply(b.remaining() / 8);
+            get.accept(b, values);
+            return values;
         }
     }
 }
