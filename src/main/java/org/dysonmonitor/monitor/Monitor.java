@@ -94,6 +94,8 @@ public final class Monitor implements AutoCloseable {
         MonitorSettings settings = MonitorSettings.create(config);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SeriesCap.install(meters, settings.maxSeries());
+        // Once per process: the collector works to a soft heap target, so snapshots reuse touched pages.
+        SoftHeapTarget.keep(meters);
         InflightBudget budget = new InflightBudget(settings.maxInflightBytes(), meters);
         ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, meters, solvers, budget, cluster),
                 name, config);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * bin/dyson-monitor, the launcher the README, the Dockerfile and users start the monitor with: run
@@ -21,11 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * spectra run in parallel, unserialised), choose Shenandoah where the JVM has it (with the control
  * thread's and pacer's wake-ups of a monitor that idles between snapshots), keep an explicit
  * thread setting, open the JDK's foreign linker (the two-stage eigensolver), and pass arguments through
- * unchanged.
+ * unchanged; under that collector the monitor it starts keeps a soft heap target (SoftHeapTarget).
  */
 class LauncherTest {
 
     private static final Path LAUNCHER = Path.of("bin", "dyson-monitor");
+    private static final long GIB = 1L << 30;
 
     @BeforeAll
     static void nativeLapack() {
@@ -33,6 +35,11 @@ class LauncherTest {
     }
 
     private static Map<String, String> launch(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        return launch(LaunchProbe.class, env, args);
+    }
+
+    private static Map<String, String> launch(Class<?> main, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("sh", LAUNCHER.toString()));
         command.addAll(List.of(args));
@@ -45,7 +52,7 @@ class LauncherTest {
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
         pb.environment().put("DYSON_MONITOR_CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().put("DYSON_MONITOR_MAIN", LaunchProbe.class.getName());
+        pb.environment().put("DYSON_MONITOR_MAIN", main.getName());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -107,6 +114,32 @@ class LauncherTest {
                 "-XX:+UseShenandoahGC", "-version").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         return p.waitFor() == 0;
+    }
+
+    @Test
+    void theMonitorKeepsItsSoftHeapTargetAtFourTimesTheLiveSetAndAtLeastTwoGib() throws Exception {
+        assumeTrue(jvmHasShenandoah(), "SoftMaxHeapSize is Shenandoah's (and ZGC's)");
+        Map<String, String> v = launch(SoftHeapProbe.class, Map.of("JAVA_OPTS", "-Xmx4g"), "20");
+        long max = Long.parseLong(v.get("maxHeap"));
+        assertEquals(4 * GIB, max);
+        assertEquals(2 * GIB, Long.parseLong(v.get("start")), "a live set of a few MB: the floor, 2 GiB");
+        assertEquals(2.0 * GIB, Double.parseDouble(v.get("gauge")), "dyson_heap_soft_max_bytes shows the flag");
+        long held = Long.parseLong(v.get("held").split(";")[0]);
+        long live = (long) SoftHeapProbe.LIVE_MIB << 20;
+        // 4 × (768 MiB + the monitor's own) after the probe's collection, or within an eighth of it when an
+        // earlier cycle (while the live set was being allocated) already set it: at least 8/9 of 4 × 768 MiB.
+        assertTrue(held >= 4 * live * 8 / 9 && held <= max, "4 × the live set, within the max heap: " + held);
+        assertEquals(2 * GIB, Long.parseLong(v.get("released")), "the live set gone: back to the floor");
+    }
+
+    @Test
+    void anExplicitSoftMaxHeapSizeIsKept() throws Exception {
+        assumeTrue(jvmHasShenandoah(), "SoftMaxHeapSize is Shenandoah's (and ZGC's)");
+        Map<String, String> v = launch(SoftHeapProbe.class, Map.of("JAVA_OPTS", "-Xmx4g -XX:SoftMaxHeapSize=1g"), "2");
+        assertEquals(GIB, Long.parseLong(v.get("start")));
+        assertEquals("(none)", v.get("gauge"), "no gauge when the monitor does not keep the target");
+        assertEquals(GIB, Long.parseLong(v.get("held").split(";")[0]));
+        assertEquals(GIB, Long.parseLong(v.get("released")));
     }
 
     @Test
