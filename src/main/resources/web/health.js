@@ -1,6 +1,7 @@
 // dyson-monitor live page, network health: the tail exponent α over time, the eigenvalue tail on
 // log-log axes with its power-law fit, and the spectral rigidity Δ₃(L) against GOE and Poisson.
-// Fed by history.js (window.__dyson.listeners) with every report it draws.
+// Fed by history.js (window.__dyson.listeners) with every report it draws, and (pastListeners) with the
+// stored points it draws before them, so that α over time starts at the run's first stored report.
 'use strict';
 
 window.__dysonPlot.panel((dyson, plot) => {
@@ -101,23 +102,37 @@ window.__dysonPlot.panel((dyson, plot) => {
     alpha = f(alpha);
   }
 
+  /** Forgets what was drawn when the page starts afresh (r null) or r is another layer's. */
+  function resetUnlessSameLayer(r) {
+    if (r !== null && !(latest && (r.run !== latest.run || r.layer !== latest.layer))) return;
+    steps = [];
+    alpha = [];
+    latest = null;
+    destroy();
+    for (const id of ['chart-alpha', 'chart-tail', 'chart-rigidity']) $(id).dataset.points = '0';
+    drawn.alpha = drawn.tail = drawn.tailFit = drawn.rigidity = 0;
+    $('health-facts').textContent = '—';
+  }
+
+  function push(step, a) {
+    steps.push(step);
+    alpha.push(finite(a) ? a : null);
+    if (steps.length > HISTORY) thin();
+  }
+
   function onReport(r) {
-    if (r === null || (latest && (r.run !== latest.run || r.layer !== latest.layer))) {
-      steps = [];
-      alpha = [];
-      latest = null;
-      destroy();
-      for (const id of ['chart-alpha', 'chart-tail', 'chart-rigidity']) $(id).dataset.points = '0';
-      drawn.alpha = drawn.tail = drawn.tailFit = drawn.rigidity = 0;
-      $('health-facts').textContent = '—';
-      if (r === null) return;
-    }
+    resetUnlessSameLayer(r);
+    if (r === null) return;
     if (!charts) build();
     latest = r;
-    steps.push(r.step);
-    alpha.push(finite(r.powerlaw_alpha) ? r.powerlaw_alpha : null);
-    if (steps.length > HISTORY) thin();
+    push(r.step, r.powerlaw_alpha);
     schedule();
+  }
+
+  /** A stored point before `report`: its α joins the chart (the tail and Δ₃ are drawn from reports only). */
+  function onPast(p, report) {
+    resetUnlessSameLayer(report);
+    push(p.step, p.powerlaw_alpha);
   }
 
   const schedule = plot.throttled(render, RENDER_MS);
@@ -195,10 +210,12 @@ window.__dysonPlot.panel((dyson, plot) => {
   }
 
   dyson.listeners.push(onReport);
+  dyson.pastListeners.push(onPast);
   const summary = dyson.summary.bind(dyson);
   dyson.summary = () => Object.assign(summary(), {
     health: {
       alphaPoints: drawn.alpha,
+      alphaFirstStep: steps.length ? steps[0] : null,
       tailPoints: drawn.tail,
       tailFitPoints: drawn.tailFit,
       rigidityPoints: drawn.rigidity,

@@ -140,6 +140,7 @@
         const byPair = new Map((p.pairs || []).map((q) => [q.pair, q]));
         const pairs = latest.pairs.map((q) => byPair.get(q.pair) || {});
         record({ step: p.step, eigenvalues, spacing_ratio_mean: p.spacing_ratio_mean, pairs }, true);
+        for (const f of dyson.pastListeners) f(p, latest);
       }
       dyson.historyPoints = past.length;
     }

@@ -42,6 +42,12 @@
     errors: [],
     /** Called with each report drawn, and with null when the page starts afresh (health.js listens). */
     listeners: [],
+    /**
+     * Called with each stored point drawn from the history (the scalar statistics of a past report, no
+     * per-mode arrays) and the report it precedes, before that report reaches the listeners (health.js
+     * draws α over time from them).
+     */
+    pastListeners: [],
     /** What the page shows now, as plain data. */
     summary() {
       const l = this.latest;

@@ -344,6 +344,17 @@ class LivePageTest {
             assertEquals(page.get("historyPoints").asInt() + page.get("reports").asInt(),
                     page.get("historyLength").asInt(), "history points, then each live report once");
             assertTrue(page.path("points").path("eigen").asInt() >= before.size(), page.toString());
+            // α over time starts at the stored reports too, not at the first live one.
+            long storedAlphas = java.util.stream.StreamSupport.stream(before.spliterator(), false)
+                    .filter(p -> p.path("powerlaw_alpha").isNumber()).count();
+            assertEquals(before.size(), storedAlphas, "every stored report of the layer has its α");
+            JsonNode withAlpha = waitForPage(chromium, "α drawn from the stored history", Duration.ofSeconds(10),
+                    s -> s.path("health").path("alphaPoints").asInt() >= storedAlphas);
+            assertEquals(firstStored, withAlpha.path("health").path("alphaFirstStep").asLong(),
+                    "α over time from the run's first stored report");
+            assertTrue(withAlpha.path("health").path("alphaPoints").asInt()
+                    <= withAlpha.get("historyPoints").asInt() + withAlpha.get("reports").asInt(),
+                    "one α per point drawn, none twice: " + withAlpha.path("health"));
             // The page's trajectories at stored steps are the stored eigenvalues.
             for (JsonNode point : List.of(before.get(0), before.get(before.size() / 2))) {
                 JsonNode drawn = Json.MAPPER.readTree(chromium.script("return JSON.stringify(window.__dyson.drawnAt("
