@@ -36,14 +36,17 @@ import java.util.Map;
  * thread's CPU time (one OpenBLAS thread, so that is all its work). The CPU ratio is the one the load
  * of a shared machine does not move.
  *
- * <p>Before the sizes, snapshots of a small layer of each dtype are posted until the JIT compilers go quiet
- * (at most {@code warmup} seconds): on 2 shared cores the C1/C2 threads kept compiling for minutes and took
- * 30–200 ms of CPU per snapshot meanwhile, at the spectrum's expense. A monitor runs for hours; its first
- * minute is not what its users see, and the JIT column of the CPU table shows what remains. Each size and dtype
- * then gets up to {@value #SIZE_WARMUP_POSTS} untimed POSTs (at most {@value #SIZE_WARMUP_SECONDS} s) in a run of
- * their own, and its timed run one untimed POST that starts its layer (its workspaces and its randomized
- * baseline, which is due on a layer's first snapshot and every 50th after it: so the timed ones, at most 48,
- * have none).
+ * <p>Before the sizes, snapshots of a small layer of each dtype are posted to the same two layers until the
+ * JIT compilers go quiet (at most {@code warmup} seconds): on 2 shared cores the C1/C2 threads kept compiling
+ * for minutes and took 30–200 ms of CPU per snapshot meanwhile, at the spectrum's expense. (An earlier
+ * warm-up made two new runs per round; creating runs kept the compilers at 35–86 % of a core after 40 rounds,
+ * where posting to the same layers, as a long run does, quiets them below 5 % in ≈ 25–40 s.) A monitor runs
+ * for hours; its first minute is not what its users see, and the JIT column of the CPU table shows what
+ * remains. Each size then gets at least {@value #SIZE_WARMUP_POSTS} untimed POSTs of each dtype in a run of
+ * its own and more until the compilers are quiet again (new sizes take new paths: float32 spectra from 512,
+ * longer loops; at most {@value #SIZE_WARMUP_SECONDS} s), and its timed run one untimed POST that starts its
+ * layer (its workspaces and its randomized baseline, which is due on a layer's first snapshot and every 50th
+ * after it: so the timed ones, at most 48, have none).
  */
 public final class EndToEndBench {
 
@@ -60,14 +63,17 @@ public final class EndToEndBench {
      */
     private static final int SIZE_WARMUP_POSTS = 24;
 
-    /** Seconds of untimed POSTs of each size and dtype at most (a 4096² float64 spectrum takes seconds). */
-    private static final double SIZE_WARMUP_SECONDS = 10;
+    /** Seconds of untimed POSTs of each size at most (a 4096² float64 spectrum takes seconds). */
+    private static final double SIZE_WARMUP_SECONDS = 20;
 
-    /** Warm-up rounds (of 42 POSTs) at least. */
+    /** The JIT counts as settled for a size when it was quiet over this many rounds (one POST of each dtype). */
+    private static final int SIZE_QUIET_ROUNDS = 8;
+
+    /** Warm-up rounds at least. */
     private static final int MIN_WARMUP_ROUNDS = 3;
 
-    /** Warm-up rounds at most: each holds two runs of the monitor's 100 until they go idle. */
-    private static final int MAX_WARMUP_ROUNDS = 40;
+    /** POSTs of each dtype in a warm-up round. */
+    private static final int WARMUP_ROUND = 20;
 
     /**
      * @param sizes   n of the n×n layers
@@ -105,7 +111,7 @@ public final class EndToEndBench {
                 w32.copyRowMajor(widened);
                 byte[] f32 = NpyEncoder.encode(w32);
                 byte[] f64 = NpyEncoder.encode(WeightMatrix.of(n, n, widened, false));
-                warmUpSize(server, n, f32, f64);
+                warmUpSize(server, cpu, n, f32, f64, o.warmup());
                 EndToEndTiming.Medians monitorF32 = timed(server, cpu, "e2e-f32-" + n, f32, n, o.repeats());
                 EndToEndTiming.Medians monitorF64 = timed(server, cpu, "e2e-f64-" + n, f64, n, o.repeats());
                 Path file = work.resolve("w" + n + ".npy");
@@ -182,26 +188,48 @@ public final class EndToEndBench {
     }
 
     /**
-     * Untimed POSTs of the n×n float32 and float64 bodies, each to its own layer of one run, until
-     * {@link #SIZE_WARMUP_POSTS} or {@link #SIZE_WARMUP_SECONDS} per body, each awaited.
+     * Untimed POSTs of the n×n float32 and float64 bodies, each to its own layer of one run, in rounds of
+     * one of each, each awaited: {@link #SIZE_WARMUP_POSTS} of each (at most {@link #SIZE_WARMUP_SECONDS}),
+     * then on until the JIT compilers used less than {@link #JIT_QUIET} of a core over the last
+     * {@value #SIZE_QUIET_ROUNDS} rounds, while {@link #SIZE_WARMUP_SECONDS} and {@code maxSeconds} (the
+     * warm-up's bound) allow.
      */
-    private static void warmUpSize(BenchServer server, int n, byte[] f32, byte[] f64) throws InterruptedException {
+    private static void warmUpSize(BenchServer server, EndToEndCpu cpu, int n, byte[] f32, byte[] f64, int maxSeconds)
+            throws InterruptedException {
         String run = "e2e-warmup-" + n;
         server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (n + 1) + "}");
-        long processed = 0;
-        for (Map.Entry<String, byte[]> body : List.of(Map.entry("f32", f32), Map.entry("f64", f64))) {
-            long deadline = System.nanoTime() + (long) (SIZE_WARMUP_SECONDS * 1e9);
-            for (int step = 0; step < SIZE_WARMUP_POSTS && System.nanoTime() < deadline; step++) {
-                server.post("/api/v1/runs/" + run + "/layers/" + body.getKey() + "/snapshots?step=" + step, body.getValue());
-                server.awaitReport(run, body.getKey(), ++processed, step);
+        long start = System.nanoTime();
+        long deadline = start + (long) (SIZE_WARMUP_SECONDS * 1e9);
+        long quietDeadline = start + (long) (Math.min(SIZE_WARMUP_SECONDS, maxSeconds) * 1e9);
+        java.util.ArrayDeque<double[]> recent = new java.util.ArrayDeque<>(); // {nanoTime, jit} per round
+        for (long step = 0; System.nanoTime() < deadline; step++) {
+            postAwaited(server, run, "f32", f32, step, 2 * step + 1);
+            postAwaited(server, run, "f64", f64, step, 2 * step + 2);
+            Map<String, Double> now = cpu.reading();
+            recent.addLast(new double[] {System.nanoTime(), now.getOrDefault("jit", Double.NaN)});
+            if (recent.size() > SIZE_QUIET_ROUNDS + 1) {
+                recent.removeFirst();
+            }
+            double[] first = recent.getFirst();
+            double[] last = recent.getLast();
+            boolean quiet = recent.size() > SIZE_QUIET_ROUNDS && (last[1] - first[1]) / (last[0] - first[0]) < JIT_QUIET;
+            if (step + 1 >= SIZE_WARMUP_POSTS && (quiet || now.isEmpty() || System.nanoTime() >= quietDeadline)) {
+                return;
             }
         }
     }
 
+    private static void postAwaited(BenchServer server, String run, String layer, byte[] body, long step,
+                                    long processedAfter) throws InterruptedException {
+        server.post("/api/v1/runs/" + run + "/layers/" + layer + "/snapshots?step=" + step, body);
+        server.awaitReport(run, layer, processedAfter, step);
+    }
+
     /**
-     * Untimed POSTs of a small float32 and a small float64 layer, 20 of each at a time, until the JIT
-     * compilers' threads used less than {@link #JIT_QUIET} of one core during the last round (and at least
-     * {@link #MIN_WARMUP_ROUNDS} rounds ran), or {@code maxSeconds} or {@link #MAX_WARMUP_ROUNDS} rounds passed.
+     * Untimed POSTs of a small float32 and a small float64 layer of one run, in rounds of
+     * {@value #WARMUP_ROUND} of each, until the JIT compilers' threads used less than {@link #JIT_QUIET} of
+     * one core during the last round (and at least {@link #MIN_WARMUP_ROUNDS} rounds ran), or
+     * {@code maxSeconds} passed. The same two layers take every round, as a long run's layers do.
      *
      * @return what the warm-up did, for the output
      */
@@ -214,14 +242,19 @@ public final class EndToEndBench {
         w32.copyRowMajor(widened);
         byte[] f32 = NpyEncoder.encode(w32);
         byte[] f64 = NpyEncoder.encode(WeightMatrix.of(WARMUP_SIZE, WARMUP_SIZE, widened, false));
+        String run = "e2e-warmup";
+        server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (WARMUP_SIZE + 1) + "}");
         long start = System.nanoTime();
         int rounds = 0;
+        long step = 0;
         double share = Double.NaN;
-        while ((System.nanoTime() - start) * 1e-9 < maxSeconds && rounds < MAX_WARMUP_ROUNDS) {
+        while ((System.nanoTime() - start) * 1e-9 < maxSeconds) {
             java.util.Map<String, Double> before = cpu.reading();
             long t0 = System.nanoTime();
-            EndToEndTiming.run(server, cpu, "e2e-warmup-f32-" + rounds, f32, WARMUP_SIZE, 20, false);
-            EndToEndTiming.run(server, cpu, "e2e-warmup-f64-" + rounds, f64, WARMUP_SIZE, 20, false);
+            for (int i = 0; i < WARMUP_ROUND; i++, step++) {
+                postAwaited(server, run, "f32", f32, step, 2 * step + 1);
+                postAwaited(server, run, "f64", f64, step, 2 * step + 2);
+            }
             java.util.Map<String, Double> after = cpu.reading();
             rounds++;
             if (before.isEmpty()) {
@@ -233,7 +266,7 @@ public final class EndToEndBench {
             }
         }
         return String.format(Locale.ROOT, "warm-up: %d POSTs of %d×%d layers in %.0f s, the JIT compilers at %.1f %% "
-                + "of a core in its last round", rounds * 42, WARMUP_SIZE, WARMUP_SIZE,
+                + "of a core in its last round", 2 * step, WARMUP_SIZE, WARMUP_SIZE,
                 (System.nanoTime() - start) * 1e-9, 100 * share);
     }
 
