@@ -57,7 +57,7 @@ public final class EndToEndBench {
     private static final double JIT_QUIET = 0.05;
 
     /**
-     * Untimed POSTs of each size and dtype before its timed ones, at most: the paths that loop over n
+     * Untimed POSTs of each size and dtype before its timed ones, at least: the paths that loop over n
      * eigenvalues (statistics, diagnostics, the report's JSON) are compiled again for the larger trip counts,
      * which at 512² took 30–55 ms of C2 per snapshot over the first 20 POSTs of the size.
      */
@@ -272,6 +272,6 @@ public final class EndToEndBench {
 
     private static EndToEndTiming.Medians timed(BenchServer server, EndToEndCpu cpu, String run, byte[] body, int n,
                                                 int repeats) throws InterruptedException {
-        return EndToEndTiming.run(server, cpu, run, body, n, repeats, true);
+        return EndToEndTiming.run(server, cpu, run, body, n, repeats);
     }
 }

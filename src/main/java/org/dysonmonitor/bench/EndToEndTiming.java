@@ -34,10 +34,10 @@ final class EndToEndTiming {
 
     /**
      * Starts the run (policy all, never tracked) with one untimed POST, then {@code repeats} POSTs of
-     * {@code body}; their medians (NaN when {@code timed} is false: a warm-up).
+     * {@code body}; their medians.
      */
-    static Medians run(BenchServer server, EndToEndCpu cpu, String run, byte[] body, int n, int repeats,
-                       boolean timed) throws InterruptedException {
+    static Medians run(BenchServer server, EndToEndCpu cpu, String run, byte[] body, int n, int repeats)
+            throws InterruptedException {
         server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (n + 1) + "}");
         String path = "/api/v1/runs/" + run + "/layers/W/snapshots?step=";
         server.post(path + 0, body);
@@ -76,19 +76,14 @@ final class EndToEndTiming {
             posted[i] = (t1 - start) * 1e-9;
             available[i] = (t2 - start) * 1e-9;
             fetched[i] = (t3 - start) * 1e-9;
-            if (timed) {
-                StringBuilder groups = new StringBuilder();
-                for (String g : EndToEndCpu.GROUPS) {
-                    groups.append(String.format(Locale.ROOT, " %s %.1f", g,
-                            (cpu1.getOrDefault(g, Double.NaN) - cpu0.getOrDefault(g, Double.NaN)) * 1e-6));
-                }
-                System.err.printf(Locale.ROOT, "%s: POST %.1f ms, report available %.1f ms, fetched %.1f ms; "
-                        + "monitor CPU without the JIT %.1f ms:%s%n", run, posted[i] * 1e3, available[i] * 1e3, fetched[i] * 1e3,
-                        spent[i] * 1e3, groups);
+            StringBuilder groups = new StringBuilder();
+            for (String g : EndToEndCpu.GROUPS) {
+                groups.append(String.format(Locale.ROOT, " %s %.1f", g,
+                        (cpu1.getOrDefault(g, Double.NaN) - cpu0.getOrDefault(g, Double.NaN)) * 1e-6));
             }
-        }
-        if (!timed) {
-            return new Medians(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of());
+            System.err.printf(Locale.ROOT, "%s: POST %.1f ms, report available %.1f ms, fetched %.1f ms; "
+                    + "monitor CPU without the JIT %.1f ms:%s%n", run, posted[i] * 1e3, available[i] * 1e3, fetched[i] * 1e3,
+                    spent[i] * 1e3, groups);
         }
         return new Medians(Stopwatch.median(posted), Stopwatch.median(available), Stopwatch.median(fetched),
                 Stopwatch.median(spent), byGroup);

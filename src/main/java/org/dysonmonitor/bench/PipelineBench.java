@@ -216,13 +216,13 @@ public final class PipelineBench {
         try (BenchServer server = BenchServer.start("bench", o.solvers(), 64, java.util.Optional.empty(), trivial)) {
             int warm = o.singles(); // cheap, and the first measurement: Akka HTTP's code is compiled here
             postAll(o, server, 0, warm, step -> "/bench-floor", step -> npy[step % 2]);
-            long cpu = serverCpuNanos();
-            long jdk = jdkClientCpuNanos();
+            ThreadCpu cpu = serverCpu();
+            ThreadCpu jdk = jdkClientCpu();
             long start = System.nanoTime();
             long clients = postAll(o, server, warm, warm + o.singles(), step -> "/bench-floor", step -> npy[step % 2]);
             double seconds = (System.nanoTime() - start) * 1e-9;
-            clients += jdkClientCpuNanos() - jdk;
-            return new Measured(1, o.singles(), seconds, serverCpuNanos() - cpu + clients, clients);
+            clients += jdkClientCpu().since(jdk);
+            return new Measured(1, o.singles(), seconds, serverCpu().since(cpu) + clients, clients);
         }
     }
 
@@ -252,14 +252,14 @@ public final class PipelineBench {
             }
             postAll(o, server, 1, warm, path, body);
             awaitProcessed(server, run, (long) warm * layersPerPost);
-            long cpu = serverCpuNanos();
-            long jdk = jdkClientCpuNanos();
+            ThreadCpu cpu = serverCpu();
+            ThreadCpu jdk = jdkClientCpu();
             long start = System.nanoTime();
             long clients = postAll(o, server, warm, warm + posts, path, body);
             awaitProcessed(server, run, (long) (warm + posts) * layersPerPost);
             double seconds = (System.nanoTime() - start) * 1e-9;
-            clients += jdkClientCpuNanos() - jdk;
-            return new Measured(layersPerPost, posts, seconds, serverCpuNanos() - cpu + clients, clients);
+            clients += jdkClientCpu().since(jdk);
+            return new Measured(layersPerPost, posts, seconds, serverCpu().since(cpu) + clients, clients);
         }
     }
 
@@ -297,7 +297,7 @@ public final class PipelineBench {
             for (CompletableFuture<Long> p : posting) {
                 cpu += p.join();
             }
-            return cpu; // the JDK client's own threads are counted apart (jdkClientCpuNanos)
+            return cpu; // the JDK client's own threads are counted apart (jdkClientCpu)
         } finally {
             pool.shutdown();
         }
@@ -305,41 +305,19 @@ public final class PipelineBench {
 
     /**
      * CPU time of this JVM's threads except the JIT compiler's and the clients' (they count their
-     * own, {@link #postAll}), in nanoseconds: from Linux's per-thread {@code schedstat} (nanoseconds on
+     * own, {@link #postAll}), by thread: from Linux's per-thread {@code schedstat} (nanoseconds on
      * the CPU) and {@code comm}. A run of a few seconds still compiles, and the compiler took as
      * much CPU as the trivial route itself: warm-up, not a cost per POST. The collector's threads
-     * count: garbage is a cost of the POSTs. Threads that end within the window lose their part.
-     * Without /proc, the process's CPU time, compiler included.
+     * count: garbage is a cost of the POSTs. Without /proc, the process's CPU time, compiler included.
      */
-    private static long serverCpuNanos() {
-        return threadCpuNanos(false);
+    private static ThreadCpu serverCpu() {
+        return ThreadCpu.now(name -> !name.startsWith("HttpClient-") && !name.startsWith("C1 Compiler")
+                && !name.startsWith("C2 Compiler") && !name.startsWith(CLIENT_THREAD), true);
     }
 
     /** The CPU time of the JDK HttpClient's own threads (selector, executor), which {@link #postAll} cannot see. */
-    private static long jdkClientCpuNanos() {
-        return threadCpuNanos(true);
-    }
-
-    private static long threadCpuNanos(boolean jdkClient) {
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
-        try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
-            return threads.mapToLong(t -> {
-                try {
-                    String name = java.nio.file.Files.readString(t.resolve("comm")).trim();
-                    if (name.startsWith("HttpClient-") != jdkClient || name.startsWith("C1 Compiler")
-                            || name.startsWith("C2 Compiler") || name.startsWith(CLIENT_THREAD)) {
-                        return 0;
-                    }
-                    String stat = java.nio.file.Files.readString(t.resolve("schedstat")).trim();
-                    return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
-                } catch (java.io.IOException | RuntimeException e) {
-                    return 0; // the thread ended meanwhile
-                }
-            }).sum();
-        } catch (java.io.IOException e) {
-            return jdkClient ? 0 : ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean()).getProcessCpuTime();
-        }
+    private static ThreadCpu jdkClientCpu() {
+        return ThreadCpu.now(name -> name.startsWith("HttpClient-"), false);
     }
 
     /**
