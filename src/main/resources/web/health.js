@@ -104,7 +104,8 @@ window.__dysonPlot.panel((dyson, plot) => {
 
   /** Forgets what was drawn when the page starts afresh (r null) or r is another layer's. */
   function resetUnlessSameLayer(r) {
-    if (r !== null && !(latest && (r.run !== latest.run || r.layer !== latest.layer))) return;
+    const anotherLayer = latest && r !== null && (r.run !== latest.run || r.layer !== latest.layer);
+    if (r !== null && !anotherLayer) return;
     steps = [];
     alpha = [];
     latest = null;
