@@ -19,6 +19,7 @@ import org.dysonmonitor.metrics.LabelValues;
 import org.dysonmonitor.monitor.Monitor;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -44,6 +45,8 @@ public final class HttpApi extends AllDirectives {
     private final ModelSnapshotRoute models;
     private final BearerAuthentication apiTokens;
     private final BearerAuthentication metricsTokens;
+    /** Renders /metrics: with up to max-series meters too long a task for the few HTTP threads. */
+    private final Executor scraper;
 
     /**
      * @param staticContent routes for the live page (served from the jar), or {@code reject()}-like
@@ -56,6 +59,7 @@ public final class HttpApi extends AllDirectives {
         this.staticContent = staticContent;
         BodyReader bodies = new BodyReader(Materializer.matFromSystem(system));
         Executor decoders = system.dispatchers().lookup(DispatcherSelector.fromConfig("dyson-decode-dispatcher"));
+        this.scraper = system.dispatchers().lookup(DispatcherSelector.fromConfig("dyson-scrape-dispatcher"));
         this.runs = new RunRoutes(monitor, options, bodies);
         SnapshotSteps steps = new SnapshotSteps(monitor, options, bodies, decoders);
         this.snapshots = new SnapshotRoutes(steps);
@@ -69,8 +73,9 @@ public final class HttpApi extends AllDirectives {
 
     public Route routes() {
         return handleExceptions(errors(), () -> handleRejections(rejections(), () -> concat(
-                path("metrics", () -> get(() -> metricsTokens.authorized(() -> complete(HttpEntities.create(PROMETHEUS_TEXT,
-                        monitor.meters().scrape().getBytes(StandardCharsets.UTF_8)))))),
+                path("metrics", () -> get(() -> metricsTokens.authorized(() -> onSuccess(CompletableFuture.supplyAsync(
+                        () -> monitor.meters().scrape().getBytes(StandardCharsets.UTF_8), scraper),
+                        text -> complete(HttpEntities.create(PROMETHEUS_TEXT, text)))))),
                 path("healthz", () -> get(() -> complete(StatusCodes.OK, HttpEntities.create(
                         ContentTypes.APPLICATION_JSON, "{\"status\":\"ok\"}")))),
                 pathPrefix(PathMatchers.segment("api").slash("v1"), () -> apiTokens.authorized(this::api)),
