@@ -2,6 +2,7 @@ package org.dysonmonitor.cluster;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.ClusterEvent;
 import akka.cluster.Member;
@@ -24,7 +25,8 @@ import java.util.Map;
  * Watches the cluster from one node: the membership and the shards hosted here for the node
  * metrics, and each node removed from the cluster (downed by the split brain resolver after it
  * died, or left), whose ledger rows it reconciles — what that node held in flight is counted lost,
- * once, by whichever surviving node gets there first.
+ * once, by whichever surviving node gets there first. A node that is itself leaving, downed or
+ * shutting down reconciles nobody.
  */
 final class MembershipWatch {
 
@@ -44,56 +46,78 @@ final class MembershipWatch {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
             cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberEvent.class));
-            ActorRef<ShardRegion.CurrentShardRegionState> shards = ctx.getSelf().narrow();
+            cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ClusterShuttingDown$.class));
             timers.startTimerWithFixedDelay(Poll.INSTANCE, POLL);
-            return Behaviors.receive(Object.class)
-                    .onMessage(ClusterEvent.MemberRemoved.class, removed -> {
-                        count(metrics, cluster);
-                        if (ledger != null) {
-                            String node = removed.member().uniqueAddress().toString();
-                            ctx.pipeToSelf(ledger.reconcile(node, self), (rows, failure) -> new Reconciled(node, rows, failure));
-                        }
-                        return Behaviors.same();
-                    })
-                    .onMessage(ClusterEvent.MemberEvent.class, event -> {
-                        count(metrics, cluster);
-                        return Behaviors.same();
-                    })
-                    .onMessage(Reconciled.class, r -> {
-                        if (r.failure() != null) {
-                            ctx.getLog().error("cannot reconcile the ledger of removed node {}: {}", r.node(),
-                                    r.failure().getMessage());
-                            return Behaviors.same();
-                        }
-                        long lost = 0;
-                        for (LedgerRow row : r.rows()) {
-                            if (row.lost() > 0) {
-                                metrics.lost(row.run(), row.layer(), row.lost());
-                                lost += row.lost();
-                            }
-                        }
-                        if (!r.rows().isEmpty()) {
-                            ctx.getLog().warn("node {} left the cluster holding {} snapshots in flight: counted as lost "
-                                    + "(dyson_snapshots_lost_total)", r.node(), lost);
-                        }
-                        return Behaviors.same();
-                    })
-                    .onMessageEquals(Poll.INSTANCE, () -> {
-                        count(metrics, cluster);
-                        ClusterSharding.get(ctx.getSystem()).shardState()
-                                .tell(new GetShardRegionState(LayerEntity.KEY, shards));
-                        return Behaviors.same();
-                    })
-                    .onMessage(ShardRegion.CurrentShardRegionState.class, state -> {
-                        int entities = 0;
-                        for (ShardRegion.ShardState shard : state.getShards()) {
-                            entities += shard.getEntityIds().size();
-                        }
-                        metrics.hosted(state.getShards().size(), entities);
-                        return Behaviors.same();
-                    })
-                    .build();
+            return watching(ctx, cluster, metrics, ledger, self, true);
         }));
+    }
+
+    /**
+     * @param reconciles false once this node is on its way out: as its cluster shuts down, Akka publishes
+     *                   every other member as removed (the change to an empty membership), and those
+     *                   nodes are alive — reconciling them would count what they hold in flight as lost
+     */
+    private static Behavior<Object> watching(ActorContext<Object> ctx, Cluster cluster, NodeMetrics metrics,
+                                             SnapshotLedger ledger, String self, boolean reconciles) {
+        ActorRef<ShardRegion.CurrentShardRegionState> shards = ctx.getSelf().narrow();
+        return Behaviors.receive(Object.class)
+                .onMessage(ClusterEvent.ClusterShuttingDown$.class, down -> {
+                    count(metrics, cluster);
+                    return watching(ctx, cluster, metrics, ledger, self, false);
+                })
+                .onMessage(ClusterEvent.MemberRemoved.class, removed -> {
+                    count(metrics, cluster);
+                    String node = removed.member().uniqueAddress().toString();
+                    if (!reconciles || node.equals(self)) {
+                        return watching(ctx, cluster, metrics, ledger, self, false);
+                    }
+                    if (ledger != null) {
+                        ctx.pipeToSelf(ledger.reconcile(node, self), (rows, failure) -> new Reconciled(node, rows, failure));
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(ClusterEvent.MemberEvent.class, event -> {
+                    count(metrics, cluster);
+                    // Leaving, exiting or downed: the members that remain reconcile the nodes removed from now on.
+                    boolean leaving = reconciles && event.member().uniqueAddress().toString().equals(self)
+                            && (event instanceof ClusterEvent.MemberLeft || event instanceof ClusterEvent.MemberExited
+                            || event instanceof ClusterEvent.MemberDowned);
+                    return leaving ? watching(ctx, cluster, metrics, ledger, self, false) : Behaviors.same();
+                })
+                .onMessage(Reconciled.class, r -> {
+                    if (r.failure() != null) {
+                        ctx.getLog().error("cannot reconcile the ledger of removed node {}: {}", r.node(),
+                                r.failure().getMessage());
+                        return Behaviors.same();
+                    }
+                    long lost = 0;
+                    for (LedgerRow row : r.rows()) {
+                        if (row.lost() > 0) {
+                            metrics.lost(row.run(), row.layer(), row.lost());
+                            lost += row.lost();
+                        }
+                    }
+                    if (!r.rows().isEmpty()) {
+                        ctx.getLog().warn("node {} left the cluster holding {} snapshots in flight: counted as lost "
+                                + "(dyson_snapshots_lost_total)", r.node(), lost);
+                    }
+                    return Behaviors.same();
+                })
+                .onMessageEquals(Poll.INSTANCE, () -> {
+                    count(metrics, cluster);
+                    ClusterSharding.get(ctx.getSystem()).shardState()
+                            .tell(new GetShardRegionState(LayerEntity.KEY, shards));
+                    return Behaviors.same();
+                })
+                .onMessage(ShardRegion.CurrentShardRegionState.class, state -> {
+                    int entities = 0;
+                    for (ShardRegion.ShardState shard : state.getShards()) {
+                        entities += shard.getEntityIds().size();
+                    }
+                    metrics.hosted(state.getShards().size(), entities);
+                    return Behaviors.same();
+                })
+                .build();
     }
 
     private static void count(NodeMetrics metrics, Cluster cluster) {
