@@ -102,7 +102,7 @@ final class EndToEndCpu {
 
     private static String group(String javaThread) {
         if (javaThread.contains("default-dispatcher")) {
-            return "http"; // Akka HTTP's connections and routes, and the actors without a dispatcher of their own
+            return "http"; // Akka HTTP's connections and routes, Akka's own actors, and ours without a dispatcher of their own
         }
         if (javaThread.contains("decode-dispatcher")) {
             return "decode";
@@ -110,6 +110,6 @@ final class EndToEndCpu {
         if (javaThread.contains("spectrum-dispatcher")) {
             return "spectrum"; // spectrum, statistics, metrics and history of each snapshot
         }
-        return "other java"; // Akka's internal dispatcher and scheduler, the JDK's own threads
+        return "other java"; // Akka's scheduler, the store's and the scrape's threads, the JDK's own
     }
 }
