@@ -88,26 +88,9 @@ final class BenchServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    /**
-     * Waits until the run has processed {@code processed} snapshots (polling {@code GET /api/v1/runs}
-     * every 0.5 ms: a small answer, where polling the layer's report would cost a large layer's whole
-     * JSON each time; a spectrum actor sets its report before it counts the snapshot processed), then
-     * checks that {@code GET /api/v1/runs/{run}/layers/{layer}} has the report of {@code step}.
-     */
-    void awaitReport(String run, String layer, long processed, long step) throws InterruptedException {
-        while (processed(run) < processed) {
-            Thread.sleep(0, 500_000);
-        }
-        HttpRequest get = HttpRequest.newBuilder(uri("/api/v1/runs/" + run + "/layers/" + layer)).GET().build();
-        try {
-            HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
-            long got = r.statusCode() == 200 ? JSON.readTree(r.body()).get("step").asLong() : -1;
-            if (got != step) {
-                throw new IllegalStateException(run + "/" + layer + ": report of step " + got + ", expected " + step);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Every report of {@code run} from its first snapshot on, to wait on without polling (see {@link ReportWatch}). */
+    ReportWatch watch(String run) {
+        return ReportWatch.of(monitor, run);
     }
 
     /** The step of the layer's report, {@code GET /api/v1/runs/{run}/layers/{layer}} (-1 while it has none). */
@@ -122,11 +105,6 @@ final class BenchServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Snapshots processed so far over every layer of the run, from {@code GET /api/v1/runs}. */
-    long processed(String run) {
-        return layerCounts(run, "processed");
     }
 
     /** received − processed − dropped − rejected over the run's layers: snapshots still on their way. */

@@ -3,6 +3,7 @@ package org.dysonmonitor.bench;
 import org.dysonmonitor.ingest.NpyEncoder;
 import org.dysonmonitor.ingest.WeightMatrix;
 import org.dysonmonitor.linalg.SolverSelection;
+import org.dysonmonitor.rmt.LayerStatistics;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,17 +23,17 @@ import java.util.Map;
  * ({@code partial_above} above n): this times full spectra.
  *
  * <p>Per timed POST ({@link EndToEndTiming}): the wall time until the 202, until the report is
- * available (the layer's processed counter, read in process from the monitor's registry, the one
- * {@code GET /api/v1/runs} and {@code dyson_snapshots_processed_total} show: a spectrum actor sets its
- * report before it counts the snapshot processed) and until it is fetched ({@code GET
- * /api/v1/runs/{run}/layers/W}, checked to be that step's); and the CPU time the monitor spent on it
+ * available (its spectrum actor publishes it: the posting thread sleeps on a {@link ReportWatch} until
+ * then) and until it is fetched ({@code GET /api/v1/runs/{run}/layers/{layer}}, checked to be that
+ * step's); and the CPU time the monitor spent on it
  * meanwhile ({@link EndToEndCpu}: every thread of the process but the benchmark's client threads, so
  * HTTP, decoding, spectrum, statistics, metrics and garbage collection; the JIT compilers' threads are
  * shown apart and left out of the CPU ratio, because they compile in the background at their own pace,
- * code of the benchmark's client and its Python runs included, whatever the snapshot is). Reading the
- * counter in process replaces a {@code GET /api/v1/runs} every 0.5 ms, which on 2 cores took most of a
- * core from the monitor and added up to the interval plus one HTTP round trip, a wait that no client
- * polling at a sane rate would impose on itself at that cost. numpy is timed by wall clock and by its
+ * code of the benchmark's client and its Python runs included, whatever the snapshot is). The watch
+ * replaces a {@code GET /api/v1/runs} every 0.5 ms, which on 2 cores took most of a core from the monitor
+ * and added up to the interval plus one HTTP round trip, and then a read of the processed counter every
+ * 20 µs, whose wake-ups took 42 ms of the client thread's CPU per 1024² snapshot (9.5 with the watch,
+ * the JDK HTTP client's own work). numpy is timed by wall clock and by its
  * thread's CPU time (one OpenBLAS thread, so that is all its work). The CPU ratio is the one the load
  * of a shared machine does not move.
  *
@@ -42,11 +43,13 @@ import java.util.Map;
  * warm-up made two new runs per round; creating runs kept the compilers at 35–86 % of a core after 40 rounds,
  * where posting to the same layers, as a long run does, quiets them below 5 % in ≈ 25–40 s.) A monitor runs
  * for hours; its first minute is not what its users see, and the JIT column of the CPU table shows what
- * remains. Each size then gets at least {@value #SIZE_WARMUP_POSTS} untimed POSTs of each dtype in a run of
- * its own and more until the compilers are quiet again (new sizes take new paths: float32 spectra from 512,
- * longer loops; at most {@value #SIZE_WARMUP_SECONDS} s), and its timed run one untimed POST that starts its
- * layer (its workspaces and its randomized baseline, which is due on a layer's first snapshot and every 50th
- * after it: so the timed ones, at most 48, have none).
+ * remains. Each size then has a run of its own, with a float32 and a float64 layer, as a long run's layers:
+ * at least {@value #SIZE_WARMUP_POSTS} untimed POSTs of each and more until the compilers are quiet again
+ * (new sizes take new paths: float32 spectra from 512, longer loops; at most {@value #SIZE_WARMUP_SECONDS} s)
+ * and until the next {@code repeats} snapshots of a layer have no randomized baseline due (one more spectrum
+ * on a layer's first snapshot and every 50th after it, timed amortised by {@code bench diagnostics}); then
+ * the same two layers take the timed POSTs. (Timed POSTs to a new run of their own, as before, left the
+ * compilers at 4–45 ms of CPU per 512² snapshot, a row's mean, in four runs; on the warmed layers 0.6–5.3.)
  */
 public final class EndToEndBench {
 
@@ -111,9 +114,14 @@ public final class EndToEndBench {
                 w32.copyRowMajor(widened);
                 byte[] f32 = NpyEncoder.encode(w32);
                 byte[] f64 = NpyEncoder.encode(WeightMatrix.of(n, n, widened, false));
-                warmUpSize(server, cpu, n, f32, f64, o.warmup());
-                EndToEndTiming.Medians monitorF32 = timed(server, cpu, "e2e-f32-" + n, f32, n, o.repeats());
-                EndToEndTiming.Medians monitorF64 = timed(server, cpu, "e2e-f64-" + n, f64, n, o.repeats());
+                String run = "e2e-" + n;
+                server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (n + 1) + "}");
+                ReportWatch reports = server.watch(run);
+                long step = warmUpSize(server, cpu, reports, run, f32, f64, o.warmup(), o.repeats());
+                EndToEndTiming.Medians monitorF32 = EndToEndTiming.run(server, cpu, reports, run, "f32", f32, step,
+                        o.repeats());
+                EndToEndTiming.Medians monitorF64 = EndToEndTiming.run(server, cpu, reports, run, "f64", f64, step,
+                        o.repeats());
                 Path file = work.resolve("w" + n + ".npy");
                 Files.write(file, f32);
                 System.err.printf(Locale.ROOT, "%d×%d: numpy%n", n, n);
@@ -188,23 +196,27 @@ public final class EndToEndBench {
     }
 
     /**
-     * Untimed POSTs of the n×n float32 and float64 bodies, each to its own layer of one run, in rounds of
-     * one of each, each awaited: {@link #SIZE_WARMUP_POSTS} of each (at most {@link #SIZE_WARMUP_SECONDS}),
-     * then on until the JIT compilers used less than {@link #JIT_QUIET} of a core over the last
-     * {@value #SIZE_QUIET_ROUNDS} rounds, while {@link #SIZE_WARMUP_SECONDS} and {@code maxSeconds} (the
-     * warm-up's bound) allow.
+     * Untimed POSTs of the n×n float32 and float64 bodies to the layers {@code f32} and {@code f64} of the
+     * size's run, the ones then timed, in rounds of one of each, each awaited: {@link #SIZE_WARMUP_POSTS}
+     * rounds at least (at most {@link #SIZE_WARMUP_SECONDS}), then on until the JIT compilers used less than
+     * {@link #JIT_QUIET} of a core over the last {@value #SIZE_QUIET_ROUNDS} rounds, while
+     * {@link #SIZE_WARMUP_SECONDS} and {@code maxSeconds} (the warm-up's bound) allow; then on until the next
+     * {@code repeats} snapshots of a layer have no randomized baseline due.
+     *
+     * @return the step of the first timed POST
      */
-    private static void warmUpSize(BenchServer server, EndToEndCpu cpu, int n, byte[] f32, byte[] f64, int maxSeconds)
-            throws InterruptedException {
-        String run = "e2e-warmup-" + n;
-        server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (n + 1) + "}");
+    private static long warmUpSize(BenchServer server, EndToEndCpu cpu, ReportWatch reports, String run, byte[] f32,
+                                   byte[] f64, int maxSeconds, int repeats) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + (long) (SIZE_WARMUP_SECONDS * 1e9);
         long quietDeadline = start + (long) (Math.min(SIZE_WARMUP_SECONDS, maxSeconds) * 1e9);
         java.util.ArrayDeque<double[]> recent = new java.util.ArrayDeque<>(); // {nanoTime, jit} per round
-        for (long step = 0; System.nanoTime() < deadline; step++) {
-            postAwaited(server, run, "f32", f32, step, 2 * step + 1);
-            postAwaited(server, run, "f64", f64, step, 2 * step + 2);
+        long step = 0;
+        boolean settled = false;
+        while (!settled || !baselineFree(server, step, repeats)) {
+            postAwaited(server, reports, run, "f32", f32, step);
+            postAwaited(server, reports, run, "f64", f64, step);
+            step++;
             Map<String, Double> now = cpu.reading();
             recent.addLast(new double[] {System.nanoTime(), now.getOrDefault("jit", Double.NaN)});
             if (recent.size() > SIZE_QUIET_ROUNDS + 1) {
@@ -213,16 +225,37 @@ public final class EndToEndBench {
             double[] first = recent.getFirst();
             double[] last = recent.getLast();
             boolean quiet = recent.size() > SIZE_QUIET_ROUNDS && (last[1] - first[1]) / (last[0] - first[0]) < JIT_QUIET;
-            if (step + 1 >= SIZE_WARMUP_POSTS && (quiet || now.isEmpty() || System.nanoTime() >= quietDeadline)) {
-                return;
-            }
+            settled = settled || System.nanoTime() >= deadline || (step >= SIZE_WARMUP_POSTS
+                    && (quiet || now.isEmpty() || System.nanoTime() >= quietDeadline));
         }
+        System.err.printf(Locale.ROOT, "%s: %d untimed POSTs of each dtype in %.1f s%n", run, step,
+                (System.nanoTime() - start) * 1e-9);
+        return step;
     }
 
-    private static void postAwaited(BenchServer server, String run, String layer, byte[] body, long step,
-                                    long processedAfter) throws InterruptedException {
+    /**
+     * Whether a layer that has processed {@code processed} snapshots has no randomized baseline due in its
+     * next {@code repeats} (it costs one more spectrum, on the first snapshot and every 50th after it:
+     * {@code bench diagnostics} times it amortised).
+     */
+    private static boolean baselineFree(BenchServer server, long processed, int repeats) {
+        for (long k = processed + 1; k <= processed + repeats; k++) {
+            if (LayerStatistics.baselineDue(server.monitor().settings().statistics(), k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** POSTs a snapshot, waits for its report and checks that {@code GET …/layers/{layer}} serves it. */
+    private static void postAwaited(BenchServer server, ReportWatch reports, String run, String layer, byte[] body,
+                                    long step) throws InterruptedException {
         server.post("/api/v1/runs/" + run + "/layers/" + layer + "/snapshots?step=" + step, body);
-        server.awaitReport(run, layer, processedAfter, step);
+        reports.await(layer, step);
+        long got = server.reportStep(run, layer);
+        if (got != step) {
+            throw new IllegalStateException(run + "/" + layer + ": report of step " + got + ", expected " + step);
+        }
     }
 
     /**
@@ -244,6 +277,7 @@ public final class EndToEndBench {
         byte[] f64 = NpyEncoder.encode(WeightMatrix.of(WARMUP_SIZE, WARMUP_SIZE, widened, false));
         String run = "e2e-warmup";
         server.putRun(run, "{\"policy\": \"all\", \"partial_above\": " + (WARMUP_SIZE + 1) + "}");
+        ReportWatch reports = server.watch(run);
         long start = System.nanoTime();
         int rounds = 0;
         long step = 0;
@@ -252,8 +286,8 @@ public final class EndToEndBench {
             java.util.Map<String, Double> before = cpu.reading();
             long t0 = System.nanoTime();
             for (int i = 0; i < WARMUP_ROUND; i++, step++) {
-                postAwaited(server, run, "f32", f32, step, 2 * step + 1);
-                postAwaited(server, run, "f64", f64, step, 2 * step + 2);
+                postAwaited(server, reports, run, "f32", f32, step);
+                postAwaited(server, reports, run, "f64", f64, step);
             }
             java.util.Map<String, Double> after = cpu.reading();
             rounds++;
@@ -268,10 +302,5 @@ public final class EndToEndBench {
         return String.format(Locale.ROOT, "warm-up: %d POSTs of %d×%d layers in %.0f s, the JIT compilers at %.1f %% "
                 + "of a core in its last round", 2 * step, WARMUP_SIZE, WARMUP_SIZE,
                 (System.nanoTime() - start) * 1e-9, 100 * share);
-    }
-
-    private static EndToEndTiming.Medians timed(BenchServer server, EndToEndCpu cpu, String run, byte[] body, int n,
-                                                int repeats) throws InterruptedException {
-        return EndToEndTiming.run(server, cpu, run, body, n, repeats);
     }
 }

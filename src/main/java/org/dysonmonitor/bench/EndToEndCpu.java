@@ -41,7 +41,8 @@ final class EndToEndCpu {
 
     /**
      * The monitor's CPU nanoseconds so far by group (a difference of two readings is what it spent between
-     * them), and their sum under {@code "total"}; empty when not available.
+     * them), and their sum under {@code "total"}; the benchmark's client threads apart, under {@code "client"};
+     * empty when not available.
      */
     Map<String, Double> reading() {
         Map<String, Double> groups = new LinkedHashMap<>();
@@ -97,6 +98,7 @@ final class EndToEndCpu {
         groups.put("gc", gc);
         groups.put("vm other", Math.max(0, all - java - jit - gc));
         groups.put("total", all - client);
+        groups.put("client", client);
         return groups;
     }
 
